@@ -1,0 +1,17 @@
+using DigitApi.Inference;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace DigitApi.Endpoints;
+
+public static class HealthEndpoints
+{
+    /// <summary>Liveness (the process answers) and readiness (models loaded and warmed up).</summary>
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
+            .WithTags("Health").WithSummary("Liveness: 200 while the process runs");
+        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ModelsHealthCheck.ReadyTag) })
+            .WithTags("Health").WithSummary("Readiness: 200 once every model is loaded and has passed its warm-up check");
+        return routes;
+    }
+}

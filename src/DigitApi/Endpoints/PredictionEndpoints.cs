@@ -1,0 +1,59 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using DigitApi.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace DigitApi.Endpoints;
+
+public static class PredictionEndpoints
+{
+    public static RouteGroupBuilder MapPredictionEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/predict")
+            .WithTags("Predictions")
+            .DisableAntiforgery()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        group.MapPost("/", Predict)
+            .WithName("PredictDigit")
+            .WithSummary("Recognise one handwritten digit")
+            .WithDescription("Send a photo, scan or drawing of one digit as multipart/form-data field 'image', or as the raw body with "
+                + "an image/* Content-Type. PNG, JPEG (EXIF orientation honoured), GIF, BMP and WebP are accepted; dark ink on light "
+                + "paper and light ink on dark backgrounds both work.")
+            .WithMetadata(new ImageUploadMetadata(Multiple: false));
+
+        return group;
+    }
+
+    /// <summary>Recognise one handwritten digit.</summary>
+    /// <param name="request">The HTTP request; its body holds the image.</param>
+    /// <param name="model">cnn, lenet, mlp, logreg or ensemble; default: the most accurate single model.</param>
+    /// <param name="include">'input' adds the 28x28 image the model saw, as a base64 PNG.</param>
+    /// <param name="services">Prediction services.</param>
+    /// <param name="cancellationToken">Aborted when the client disconnects.</param>
+    public static async Task<Ok<PredictionResponse>> Predict(
+        HttpRequest request,
+        [Description("cnn, lenet, mlp, logreg or ensemble; default: the most accurate single model")] string? model,
+        [Description("'input' adds the 28x28 image the model saw, as a base64 PNG")] string? include,
+        PredictionServices services,
+        CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var name = services.Catalog.Resolve(model);
+        services.Diagnostics.Set("Model", name);
+        using var uploads = await services.Uploads.ReadAsync(request, 1, cancellationToken);
+        var digit = services.Preprocessor.Prepare(uploads.Uploads[0].Bytes);
+        var prediction = (await services.Classifier.ClassifyAsync(name, [digit.Pixels], cancellationToken))[0];
+        services.Diagnostics.Set("Digit", prediction.Digit);
+        var input = IncludesInput(include) ? services.EncodeInput(digit.Pixels) : null;
+        return TypedResults.Ok(PredictionResponse.From(prediction, Stopwatch.GetElapsedTime(started).TotalMilliseconds, input));
+    }
+
+    internal static bool IncludesInput(string? include) =>
+        include is not null && include.Split(',', StringSplitOptions.TrimEntries).Contains("input", StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,37 @@
+using DigitApi.Imaging;
+using DigitApi.Inference;
+using DigitApi.Uploads;
+using Serilog;
+
+namespace DigitApi.Endpoints;
+
+/// <summary>What the prediction handlers need, bound with [AsParameters].</summary>
+public sealed class PredictionServices(
+    UploadReader uploads,
+    DigitPreprocessor preprocessor,
+    DigitClassifier classifier,
+    ModelCatalog catalog,
+    IDiagnosticContext diagnostics)
+{
+    public UploadReader Uploads { get; } = uploads;
+
+    public DigitPreprocessor Preprocessor { get; } = preprocessor;
+
+    public DigitClassifier Classifier { get; } = classifier;
+
+    public ModelCatalog Catalog { get; } = catalog;
+
+    public IDiagnosticContext Diagnostics { get; } = diagnostics;
+
+    /// <summary>The 28x28 input as a base64 PNG, ink white on black as the model saw it.</summary>
+    public string EncodeInput(float[] pixels)
+    {
+        var bytes = new byte[pixels.Length];
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            bytes[i] = (byte)Math.Clamp((int)MathF.Round(pixels[i] * 255), 0, 255);
+        }
+
+        return Convert.ToBase64String(Preprocessor.Decoder.EncodePng(new GrayImage(DigitNormalizer.Size, DigitNormalizer.Size, bytes)));
+    }
+}

@@ -1,0 +1,89 @@
+using System.Reflection;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace DigitApi.Hosting;
+
+/// <summary>Marks an endpoint that reads images from the body itself, so Swagger UI can offer a file picker.</summary>
+public sealed record ImageUploadMetadata(bool Multiple);
+
+public static class OpenApi
+{
+    public static IServiceCollection AddDigitApiOpenApi(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "DigitApi",
+                Version = "v1",
+                Description = "Handwritten digit recognition: upload a photo, scan or drawing of a digit and get the digit, "
+                    + "its confidence and all ten probabilities. Models: CNN, LeNet-5, MLP, logistic regression and their ensemble.",
+            });
+            var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
+            if (File.Exists(xml))
+            {
+                options.IncludeXmlComments(xml);
+            }
+
+            options.OperationFilter<ImageUploadOperationFilter>();
+        });
+        return services;
+    }
+
+    public static WebApplication UseDigitApiSwagger(this WebApplication app)
+    {
+        app.UseSwagger();
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint("/swagger/v1/swagger.json", "DigitApi v1");
+            options.DocumentTitle = "DigitApi – Swagger UI";
+        });
+        return app;
+    }
+}
+
+/// <summary>Describes the upload body: multipart field <c>image</c> (one or many files) or a raw image body.</summary>
+public sealed class ImageUploadOperationFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        var upload = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<ImageUploadMetadata>().FirstOrDefault();
+        if (upload is null)
+        {
+            return;
+        }
+
+        var file = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+        IOpenApiSchema field = upload.Multiple ? new OpenApiSchema { Type = JsonSchemaType.Array, Items = file } : file;
+        var content = new Dictionary<string, IOpenApiMediaType>
+        {
+            ["multipart/form-data"] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Required = new HashSet<string> { "image" },
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["image"] = field,
+                    },
+                },
+            },
+        };
+        if (!upload.Multiple)
+        {
+            content["image/*"] = new OpenApiMediaType { Schema = file };
+        }
+
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Description = upload.Multiple
+                ? "Images as repeated multipart fields named 'image' (PNG, JPEG, GIF, BMP or WebP)."
+                : "The image (PNG, JPEG, GIF, BMP or WebP): multipart field 'image', or the raw bytes with an image/* Content-Type.",
+            Content = content,
+        };
+    }
+}

@@ -1,0 +1,39 @@
+namespace DigitApi.Imaging;
+
+/// <summary>A digit ready for a model: 28x28 values in [0, 1] (ink bright) and where it was found.</summary>
+public sealed record PreparedDigit(float[] Pixels, PixelBox Box);
+
+/// <summary>Upload bytes to the 28x28 digit MNIST models expect: decode, find the ink, normalise.</summary>
+public sealed class DigitPreprocessor(IImageDecoder decoder)
+{
+    public IImageDecoder Decoder { get; } = decoder;
+
+    /// <exception cref="ImageRejectedException">Unreadable input, or no digit on it.</exception>
+    public PreparedDigit Prepare(ReadOnlySpan<byte> encoded) => Prepare(Decoder.Decode(encoded));
+
+    public static PreparedDigit Prepare(GrayImage image)
+    {
+        var ink = InkExtractor.Extract(image) ?? throw NoDigit();
+        var (labels, components) = ConnectedComponents.Label(ink.Mask, ink.Width, ink.Height);
+        var kept = ConnectedComponents.WithoutSpecks(components);
+        if (kept.Count == 0)
+        {
+            throw NoDigit();
+        }
+
+        var box = kept.Select(c => c.Box).Aggregate((a, b) => a.Union(b));
+        if (Math.Max(box.Width, box.Height) < MinDigitSide(image))
+        {
+            throw NoDigit();
+        }
+
+        var pixels = DigitNormalizer.Normalize(ink, labels, kept.Select(c => c.Label).ToHashSet(), box);
+        return new PreparedDigit(pixels, box);
+    }
+
+    /// <summary>A mark smaller than this is a speck, not a digit.</summary>
+    public static int MinDigitSide(GrayImage image) => Math.Max(4, Math.Max(image.Width, image.Height) / 50);
+
+    public static ImageRejectedException NoDigit() =>
+        new(ImageRejection.NoDigitFound, "No digit found: the image looks blank. Write or draw a digit with clear contrast to the background.");
+}

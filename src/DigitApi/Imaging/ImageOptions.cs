@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace DigitApi.Imaging;
+
+/// <summary>Limits and working sizes of the image path; section <c>Imaging</c>.</summary>
+public sealed class ImageOptions
+{
+    public const string SectionName = "Imaging";
+
+    /// <summary>Largest accepted width x height, read from the header before any pixel is decoded.</summary>
+    [Range(1, 268_435_456)]
+    public long MaxPixels { get; set; } = 40_000_000;
+
+    /// <summary>Largest accepted side in pixels (guards against 20000x1 strips as well as bombs).</summary>
+    [Range(1, 65_535)]
+    public int MaxSide { get; set; } = 12_000;
+
+    /// <summary>Largest accepted frame count of animated images; only the first frame is used.</summary>
+    [Range(1, 100_000)]
+    public int MaxFrames { get; set; } = 100;
+
+    /// <summary>
+    /// Decoded images are reduced so that their longer side is at most this many pixels before the
+    /// digit is searched for: 28x28 needs far fewer pixels than a phone camera delivers.
+    /// </summary>
+    [Range(64, 4096)]
+    public int WorkingSize { get; set; } = 512;
+}

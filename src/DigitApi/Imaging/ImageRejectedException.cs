@@ -1,0 +1,22 @@
+namespace DigitApi.Imaging;
+
+/// <summary>Why an upload cannot become a digit; each reason maps to one HTTP status and problem type.</summary>
+public enum ImageRejection
+{
+    /// <summary>The bytes are not an image in an accepted format (415).</summary>
+    UnsupportedFormat,
+
+    /// <summary>The format is recognised but the data are broken (400).</summary>
+    Undecodable,
+
+    /// <summary>Too many pixels or frames, checked from the header before decoding (413).</summary>
+    TooLarge,
+
+    /// <summary>Decoded fine, but there is no ink on it (422).</summary>
+    NoDigitFound,
+}
+
+public sealed class ImageRejectedException(ImageRejection reason, string message) : Exception(message)
+{
+    public ImageRejection Reason { get; } = reason;
+}

@@ -1,0 +1,18 @@
+namespace DigitApi.Imaging;
+
+/// <summary>
+/// Ink as MNIST sees it: bright strokes on a black background, background flattened and contrast
+/// stretched to 0..255, plus the binary mask of what counts as ink.
+/// </summary>
+public sealed class InkImage(int width, int height, byte[] ink, bool[] mask)
+{
+    public int Width { get; } = width;
+
+    public int Height { get; } = height;
+
+    /// <summary>0 = background, 255 = full ink; soft edges are kept.</summary>
+    public byte[] Ink { get; } = ink;
+
+    /// <summary>True where a pixel is ink after thresholding.</summary>
+    public bool[] Mask { get; } = mask;
+}

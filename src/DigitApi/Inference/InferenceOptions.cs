@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace DigitApi.Inference;
+
+public enum ExecutionProvider
+{
+    /// <summary>CUDA if the CUDA provider loads, otherwise CPU with a warning.</summary>
+    Auto,
+    Cpu,
+
+    /// <summary>CUDA or nothing: startup fails when it cannot be loaded.</summary>
+    Cuda,
+}
+
+/// <summary>Model loading, execution provider and batching; section <c>Inference</c>.</summary>
+public sealed class InferenceOptions
+{
+    public const string SectionName = "Inference";
+
+    /// <summary>Folder holding manifest.json and the .onnx files; relative paths start at the app's folder.</summary>
+    [Required]
+    public string ModelsPath { get; set; } = "models";
+
+    public ExecutionProvider Provider { get; set; } = ExecutionProvider.Cpu;
+
+    [Range(0, 64)]
+    public int DeviceId { get; set; }
+
+    /// <summary>Inference workers (each with its own session and buffers) per model; 0 = one per available core.</summary>
+    [Range(0, 256)]
+    public int WorkersPerModel { get; set; }
+
+    /// <summary>ONNX Runtime intra-op threads per session; 0 = 1 on CPU (parallelism comes from workers).</summary>
+    [Range(0, 256)]
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Let idle ONNX Runtime threads spin; off, because spinning steals the cores HTTP needs.</summary>
+    public bool AllowSpinning { get; set; }
+
+    /// <summary>Most rows one inference may carry (dynamic batching).</summary>
+    [Range(1, 4096)]
+    public int MaxBatchSize { get; set; } = 64;
+
+    /// <summary>How long a worker waits for more requests to fill a batch; 0 = never wait.</summary>
+    [Range(0, 1000)]
+    public double MaxQueueDelayMilliseconds { get; set; }
+
+    /// <summary>Requests waiting per model before new ones are refused with 503.</summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 1024;
+
+    /// <summary>ORT_DISABLE_ALL, ORT_ENABLE_BASIC, ORT_ENABLE_EXTENDED or ORT_ENABLE_ALL.</summary>
+    public string GraphOptimizationLevel { get; set; } = "ORT_ENABLE_ALL";
+
+    /// <summary>Seconds suggested to clients in Retry-After when a queue is full.</summary>
+    [Range(1, 3600)]
+    public int RetryAfterSeconds { get; set; } = 1;
+
+    public int EffectiveWorkers => WorkersPerModel > 0 ? WorkersPerModel : Environment.ProcessorCount;
+
+    public int EffectiveIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : 1;
+}

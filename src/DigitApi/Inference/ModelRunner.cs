@@ -1,0 +1,241 @@
+using System.Threading.Channels;
+using Microsoft.ML.OnnxRuntime;
+
+namespace DigitApi.Inference;
+
+/// <summary>
+/// One model behind a bounded queue with a dynamic batcher (in the manner of Triton's): each worker
+/// takes whatever is waiting, up to <see cref="InferenceOptions.MaxBatchSize"/> rows, and runs one
+/// inference for all of it.
+/// </summary>
+/// <remarks>
+/// ONNX Runtime sessions are thread-safe, so the pool is not for safety: each worker owns a session
+/// and pinned input/output buffers wrapped once in <see cref="OrtValue"/>s, so that a busy service
+/// allocates no tensors per request, and the worker count bounds how many inferences run at once.
+/// </remarks>
+public sealed class ModelRunner : IAsyncDisposable
+{
+    public const int PixelsPerRow = 28 * 28;
+    public const int ClassesPerRow = 10;
+
+    private readonly Channel<InferenceJob> _queue;
+    private readonly List<Worker> _workers = [];
+    private readonly Task[] _loops;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly InferenceOptions _options;
+    private readonly InferenceMetrics _metrics;
+    private int _queuedRows;
+
+    public ModelRunner(ModelCard card, string path, SessionFactory sessions, InferenceOptions options, InferenceMetrics metrics)
+    {
+        Card = card;
+        _options = options;
+        _metrics = metrics;
+        _queue = Channel.CreateBounded<InferenceJob>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = false,
+            SingleWriter = false,
+        });
+        try
+        {
+            for (var i = 0; i < options.EffectiveWorkers; i++)
+            {
+                var (session, provider) = sessions.Create(path);
+                Provider = provider;
+                _workers.Add(new Worker(session, card, options.MaxBatchSize));
+            }
+        }
+        catch
+        {
+            _workers.ForEach(w => w.Dispose());
+            throw;
+        }
+
+        _loops = _workers.Select(w => Task.Run(() => RunWorkerAsync(w))).ToArray();
+    }
+
+    public ModelCard Card { get; }
+
+    /// <summary>The execution provider the sessions actually run on.</summary>
+    public ExecutionProvider Provider { get; private set; }
+
+    public int Workers => _workers.Count;
+
+    /// <summary>Rows waiting in the queue right now.</summary>
+    public int QueuedRows => Volatile.Read(ref _queuedRows);
+
+    /// <summary>Queues <paramref name="rows"/> normalised 28x28 inputs and returns their logits (rows x 10).</summary>
+    /// <exception cref="QueueFullException">The queue is full; nothing was queued.</exception>
+    public Task<float[]> RunAsync(float[] input, int rows, CancellationToken cancellationToken)
+    {
+        if (rows > _options.MaxBatchSize)
+        {
+            throw new BatchTooLargeException(rows, _options.MaxBatchSize);
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(input.Length, rows * PixelsPerRow);
+        var job = new InferenceJob(input, rows, cancellationToken);
+        if (_stopping.IsCancellationRequested || !_queue.Writer.TryWrite(job))
+        {
+            _metrics.Rejected(Card.Name, "queue_full");
+            throw new QueueFullException(Card.Name, _options.RetryAfterSeconds);
+        }
+
+        Interlocked.Add(ref _queuedRows, rows);
+        return job.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_loops).ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _workers.ForEach(w => w.Dispose());
+        _stopping.Dispose();
+    }
+
+    private async Task RunWorkerAsync(Worker worker)
+    {
+        var reader = _queue.Reader;
+        var batch = new List<InferenceJob>(_options.MaxBatchSize);
+        InferenceJob? carried = null;
+        var delay = TimeSpan.FromMilliseconds(_options.MaxQueueDelayMilliseconds);
+        while (carried is not null || await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            var rows = 0;
+            if (carried is not null)
+            {
+                batch.Add(carried);
+                rows = carried.Rows;
+                carried = null;
+            }
+
+            rows = Fill(reader, batch, rows, ref carried);
+            if (delay > TimeSpan.Zero && rows < _options.MaxBatchSize && carried is null)
+            {
+                using var wait = new CancellationTokenSource(delay);
+                try
+                {
+                    while (rows < _options.MaxBatchSize && carried is null && await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
+                    {
+                        rows = Fill(reader, batch, rows, ref carried);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // The delay is over: run what we have.
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                Execute(worker, batch, rows);
+            }
+        }
+    }
+
+    // Takes queued jobs while they fit; a job that does not fit is carried to the next batch.
+    private int Fill(ChannelReader<InferenceJob> reader, List<InferenceJob> batch, int rows, ref InferenceJob? carried)
+    {
+        while (rows < _options.MaxBatchSize && reader.TryRead(out var job))
+        {
+            Interlocked.Add(ref _queuedRows, -job.Rows);
+            if (job.CancellationToken.IsCancellationRequested)
+            {
+                // The client has gone: drop its work.
+                _metrics.Rejected(Card.Name, "client_gone");
+                job.Cancel();
+                continue;
+            }
+
+            if (rows + job.Rows > _options.MaxBatchSize)
+            {
+                carried = job;
+                break;
+            }
+
+            batch.Add(job);
+            rows += job.Rows;
+        }
+
+        return rows;
+    }
+
+    private void Execute(Worker worker, List<InferenceJob> batch, int rows)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var offset = 0;
+            foreach (var job in batch)
+            {
+                job.Input.AsSpan(0, job.Rows * PixelsPerRow).CopyTo(worker.Input.AsSpan(offset * PixelsPerRow));
+                offset += job.Rows;
+            }
+
+            var logits = worker.Run(rows);
+            offset = 0;
+            foreach (var job in batch)
+            {
+                job.Complete(logits.Slice(offset * ClassesPerRow, job.Rows * ClassesPerRow).ToArray());
+                offset += job.Rows;
+            }
+        }
+        catch (Exception ex)
+        {
+            batch.ForEach(j => j.Fail(ex));
+        }
+        finally
+        {
+            _metrics.Inference(Card.Name, rows, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>A session with its own pinned buffers and the OrtValues over them, one per batch size used.</summary>
+    private sealed class Worker : IDisposable
+    {
+        private readonly InferenceSession _session;
+        private readonly OrtValue?[] _inputs;
+        private readonly OrtValue?[] _outputs;
+        private readonly float[] _output;
+        private readonly string[] _inputNames;
+        private readonly string[] _outputNames;
+        private readonly RunOptions _runOptions = new();
+
+        public Worker(InferenceSession session, ModelCard card, int maxBatch)
+        {
+            _session = session;
+            Input = GC.AllocateArray<float>(maxBatch * PixelsPerRow, pinned: true);
+            _output = GC.AllocateArray<float>(maxBatch * ClassesPerRow, pinned: true);
+            _inputs = new OrtValue?[maxBatch + 1];
+            _outputs = new OrtValue?[maxBatch + 1];
+            _inputNames = [card.Input.Name];
+            _outputNames = [card.Output.Name];
+        }
+
+        public float[] Input { get; }
+
+        public ReadOnlySpan<float> Run(int rows)
+        {
+            var input = _inputs[rows] ??= OrtValue.CreateTensorValueFromMemory(
+                OrtMemoryInfo.DefaultInstance, Input.AsMemory(0, rows * PixelsPerRow), [rows, 1, 28, 28]);
+            var output = _outputs[rows] ??= OrtValue.CreateTensorValueFromMemory(
+                OrtMemoryInfo.DefaultInstance, _output.AsMemory(0, rows * ClassesPerRow), [rows, ClassesPerRow]);
+            _session.Run(_runOptions, _inputNames, [input], _outputNames, [output]);
+            return _output.AsSpan(0, rows * ClassesPerRow);
+        }
+
+        public void Dispose()
+        {
+            foreach (var value in _inputs.Concat(_outputs))
+            {
+                value?.Dispose();
+            }
+
+            _runOptions.Dispose();
+            _session.Dispose();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Reflection;
+using DigitApi.Imaging;
+
+namespace DigitApi.Inference;
+
+/// <summary>
+/// Loads every model at startup and proves it right before the service reports ready: a small set of
+/// known digits, embedded in this assembly, goes through the full pipeline (decode, normalise, infer)
+/// and must come out as labelled. A broken model file or preprocessing bug keeps the service unready
+/// instead of serving wrong answers.
+/// </summary>
+public sealed partial class ModelWarmupService(
+    ModelRegistry registry,
+    DigitPreprocessor preprocessor,
+    ILogger<ModelWarmupService> logger) : IHostedService
+{
+    private const string ResourcePrefix = "DigitApi.Inference.WarmupDigits.";
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        registry.Load();
+        var digits = LoadWarmupDigits(preprocessor);
+        foreach (var runner in registry.Runners.ToList())
+        {
+            var wrong = Check(runner, digits);
+            if (wrong.Count == 0)
+            {
+                registry.MarkWarmedUp(runner.Card.Name);
+            }
+            else
+            {
+                registry.MarkFailed(runner.Card.Name, $"warm-up check failed on {string.Join(", ", wrong)}");
+            }
+        }
+
+        var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        using var process = Process.GetCurrentProcess();
+        var sinceStartMs = (DateTime.Now - process.StartTime).TotalMilliseconds;
+        LogStartup(logger, registry.IsReady, elapsedMs, sinceStartMs);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        registry.BeginShutdown();
+        await registry.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The embedded known digits, each run through the real decoder and normaliser.</summary>
+    public static List<(string Name, int Label, float[] Pixels)> LoadWarmupDigits(DigitPreprocessor preprocessor)
+    {
+        var assembly = Assembly.GetExecutingAssembly();
+        var digits = new List<(string, int, float[])>();
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order())
+        {
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            var name = resource[ResourcePrefix.Length..];
+            // Files are named "<label>-<what>.png".
+            var label = name[0] - '0';
+            digits.Add((name, label, preprocessor.Prepare(buffer.ToArray()).Pixels));
+        }
+
+        return digits;
+    }
+
+    private static List<string> Check(ModelRunner runner, List<(string Name, int Label, float[] Pixels)> digits)
+    {
+        var logits = runner.RunAsync(DigitClassifier.ToTensor(runner.Card, digits.Select(d => d.Pixels).ToList()), digits.Count, CancellationToken.None)
+            .GetAwaiter().GetResult();
+        var wrong = new List<string>();
+        for (var row = 0; row < digits.Count; row++)
+        {
+            var predicted = Prediction.FromProbabilities(logits.AsSpan(row * ModelRunner.ClassesPerRow, ModelRunner.ClassesPerRow), runner.Card.Name).Digit;
+            if (predicted != digits[row].Label)
+            {
+                wrong.Add($"{digits[row].Name} (got {predicted})");
+            }
+        }
+
+        return wrong;
+    }
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information,
+        Message = "Models loaded and warmed up: ready={Ready} in {ElapsedMs:F0} ms ({SinceProcessStartMs:F0} ms since process start)")]
+    private static partial void LogStartup(ILogger logger, bool ready, double elapsedMs, double sinceProcessStartMs);
+}

@@ -1,0 +1,163 @@
+using System.Buffers;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace DigitApi.Uploads;
+
+/// <summary>
+/// Reads images straight from the request stream into pooled memory: multipart sections named
+/// <c>image</c>, or a raw <c>image/*</c> body. No temp files and no form buffering; the size limit is
+/// enforced while reading, so an oversized upload is refused without being held in memory.
+/// </summary>
+public sealed class UploadReader(IOptions<UploadOptions> options)
+{
+    public const string FieldName = "image";
+    private const int ChunkSize = 16 * 1024;
+    private readonly UploadOptions _options = options.Value;
+
+    public int MaxBatchImages => _options.MaxBatchImages;
+
+    /// <summary>Reads up to <paramref name="maxImages"/> images; at least one is required.</summary>
+    public async Task<UploadSet> ReadAsync(HttpRequest request, int maxImages, CancellationToken cancellationToken)
+    {
+        var uploads = new List<Upload>();
+        try
+        {
+            if (request.HasFormContentType && MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+                && mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+            {
+                await ReadMultipartAsync(request, mediaType, maxImages, uploads, cancellationToken);
+            }
+            else if (IsRawImage(request.ContentType))
+            {
+                uploads.Add(await ReadBodyAsync(request.Body, null, request.ContentLength, cancellationToken));
+            }
+            else if (string.IsNullOrEmpty(request.ContentType) && request.ContentLength is null or 0)
+            {
+                throw new MissingImageException("The request has no body. Send the image as multipart/form-data field 'image', or as a raw body with Content-Type image/png, image/jpeg, ...");
+            }
+            else
+            {
+                throw new UnsupportedUploadException(
+                    $"Content-Type '{request.ContentType}' is not accepted. Send multipart/form-data with a field named 'image', or a raw body with an image/* Content-Type.");
+            }
+
+            if (uploads.Count == 0 || uploads.All(u => u.Length == 0))
+            {
+                throw new MissingImageException("No image was sent: add a non-empty multipart field named 'image'.");
+            }
+
+            return new UploadSet(uploads);
+        }
+        catch
+        {
+            uploads.ForEach(u => u.Dispose());
+            throw;
+        }
+    }
+
+    private static bool IsRawImage(string? contentType) =>
+        contentType is not null && (contentType.StartsWith("image/", StringComparison.OrdinalIgnoreCase)
+            || contentType.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase));
+
+    private async Task ReadMultipartAsync(HttpRequest request, MediaTypeHeaderValue mediaType, int maxImages, List<Upload> uploads, CancellationToken cancellationToken)
+    {
+        var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
+        if (string.IsNullOrEmpty(boundary))
+        {
+            throw new MissingImageException("The multipart request has no boundary.");
+        }
+
+        var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = _options.MaxRequestBytes };
+        var parts = 0;
+        try
+        {
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            {
+                if (++parts > _options.MaxParts)
+                {
+                    throw new UploadTooLargeException($"The request has more than {_options.MaxParts} parts.");
+                }
+
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !string.Equals(HeaderUtilities.RemoveQuotes(disposition.Name).Value, FieldName, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue; // Other fields are ignored; the reader skips their bytes.
+                }
+
+                if (uploads.Count == maxImages)
+                {
+                    throw new UploadTooLargeException($"At most {maxImages} image(s) may be sent in one request.");
+                }
+
+                var fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                uploads.Add(await ReadBodyAsync(section.Body, fileName, null, cancellationToken));
+            }
+        }
+        catch (InvalidDataException ex) when (ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UploadTooLargeException($"The request body exceeds {_options.MaxRequestBytes:N0} bytes.");
+        }
+        catch (IOException ex) when (ex is not EndOfStreamException && ex.InnerException is null && ex.Message.Contains("multipart", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new MissingImageException($"The multipart body is malformed: {ex.Message}");
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new MissingImageException($"The multipart body is malformed: {ex.Message}");
+        }
+    }
+
+    private async Task<Upload> ReadBodyAsync(Stream body, string? fileName, long? declaredLength, CancellationToken cancellationToken)
+    {
+        var limit = _options.MaxImageBytes;
+        if (declaredLength > limit)
+        {
+            throw TooLarge();
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(declaredLength ?? ChunkSize, limit) + 1);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > limit)
+                    {
+                        throw TooLarge();
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > limit)
+                {
+                    throw TooLarge();
+                }
+            }
+
+            return new Upload(fileName, buffer, length);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    private UploadTooLargeException TooLarge() =>
+        new($"The image exceeds {_options.MaxImageBytes:N0} bytes. Send a smaller image; a digit needs far fewer pixels.");
+}

@@ -1,0 +1,69 @@
+using SkiaSharp;
+
+namespace DigitApi.Tests;
+
+/// <summary>Encodes test digits the way users send them: files in every accepted format, on paper or canvases.</summary>
+public static class TestImages
+{
+    /// <summary>An 8-bit gray bitmap from MNIST-style pixels (or any gray buffer).</summary>
+    public static SKBitmap Gray(byte[] pixels, int width, int height)
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque));
+        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
+        return bitmap;
+    }
+
+    public static byte[] Encode(SKBitmap bitmap, SKEncodedImageFormat format = SKEncodedImageFormat.Png, int quality = 95)
+    {
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(format, quality);
+        return data.ToArray();
+    }
+
+    /// <summary>The MNIST digit as a plain 28x28 gray PNG.</summary>
+    public static byte[] MnistPng(byte[] pixels)
+    {
+        using var bitmap = Gray(pixels, 28, 28);
+        return Encode(bitmap);
+    }
+
+    /// <summary>
+    /// The digit as a user would send it: dark ink on light paper (<paramref name="invert"/>), upscaled
+    /// <paramref name="scale"/> times onto a larger canvas at an off-centre position, in <paramref name="format"/>.
+    /// </summary>
+    public static byte[] Presented(byte[] pixels, bool invert, int scale, int canvas, int left, int top, SKEncodedImageFormat format, int quality = 90)
+    {
+        using var digit = Gray(invert ? pixels.Select(p => (byte)(255 - p)).ToArray() : pixels, 28, 28);
+        using var bitmap = new SKBitmap(new SKImageInfo(canvas, canvas, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var surface = new SKCanvas(bitmap))
+        {
+            surface.Clear(invert ? SKColors.White : SKColors.Black);
+            using var image = SKImage.FromBitmap(digit);
+            surface.DrawImage(image, SKRect.Create(left, top, 28 * scale, 28 * scale), new SKSamplingOptions(SKCubicResampler.Mitchell));
+        }
+
+        return Encode(bitmap, format, quality);
+    }
+
+    /// <summary>The digit as a browser canvas export: black strokes with alpha on a transparent 280x280 PNG.</summary>
+    public static byte[] TransparentCanvas(byte[] pixels, int canvas = 280)
+    {
+        using var mask = new SKBitmap(new SKImageInfo(28, 28, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var rgba = new byte[28 * 28 * 4];
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            rgba[(i * 4) + 3] = pixels[i]; // black ink, opacity = ink
+        }
+
+        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, mask.GetPixels(), rgba.Length);
+        using var bitmap = new SKBitmap(new SKImageInfo(canvas, canvas, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var surface = new SKCanvas(bitmap))
+        {
+            surface.Clear(SKColors.Transparent);
+            using var image = SKImage.FromBitmap(mask);
+            surface.DrawImage(image, SKRect.Create(0, 0, canvas, canvas), new SKSamplingOptions(SKCubicResampler.Mitchell));
+        }
+
+        return Encode(bitmap);
+    }
+}
