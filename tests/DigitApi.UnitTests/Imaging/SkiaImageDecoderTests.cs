@@ -1,0 +1,218 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.IO.Hashing;
+using DigitApi.Imaging;
+using DigitApi.Tests;
+using Microsoft.Extensions.Options;
+using SkiaSharp;
+
+namespace DigitApi.UnitTests.Imaging;
+
+public class SkiaImageDecoderTests
+{
+    private static readonly SkiaImageDecoder Decoder = new(Options.Create(new ImageOptions()));
+
+    public static TheoryData<string> SevenFiles =>
+    [
+        "seven-gray8.png", "seven-rgb24.png", "seven-rgba32.png", "seven.jpg", "seven-exif-rotated.jpg",
+        "seven.bmp", "seven.gif", "seven-animated.gif", "seven.webp",
+    ];
+
+    [Theory]
+    [MemberData(nameof(SevenFiles))]
+    public void EveryAcceptedFormatDecodesToTheSameUprightDigit(string file)
+    {
+        var reference = DigitPreprocessor.Prepare(Decoder.Decode(Read("seven-gray8.png"))).Pixels;
+
+        var image = Decoder.Decode(Read(file));
+        var pixels = DigitPreprocessor.Prepare(image).Pixels;
+
+        Assert.Equal(160, image.Width);
+        var difference = reference.Zip(pixels, (a, b) => Math.Abs(a - b)).Average();
+        Assert.True(difference < 0.04, $"{file} differs from the PNG by {difference:F3}");
+    }
+
+    [Fact]
+    public void ExifOrientationIsApplied()
+    {
+        // Stored 200x160 (rotated a quarter turn), displayed 160x200 with the 7's bar at the top.
+        var image = Decoder.Decode(Read("seven-exif-rotated.jpg"));
+
+        var upright = Decoder.Decode(Read("seven-gray8.png"));
+
+        Assert.Equal((160, 200), (image.Width, image.Height));
+        var difference = upright.Pixels.Select((p, i) => Math.Abs(p - image.Pixels[i])).Average();
+        Assert.True(difference < 8, $"the top 160 rows must match the upright original (mean difference {difference:F1})");
+        Assert.True(image.Pixels.Skip(160 * 165).All(p => p > 240), "the padding added below the digit must end up at the bottom");
+    }
+
+    [Fact]
+    public void TransparentCanvasIsFlattenedOntoWhite()
+    {
+        var image = Decoder.Decode(Read("seven-rgba32.png"));
+
+        Assert.Equal(255, image[0, 0]);
+        Assert.True(image.Pixels.Min() < 20, "black strokes stay black");
+    }
+
+    [Fact]
+    public void WhiteStrokesOnATransparentCanvasAreFlattenedOntoBlack()
+    {
+        var set = MnistTestSet.Instance;
+        using var bitmap = new SKBitmap(new SKImageInfo(28, 28, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var rgba = new byte[28 * 28 * 4];
+        for (var i = 0; i < 784; i++)
+        {
+            rgba[i * 4] = rgba[(i * 4) + 1] = rgba[(i * 4) + 2] = 255;
+            rgba[(i * 4) + 3] = set.Images[0][i];
+        }
+
+        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
+
+        var image = Decoder.Decode(TestImages.Encode(bitmap));
+
+        Assert.Equal(0, image[0, 0]);
+        Assert.True(image.Pixels.Max() > 240, "white strokes stay white");
+    }
+
+    [Fact]
+    public void LargePhotoIsDecodedAtAReducedScale()
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(4000, 3000, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.White);
+            using var pen = new SKPaint { Color = SKColors.Black, StrokeWidth = 80, IsStroke = true, StrokeCap = SKStrokeCap.Round };
+            canvas.DrawLine(1500, 800, 2500, 800, pen);
+            canvas.DrawLine(2500, 800, 1900, 2300, pen);
+        }
+
+        var image = Decoder.Decode(TestImages.Encode(bitmap, SKEncodedImageFormat.Jpeg, 85));
+
+        Assert.Equal(512, Math.Max(image.Width, image.Height));
+        Assert.Equal(4.0 / 3, (double)image.Width / image.Height, 2);
+    }
+
+    [Theory]
+    [InlineData("seven-rgb24.png")]
+    [InlineData("seven.jpg")]
+    [InlineData("seven.gif")]
+    [InlineData("seven.webp")]
+    [InlineData("seven.bmp")]
+    public void TruncatedFilesAreUndecodable(string file)
+    {
+        var bytes = Read(file);
+
+        var error = Assert.Throws<ImageRejectedException>(() => Decoder.Decode(bytes.AsSpan(0, bytes.Length / 2)));
+
+        Assert.Equal(ImageRejection.Undecodable, error.Reason);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("hello, this is text")]
+    [InlineData("<html><body>not an image</body></html>")]
+    [InlineData("%PDF-1.7")]
+    public void NonImagesAreUnsupported(string content)
+    {
+        var error = Assert.Throws<ImageRejectedException>(() => Decoder.Decode(System.Text.Encoding.UTF8.GetBytes(content)));
+
+        Assert.Equal(ImageRejection.UnsupportedFormat, error.Reason);
+    }
+
+    [Fact]
+    public void GarbageAfterAPngSignatureIsUndecodable()
+    {
+        var bytes = new byte[1000];
+        new Random(1).NextBytes(bytes);
+        new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }.CopyTo(bytes, 0);
+
+        var error = Assert.Throws<ImageRejectedException>(() => Decoder.Decode(bytes));
+
+        Assert.Equal(ImageRejection.Undecodable, error.Reason);
+    }
+
+    [Fact]
+    public void APngDeclaring50000By50000PixelsIsRefusedFromItsHeader()
+    {
+        var bomb = PngBomb(50_000, 50_000);
+        Decoder.Decode(Read("seven.gif")); // warm up the decoder so that only the bomb is measured
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var started = Stopwatch.GetTimestamp();
+
+        var error = Assert.Throws<ImageRejectedException>(() => Decoder.Decode(bomb));
+
+        Assert.Equal(ImageRejection.TooLarge, error.Reason);
+        Assert.True(Stopwatch.GetElapsedTime(started).TotalMilliseconds < 50);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore < 1_000_000, "no pixel memory may be allocated");
+    }
+
+    [Fact]
+    public void AStripOf20000By1IsRefused()
+    {
+        var error = Assert.Throws<ImageRejectedException>(() => Decoder.Decode(PngBomb(20_000, 1)));
+
+        Assert.Equal(ImageRejection.TooLarge, error.Reason);
+    }
+
+    [Fact]
+    public void AnimatedImagesWithTooManyFramesAreRefused()
+    {
+        var strict = new SkiaImageDecoder(Options.Create(new ImageOptions { MaxFrames = 2 }));
+
+        var error = Assert.Throws<ImageRejectedException>(() => strict.Decode(Read("seven-animated.gif")));
+
+        Assert.Equal(ImageRejection.TooLarge, error.Reason);
+    }
+
+    [Fact]
+    public void EncodedInputPngDecodesBackToTheSamePixels()
+    {
+        var gray = new GrayImage(28, 28, MnistTestSet.Instance.Images[0]);
+
+        var roundTrip = Decoder.Decode(Decoder.EncodePng(gray));
+
+        Assert.Equal(gray.Pixels, roundTrip.Pixels);
+    }
+
+    internal static byte[] Read(string file) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "images", file));
+
+    /// <summary>
+    /// A decompression bomb: a valid PNG header declaring the given size, followed by a small
+    /// compressed stream of black rows (a real bomb would carry gigabytes of them).
+    /// </summary>
+    internal static byte[] PngBomb(int width, int height)
+    {
+        using var png = new MemoryStream();
+        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        var header = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 8; // bit depth
+        header[9] = 0; // grayscale
+        WriteChunk(png, "IHDR", header);
+        using var compressed = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var row = new byte[width + 1];
+            for (var i = 0; i < Math.Min(height, 16); i++)
+            {
+                zlib.Write(row);
+            }
+        }
+
+        WriteChunk(png, "IDAT", compressed.ToArray());
+        WriteChunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
+    private static void WriteChunk(Stream stream, string type, byte[] data)
+    {
+        var chunk = new byte[12 + data.Length];
+        BinaryPrimitives.WriteInt32BigEndian(chunk, data.Length);
+        System.Text.Encoding.ASCII.GetBytes(type).CopyTo(chunk, 4);
+        data.CopyTo(chunk, 8);
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), Crc32.HashToUInt32(chunk.AsSpan(4, 4 + data.Length)));
+        stream.Write(chunk);
+    }
+}

@@ -1,0 +1,60 @@
+using DigitApi.Tests;
+using SkiaSharp;
+
+namespace DigitApi.UnitTests.Inference;
+
+/// <summary>
+/// Accuracy through the real path — decoder, normaliser, batched ONNX Runtime — on the full official
+/// MNIST test set, plain and presented the way users send digits.
+/// </summary>
+public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
+{
+    private static readonly Lazy<List<byte[]>> PlainFiles = new(() => MnistTestSet.Instance.Images.AsParallel().AsOrdered().Select(TestImages.MnistPng).ToList());
+
+    public static TheoryData<string, double> PlainFloors => new()
+    {
+        { "cnn", 99.4 },
+        { "lenet", 99.25 },
+        { "mlp", 98.6 },
+        { "logreg", 91.5 },
+        { "ensemble", 99.45 },
+    };
+
+    [Theory]
+    [MemberData(nameof(PlainFloors))]
+    public void MnistTestSetAsPngFilesReachesTheFloor(string model, double floor)
+    {
+        var set = MnistTestSet.Instance;
+        var accuracy = Accuracy(pipeline.Classify(PlainFiles.Value, model), set.Labels);
+
+        TestContext.Current.SendDiagnosticMessage($"{model}: {accuracy:F2} % on 10,000 MNIST test PNGs");
+        Assert.True(accuracy >= floor, $"{model}: {accuracy:F2} % < {floor} %");
+    }
+
+    public static TheoryData<string> Presentations => ["inverted-upscaled-offcentre", "transparent-canvas", "jpeg-on-paper"];
+
+    [Theory]
+    [MemberData(nameof(Presentations))]
+    public void PresentedAsUsersSendThemAccuracyStaysWithinHalfAPoint(string presentation)
+    {
+        var set = MnistTestSet.Instance;
+        var plain = Accuracy(pipeline.Classify(PlainFiles.Value, "cnn"), set.Labels);
+        var random = new Random(42);
+        var offsets = set.Images.Select(_ => (random.Next(0, 80), random.Next(0, 80))).ToArray();
+        var files = new byte[set.Count][];
+        Parallel.For(0, set.Count, i => files[i] = presentation switch
+        {
+            "inverted-upscaled-offcentre" => TestImages.Presented(set.Images[i], invert: true, scale: 4, canvas: 200, offsets[i].Item1, offsets[i].Item2, SKEncodedImageFormat.Png),
+            "transparent-canvas" => TestImages.TransparentCanvas(set.Images[i]),
+            _ => TestImages.Presented(set.Images[i], invert: true, scale: 3, canvas: 160, offsets[i].Item1 / 2, offsets[i].Item2 / 2, SKEncodedImageFormat.Jpeg, quality: 75),
+        });
+
+        var accuracy = Accuracy(pipeline.Classify(files, "cnn"), set.Labels);
+
+        TestContext.Current.SendDiagnosticMessage($"cnn: {accuracy:F2} % {presentation} vs {plain:F2} % plain");
+        Assert.True(accuracy >= plain - 0.5, $"{presentation}: {accuracy:F2} % vs {plain:F2} % plain");
+    }
+
+    private static double Accuracy(int[] predicted, IReadOnlyList<byte> labels) =>
+        100.0 * predicted.Where((p, i) => p == labels[i]).Count() / labels.Count;
+}
