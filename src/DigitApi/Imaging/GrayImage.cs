@@ -23,5 +23,11 @@ public sealed class GrayImage
 
     public byte[] Pixels { get; }
 
+    /// <summary>Pixels of the uploaded image (as displayed, after EXIF orientation) per pixel of this one, across.</summary>
+    public double SourceScaleX { get; init; } = 1;
+
+    /// <summary>Pixels of the uploaded image per pixel of this one, down.</summary>
+    public double SourceScaleY { get; init; } = 1;
+
     public byte this[int x, int y] => Pixels[(y * Width) + x];
 }

@@ -31,7 +31,17 @@ public sealed class SkiaImageDecoder(IOptions<ImageOptions> options) : IImageDec
         var rgba = DecodeFirstFrame(codec, size, format);
         var gray = ToGrayOnBackground(rgba, size.Width, size.Height);
         var oriented = Orient(gray, codec.EncodedOrigin);
-        return ReduceToWorkingSize(oriented);
+        var reduced = ReduceToWorkingSize(oriented);
+
+        // Boxes found on the reduced image are reported in the uploaded image's own pixels.
+        var (sourceWidth, sourceHeight) = oriented.Width == size.Width
+            ? (codec.Info.Width, codec.Info.Height)
+            : (codec.Info.Height, codec.Info.Width);
+        return new GrayImage(reduced.Width, reduced.Height, reduced.Pixels)
+        {
+            SourceScaleX = (double)sourceWidth / reduced.Width,
+            SourceScaleY = (double)sourceHeight / reduced.Height,
+        };
     }
 
     /// <inheritdoc/>

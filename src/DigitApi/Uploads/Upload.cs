@@ -1,4 +1,5 @@
 using System.Buffers;
+using DigitApi.Common;
 
 namespace DigitApi.Uploads;
 
@@ -14,11 +15,24 @@ public sealed class Upload : IDisposable
         Length = length;
     }
 
+    private Upload(string? fileName, DigitApiException error)
+    {
+        FileName = fileName;
+        Error = error;
+    }
+
     public string? FileName { get; }
 
     public int Length { get; }
 
-    public ReadOnlySpan<byte> Bytes => _buffer is null ? throw new ObjectDisposedException(nameof(Upload)) : _buffer.AsSpan(0, Length);
+    /// <summary>Why this part could not be read (it was too large); its bytes were skipped. Null when it was read.</summary>
+    public DigitApiException? Error { get; }
+
+    public ReadOnlySpan<byte> Bytes => Error is not null
+        ? throw new InvalidOperationException($"The upload was not read: {Error.Message}")
+        : _buffer is null ? throw new ObjectDisposedException(nameof(Upload)) : _buffer.AsSpan(0, Length);
+
+    internal static Upload Failed(string? fileName, DigitApiException error) => new(fileName, error);
 
     public void Dispose()
     {

@@ -19,7 +19,17 @@ public sealed class UploadReader(IOptions<UploadOptions> options)
     public int MaxBatchImages => _options.MaxBatchImages;
 
     /// <summary>Reads up to <paramref name="maxImages"/> images; at least one is required.</summary>
-    public async Task<UploadSet> ReadAsync(HttpRequest request, int maxImages, CancellationToken cancellationToken)
+    public Task<UploadSet> ReadAsync(HttpRequest request, int maxImages, CancellationToken cancellationToken) =>
+        ReadAsync(request, maxImages, failPartsAlone: false, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="ReadAsync(HttpRequest, int, CancellationToken)"/>, but a multipart image over the
+    /// size limit fails alone: it comes back with its <see cref="Upload.Error"/> and the others are read.
+    /// </summary>
+    public Task<UploadSet> ReadEachAsync(HttpRequest request, int maxImages, CancellationToken cancellationToken) =>
+        ReadAsync(request, maxImages, failPartsAlone: true, cancellationToken);
+
+    private async Task<UploadSet> ReadAsync(HttpRequest request, int maxImages, bool failPartsAlone, CancellationToken cancellationToken)
     {
         var uploads = new List<Upload>();
         try
@@ -27,7 +37,7 @@ public sealed class UploadReader(IOptions<UploadOptions> options)
             if (request.HasFormContentType && MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
                 && mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             {
-                await ReadMultipartAsync(request, mediaType, maxImages, uploads, cancellationToken);
+                await ReadMultipartAsync(request, mediaType, maxImages, failPartsAlone, uploads, cancellationToken);
             }
             else if (IsRawImage(request.ContentType))
             {
@@ -43,7 +53,7 @@ public sealed class UploadReader(IOptions<UploadOptions> options)
                     $"Content-Type '{request.ContentType}' is not accepted. Send multipart/form-data with a field named 'image', or a raw body with an image/* Content-Type.");
             }
 
-            if (uploads.Count == 0 || uploads.All(u => u.Length == 0))
+            if (uploads.Count == 0 || uploads.All(u => u.Length == 0 && u.Error is null))
             {
                 throw new MissingImageException("No image was sent: add a non-empty multipart field named 'image'.");
             }
@@ -61,7 +71,7 @@ public sealed class UploadReader(IOptions<UploadOptions> options)
         contentType is not null && (contentType.StartsWith("image/", StringComparison.OrdinalIgnoreCase)
             || contentType.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase));
 
-    private async Task ReadMultipartAsync(HttpRequest request, MediaTypeHeaderValue mediaType, int maxImages, List<Upload> uploads, CancellationToken cancellationToken)
+    private async Task ReadMultipartAsync(HttpRequest request, MediaTypeHeaderValue mediaType, int maxImages, bool failPartsAlone, List<Upload> uploads, CancellationToken cancellationToken)
     {
         var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
         if (string.IsNullOrEmpty(boundary))
@@ -92,7 +102,15 @@ public sealed class UploadReader(IOptions<UploadOptions> options)
                 }
 
                 var fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
-                uploads.Add(await ReadBodyAsync(section.Body, fileName, null, cancellationToken));
+                try
+                {
+                    uploads.Add(await ReadBodyAsync(section.Body, fileName, null, cancellationToken));
+                }
+                catch (UploadTooLargeException tooLarge) when (failPartsAlone)
+                {
+                    // The reader skips the rest of this part when it moves to the next one.
+                    uploads.Add(Upload.Failed(fileName, tooLarge));
+                }
             }
         }
         catch (InvalidDataException ex) when (ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
