@@ -1,0 +1,78 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using DigitApi.Hosting;
+using DigitApi.Imaging;
+using DigitApi.Uploads;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace DigitApi.Endpoints;
+
+/// <summary>POST /predict/batch: many images, one inference, one answer per image.</summary>
+public static class BatchPredictionEndpoints
+{
+    /// <summary>Recognise one digit on each of many images.</summary>
+    /// <param name="request">The HTTP request; its multipart body holds the images.</param>
+    /// <param name="model">cnn, lenet, mlp, logreg or ensemble; default: the most accurate single model.</param>
+    /// <param name="include">'input' adds, per image, the 28x28 image the model saw, as a base64 PNG.</param>
+    /// <param name="services">Prediction services.</param>
+    /// <param name="cancellationToken">Aborted when the client disconnects.</param>
+    public static async Task<Ok<BatchPredictionResponse>> PredictBatch(
+        HttpRequest request,
+        [Description("cnn, lenet, mlp, logreg or ensemble; default: the most accurate single model")] string? model,
+        [Description("'input' adds, per image, the 28x28 image the model saw, as a base64 PNG")] string? include,
+        PredictionServices services,
+        CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var name = services.Catalog.Resolve(model);
+        services.Diagnostics.Set("Model", name);
+        using var uploads = await services.Uploads.ReadEachAsync(request, services.Uploads.MaxBatchImages, cancellationToken);
+
+        // Each image fails alone: its problem takes its place in the answer and the others carry on.
+        var images = uploads.Uploads;
+        var digits = new PreparedDigit?[images.Count];
+        var problems = new ProblemDetails?[images.Count];
+        Parallel.For(0, images.Count, i => (digits[i], problems[i]) = Prepare(images[i], services.Preprocessor));
+
+        var valid = Enumerable.Range(0, images.Count).Where(i => digits[i] is not null).ToList();
+        var predictions = valid.Count == 0
+            ? []
+            : await services.Classifier.ClassifyAsync(name, valid.Select(i => digits[i]!.Pixels).ToList(), cancellationToken);
+
+        var withInput = PredictionEndpoints.IncludesInput(include);
+        var items = new BatchItem[images.Count];
+        var next = 0;
+        for (var i = 0; i < images.Count; i++)
+        {
+            items[i] = digits[i] is { } digit
+                ? BatchItem.FromPrediction(i, images[i].FileName, predictions[next++], withInput ? services.EncodeInput(digit.Pixels) : null)
+                : BatchItem.FromProblem(i, images[i].FileName, problems[i]!);
+        }
+
+        services.Diagnostics.Set("Images", images.Count);
+        return TypedResults.Ok(new BatchPredictionResponse(items, name, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3)));
+    }
+
+    private static (PreparedDigit? Digit, ProblemDetails? Problem) Prepare(Upload upload, DigitPreprocessor preprocessor)
+    {
+        if (upload.Error is not null)
+        {
+            return (null, ProblemHandling.FromException(upload.Error));
+        }
+
+        if (upload.Length == 0)
+        {
+            return (null, ProblemHandling.Create(StatusCodes.Status400BadRequest, "missing-image", "No image in the part", "This part is empty; send the image's bytes."));
+        }
+
+        try
+        {
+            return (preprocessor.Prepare(upload.Bytes), null);
+        }
+        catch (ImageRejectedException rejection)
+        {
+            return (null, ProblemHandling.FromRejection(rejection));
+        }
+    }
+}
