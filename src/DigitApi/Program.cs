@@ -2,6 +2,7 @@ using DigitApi.Endpoints;
 using DigitApi.Hosting;
 using DigitApi.Imaging;
 using DigitApi.Inference;
+using DigitApi.Numbers;
 using DigitApi.Uploads;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,6 +17,7 @@ builder.Services.AddDigitApiProblemDetails();
 builder.Services.AddUploads(builder.WebHost);
 builder.Services.AddImaging();
 builder.Services.AddInference();
+builder.Services.AddNumbers();
 builder.Services.AddSingleton<PredictionServices>();
 
 // API description and Swagger UI.

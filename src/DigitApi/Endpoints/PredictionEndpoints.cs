@@ -27,6 +27,23 @@ public static class PredictionEndpoints
                 + "paper and light ink on dark backgrounds both work.")
             .WithMetadata(new ImageUploadMetadata(Multiple: false));
 
+        group.MapPost("/batch", BatchPredictionEndpoints.PredictBatch)
+            .WithName("PredictDigits")
+            .WithSummary("Recognise one digit on each of many images, in one batched inference")
+            .WithDescription("Send the images as repeated multipart/form-data fields named 'image' (at most Uploads:MaxBatchImages, "
+                + "default 64; more is refused with 413). The answer lists one item per image, in the order sent: a prediction, "
+                + "or the problem with that image (status, type, title, detail). A bad image never fails the others.")
+            .WithMetadata(new ImageUploadMetadata(Multiple: true));
+
+        group.MapPost("/number", NumberEndpoints.PredictNumber)
+            .WithName("PredictNumber")
+            .WithSummary("Read a number of several digits written left to right")
+            .WithDescription("Send one image of a number (e.g. a handwritten 4071), as for /predict. The ink is cut into digits, "
+                + "each digit is normalised exactly as /predict does and all are classified in one batch. The answer gives the "
+                + "number, its confidence (the product of the digits' confidences) and each digit with its box in the image's "
+                + "pixels. No ink gives 422, and so does a number longer than Numbers:MaxDigits (default 12).")
+            .WithMetadata(new ImageUploadMetadata(Multiple: false));
+
         return group;
     }
 

@@ -19,7 +19,8 @@ public static class DigitNormalizer
     /// <param name="labels">Component labels of <paramref name="ink"/>'s mask.</param>
     /// <param name="keep">The labels that make up this digit.</param>
     /// <param name="box">The union of the kept components' boxes.</param>
-    public static float[] Normalize(InkImage ink, int[] labels, IReadOnlySet<int> keep, PixelBox box)
+    /// <param name="gain">Brightens the ink (clipped at full ink), for a digit fainter than the rest of its image.</param>
+    public static float[] Normalize(InkImage ink, int[] labels, IReadOnlySet<int> keep, PixelBox box, float gain = 1)
     {
         var strokeWidth = EstimateStrokeWidth(ink, labels, keep, box);
         var scale = (double)FitSize / Math.Max(box.Width, box.Height);
@@ -34,7 +35,7 @@ public static class DigitNormalizer
         var pad = radius + 1;
         var (cx, cy) = (box.X - pad, box.Y - pad);
         var (cw, ch) = (box.Width + (2 * pad), box.Height + (2 * pad));
-        var crop = Crop(ink, labels, keep, cx, cy, cw, ch);
+        var crop = Crop(ink, labels, keep, cx, cy, cw, ch, gain);
         if (radius > 0)
         {
             crop = Dilate(crop, cw, ch, radius);
@@ -52,7 +53,7 @@ public static class DigitNormalizer
         return PasteByCentreOfMass(fitted, tw, th, 1f / max);
     }
 
-    private static float[] Crop(InkImage ink, int[] labels, IReadOnlySet<int> keep, int x0, int y0, int cw, int ch)
+    private static float[] Crop(InkImage ink, int[] labels, IReadOnlySet<int> keep, int x0, int y0, int cw, int ch, float gain)
     {
         var crop = new float[cw * ch];
         for (var y = 0; y < ch; y++)
@@ -76,7 +77,7 @@ public static class DigitNormalizer
                 // Soft anti-aliased edges carry no label; pixels of other blobs (specks, neighbouring digits) are left out.
                 if (label == 0 ? !ink.Mask[index] : keep.Contains(label))
                 {
-                    crop[(y * cw) + x] = ink.Ink[index] / 255f;
+                    crop[(y * cw) + x] = Math.Min(1f, ink.Ink[index] * gain / 255f);
                 }
             }
         }

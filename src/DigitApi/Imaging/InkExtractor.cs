@@ -9,6 +9,9 @@ public static class InkExtractor
     /// <summary>Below this peak contrast (of 255) an image is treated as blank paper.</summary>
     public const int MinInkContrast = 40;
 
+    /// <summary>The share of ink pixels below the level that is stretched to full ink.</summary>
+    public const double PeakPercentile = 0.9;
+
     /// <summary>Returns null when the image holds no ink worth the name.</summary>
     public static InkImage? Extract(GrayImage image)
     {
@@ -24,7 +27,7 @@ public static class InkExtractor
 
         // Otsu separates ink from the remaining paper texture; the floor stops it splitting pure noise.
         var threshold = Math.Max(OtsuThreshold(histogram), 20);
-        var peak = PercentileAbove(histogram, threshold, 0.9);
+        var peak = PercentileAbove(histogram, threshold, PeakPercentile);
         if (peak < MinInkContrast)
         {
             return null;

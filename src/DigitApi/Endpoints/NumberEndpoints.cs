@@ -1,0 +1,37 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using DigitApi.Inference;
+using DigitApi.Numbers;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace DigitApi.Endpoints;
+
+/// <summary>POST /predict/number: a number written left to right, read digit by digit.</summary>
+public static class NumberEndpoints
+{
+    /// <summary>Read a multi-digit number.</summary>
+    /// <param name="request">The HTTP request; its body holds the image.</param>
+    /// <param name="model">cnn, lenet, mlp, logreg or ensemble; default: the ensemble.</param>
+    /// <param name="services">Prediction services.</param>
+    /// <param name="preprocessor">Segments the number and normalises its digits.</param>
+    /// <param name="reader">Classifies the digits.</param>
+    /// <param name="cancellationToken">Aborted when the client disconnects.</param>
+    public static async Task<Ok<NumberResponse>> PredictNumber(
+        HttpRequest request,
+        [Description("cnn, lenet, mlp, logreg or ensemble; default: the ensemble, since a number is right only when every digit is")] string? model,
+        PredictionServices services,
+        NumberPreprocessor preprocessor,
+        NumberReader reader,
+        CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        // A number is right only when every one of its digits is, so the default is the most accurate model there is.
+        var name = services.Catalog.Resolve(model ?? (services.Catalog.Ensemble is null ? null : ModelCatalog.EnsembleName));
+        services.Diagnostics.Set("Model", name);
+        using var uploads = await services.Uploads.ReadAsync(request, 1, cancellationToken);
+        var number = preprocessor.Prepare(uploads.Uploads[0].Bytes);
+        var reading = await reader.ReadAsync(number, name, cancellationToken);
+        services.Diagnostics.Set("Number", reading.Number);
+        return TypedResults.Ok(NumberResponse.From(reading, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+    }
+}

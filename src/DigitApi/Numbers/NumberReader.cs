@@ -1,0 +1,78 @@
+using DigitApi.Imaging;
+using DigitApi.Inference;
+using Microsoft.Extensions.Options;
+
+namespace DigitApi.Numbers;
+
+/// <summary>One digit of a read number and where it was found in the uploaded image.</summary>
+public sealed record ReadDigit(int Digit, float Confidence, PixelBox Box);
+
+/// <summary>A read number: its digits left to right and the confidence that all of them are right.</summary>
+public sealed record NumberReading(string Number, float Confidence, IReadOnlyList<ReadDigit> Digits, string Model);
+
+/// <summary>
+/// Classifies every digit candidate of a number in one batched inference, then keeps, for each cluster
+/// of touching digits, the reading the model is most sure of.
+/// </summary>
+public sealed class NumberReader(DigitClassifier classifier, IOptions<NumberOptions> options, IOptions<InferenceOptions> inference)
+{
+    // The models are trained with label smoothing, so their confidences are compressed below 1; the
+    // weight lets the model's evidence stand against the geometric prior (fitted together, see ReadingPrior).
+    private const double ConfidenceWeight = 4.0;
+
+    // A clean cut (see ReadingPrior.IsCleanCut) into digits the model is sure of is touching digits
+    // almost every time, however narrow the pair.
+    private const double CleanConfidence = 0.9;
+    private const double CleanCutBonus = 3.0;
+
+    private readonly int _maxDigits = options.Value.MaxDigits;
+    private readonly int _maxBatch = inference.Value.MaxBatchSize;
+
+    /// <exception cref="TooManyDigitsException">The chosen readings hold more digits than a number may have.</exception>
+    public async Task<NumberReading> ReadAsync(PreparedNumber number, string model, CancellationToken cancellationToken)
+    {
+        var candidates = number.Clusters.SelectMany(c => c.Readings).SelectMany(r => r.Digits).ToList();
+        var predictions = await ClassifyAsync(candidates, model, cancellationToken);
+
+        var digits = new List<ReadDigit>();
+        var row = 0;
+        foreach (var cluster in number.Clusters)
+        {
+            List<ReadDigit>? best = null;
+            var bestScore = double.NegativeInfinity;
+            foreach (var reading in cluster.Readings)
+            {
+                var read = reading.Digits.Select((d, i) => new ReadDigit(predictions[row + i].Digit, predictions[row + i].Confidence, d.Box)).ToList();
+                row += read.Count;
+                var score = reading.LogPrior + (ConfidenceWeight * read.Sum(d => Math.Log(Math.Max(d.Confidence, 1e-9))))
+                    + (reading.CleanCut && read.All(d => d.Confidence >= CleanConfidence) ? CleanCutBonus : 0);
+                if (score > bestScore)
+                {
+                    (best, bestScore) = (read, score);
+                }
+            }
+
+            digits.AddRange(best!);
+        }
+
+        if (digits.Count > _maxDigits)
+        {
+            throw new TooManyDigitsException(_maxDigits, digits.Count);
+        }
+
+        var confidence = digits.Aggregate(1f, (product, d) => product * d.Confidence);
+        return new NumberReading(string.Concat(digits.Select(d => d.Digit)), confidence, digits, predictions[0].Model);
+    }
+
+    // One inference for the whole number; only a number with more candidates than a batch may hold takes several.
+    private async Task<Prediction[]> ClassifyAsync(List<PreparedDigit> candidates, string model, CancellationToken cancellationToken)
+    {
+        if (candidates.Count <= _maxBatch)
+        {
+            return await classifier.ClassifyAsync(model, candidates.Select(c => c.Pixels).ToList(), cancellationToken);
+        }
+
+        var chunks = candidates.Chunk(_maxBatch).Select(chunk => classifier.ClassifyAsync(model, chunk.Select(c => c.Pixels).ToList(), cancellationToken));
+        return (await Task.WhenAll(chunks)).SelectMany(p => p).ToArray();
+    }
+}
