@@ -23,9 +23,10 @@ builder.Services.AddDigitApiOpenApi();
 
 var app = builder.Build();
 
+// Request logging wraps the error handling so that it records the status code the client received.
+app.UseDigitApiRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseDigitApiRequestLogging();
 app.UseDigitApiSwagger();
 
 app.MapPredictionEndpoints();
