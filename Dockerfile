@@ -7,9 +7,10 @@
 # works: DOTNET_EnableDiagnostics=0 keeps the runtime's IPC socket out of /tmp, uploads stay in
 # memory) and carry the committed models, published with the app into /app/models.
 #
-# Health: no HEALTHCHECK, on purpose. The CPU image is chiseled (no shell, no curl), and the
-# platforms it ships to probe over HTTP themselves: Container Apps (deploy/main.bicep) and
-# Kubernetes call /health/live and /health/ready, and both ignore Docker's HEALTHCHECK.
+# Health: the chiseled CPU image has no shell, curl or wget, so HEALTHCHECK runs the app itself in
+# probe mode (exec form, no shell): `dotnet DigitApi.dll --health-probe` GETs /health/ready on the
+# loopback port from ASPNETCORE_HTTP_PORTS and exits 0 or 1. Docker and compose use it; Container
+# Apps (deploy/main.bicep) and Kubernetes ignore it and probe /health/live and /health/ready over HTTP.
 
 # Image metadata, set by CI (.github/workflows/deploy.yml); the defaults keep local builds working.
 ARG IMAGE_VERSION=0.0.0-local
@@ -76,7 +77,8 @@ WORKDIR /app
 COPY --from=build-gpu /app .
 USER ${APP_UID}
 EXPOSE 8080
-HEALTHCHECK NONE
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["/usr/share/dotnet/dotnet", "/app/DigitApi.dll", "--health-probe"]
 ENTRYPOINT ["/usr/share/dotnet/dotnet", "DigitApi.dll"]
 
 ########## runtime (default): chiseled ASP.NET Core, CPU ##########
@@ -99,5 +101,6 @@ COPY --from=build /app .
 # APP_UID (1654, user "app") is defined by Microsoft's .NET images.
 USER $APP_UID
 EXPOSE 8080
-HEALTHCHECK NONE
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["dotnet", "/app/DigitApi.dll", "--health-probe"]
 ENTRYPOINT ["dotnet", "DigitApi.dll"]
