@@ -4,8 +4,9 @@
 #   CPU (default, last stage):  docker build -t digitapi .
 #   GPU (CUDA, linux/amd64):    docker build --target gpu -t digitapi:gpu .
 # Both run as a non-root user, listen on 8080, write nothing to disk (a read-only root filesystem
-# works: DOTNET_EnableDiagnostics=0 keeps the runtime's IPC socket out of /tmp, uploads stay in
-# memory) and carry the committed models, published with the app into /app/models.
+# works: DOTNET_EnableDiagnostics=0 keeps the runtime's IPC socket out of /tmp, ORT_DISABLE_TELEMETRY=1
+# stops ONNX Runtime from persisting a telemetry device id under ~/.cache, uploads stay in memory)
+# and carry the committed models, published with the app into /app/models.
 #
 # Health: the chiseled CPU image has no shell, curl or wget, so HEALTHCHECK runs the app itself in
 # probe mode (exec form, no shell): `dotnet DigitApi.dll --health-probe` GETs /health/ready on the
@@ -71,6 +72,7 @@ ENV DOTNET_ROOT=/usr/share/dotnet \
     DOTNET_RUNNING_IN_CONTAINER=true \
     DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true \
     DOTNET_EnableDiagnostics=0 \
+    ORT_DISABLE_TELEMETRY=1 \
     ASPNETCORE_HTTP_PORTS=8080 \
     Inference__Provider=Cuda
 WORKDIR /app
@@ -94,6 +96,7 @@ LABEL org.opencontainers.image.title="DigitApi" \
       org.opencontainers.image.base.name="mcr.microsoft.com/dotnet/aspnet:10.0.12-noble-chiseled"
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     DOTNET_EnableDiagnostics=0 \
+    ORT_DISABLE_TELEMETRY=1 \
     Inference__Provider=Cpu
 WORKDIR /app
 # Owned by root and read-only for the app user: the service never writes next to itself.

@@ -84,8 +84,11 @@ public class DockerfileTests
     [MemberData(nameof(RuntimeStages))]
     public void NeedsNoWritableFilesystem(string stageName)
     {
-        // Without this the runtime creates its diagnostics IPC socket in /tmp, which a read-only root lacks.
-        Assert.Equal("0", Dockerfile[stageName].Env(Dockerfile.ExpandGlobals).GetValueOrDefault("DOTNET_EnableDiagnostics"));
+        // Without these the .NET runtime creates its diagnostics IPC socket in /tmp, and ONNX Runtime tries to
+        // persist a telemetry device id under ~/.cache: neither is writable on a read-only root.
+        var env = Dockerfile[stageName].Env(Dockerfile.ExpandGlobals);
+        Assert.Equal("0", env.GetValueOrDefault("DOTNET_EnableDiagnostics"));
+        Assert.Equal("1", env.GetValueOrDefault("ORT_DISABLE_TELEMETRY"));
         Assert.Empty(Dockerfile[stageName].All("VOLUME"));
     }
 
