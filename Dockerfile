@@ -79,7 +79,7 @@ WORKDIR /app
 COPY --from=build-gpu /app .
 USER ${APP_UID}
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --start-interval=2s --retries=3 \
     CMD ["/usr/share/dotnet/dotnet", "/app/DigitApi.dll", "--health-probe"]
 ENTRYPOINT ["/usr/share/dotnet/dotnet", "DigitApi.dll"]
 
@@ -104,6 +104,6 @@ COPY --from=build /app .
 # APP_UID (1654, user "app") is defined by Microsoft's .NET images.
 USER $APP_UID
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --start-interval=2s --retries=3 \
     CMD ["dotnet", "/app/DigitApi.dll", "--health-probe"]
 ENTRYPOINT ["dotnet", "DigitApi.dll"]
