@@ -61,7 +61,15 @@ public sealed class PublishedImage : IAsyncLifetime
         MakeReadOnly(new DirectoryInfo(Image.RootFs));
         MakeReadOnly(new DirectoryInfo(ReadOnlyFolder));
 
-        _running = await StartAsync(ContainerProcess.PickPort(8080));
+        try
+        {
+            _running = await StartAsync(ContainerProcess.PickPort(8080));
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            // Something took the port between the check and the start: any free one will do.
+            _running = await StartAsync(ContainerProcess.PickPort(0));
+        }
     }
 
     public async Task<ContainerProcess> StartAsync(int port)
