@@ -4,6 +4,13 @@ using DigitApi.Imaging;
 using DigitApi.Inference;
 using DigitApi.Uploads;
 
+// Container health check (`dotnet DigitApi.dll --health-probe`): the chiseled image has no shell or curl.
+if (HealthProbe.IsRequested(args))
+{
+    Environment.ExitCode = await HealthProbe.RunAsync(args);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 // Logging: Serilog, readable in Development, compact JSON in containers.
