@@ -74,7 +74,8 @@ ENV DOTNET_ROOT=/usr/share/dotnet \
     DOTNET_EnableDiagnostics=0 \
     ORT_DISABLE_TELEMETRY=1 \
     ASPNETCORE_HTTP_PORTS=8080 \
-    Inference__Provider=Cuda
+    Inference__Provider=Cuda \
+    RateLimiting__Enabled=true
 WORKDIR /app
 COPY --from=build-gpu /app .
 USER ${APP_UID}
@@ -97,7 +98,8 @@ LABEL org.opencontainers.image.title="DigitApi" \
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     DOTNET_EnableDiagnostics=0 \
     ORT_DISABLE_TELEMETRY=1 \
-    Inference__Provider=Cpu
+    Inference__Provider=Cpu \
+    RateLimiting__Enabled=true
 WORKDIR /app
 # Owned by root and read-only for the app user: the service never writes next to itself.
 COPY --from=build /app .

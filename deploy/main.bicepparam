@@ -25,6 +25,11 @@ param environmentVariables = {
   RateLimiting__Enabled: 'true'
   RateLimiting__PermitLimit: '100'
   RateLimiting__WindowSeconds: '1'
+  // Only the Container Apps ingress can reach the app's port, so its private ranges are the proxies
+  // whose X-Forwarded-For is believed; the rate limiter then sees each real client.
+  ForwardedHeaders__KnownNetworks__0: '10.0.0.0/8'
+  ForwardedHeaders__KnownNetworks__1: '100.64.0.0/10'
+  ForwardedHeaders__KnownNetworks__2: '172.16.0.0/12'
 }
 
 // Secrets come from the deploying shell's environment (in CI: GitHub secrets), never from this file.

@@ -2,6 +2,7 @@ using DigitApi.Endpoints;
 using DigitApi.Hosting;
 using DigitApi.Imaging;
 using DigitApi.Inference;
+using DigitApi.Security;
 using DigitApi.Uploads;
 
 // Container health check (`dotnet DigitApi.dll --health-probe`): the chiseled image has no shell or curl.
@@ -24,6 +25,11 @@ builder.Services.AddUploads(builder.WebHost);
 builder.Services.AddImaging();
 builder.Services.AddInference();
 builder.Services.AddSingleton<PredictionServices>();
+builder.Services.AddGracefulShutdown(builder.Configuration);
+
+// Protection: forwarded headers, rate limiting, API keys, CORS; metrics at /metrics.
+builder.Services.AddDigitApiSecurity(builder.Configuration);
+builder.Services.AddDigitApiMetrics();
 
 // API description and Swagger UI.
 builder.Services.AddDigitApiOpenApi();
@@ -34,11 +40,14 @@ var app = builder.Build();
 app.UseDigitApiRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseDigitApiSecurity();
+app.UseGracefulShutdown();
 app.UseDigitApiSwagger();
 
 app.MapPredictionEndpoints();
 app.MapModelEndpoints();
 app.MapHealthEndpoints();
+app.MapDigitApiMetrics();
 
 app.Run();
 

@@ -46,6 +46,7 @@ public static class PredictionEndpoints
         var started = Stopwatch.GetTimestamp();
         var name = services.Catalog.Resolve(model);
         services.Diagnostics.Set("Model", name);
+        request.HttpContext.TagModel(name);
         using var uploads = await services.Uploads.ReadAsync(request, 1, cancellationToken);
         var digit = services.Preprocessor.Prepare(uploads.Uploads[0].Bytes);
         var prediction = (await services.Classifier.ClassifyAsync(name, [digit.Pixels], cancellationToken))[0];

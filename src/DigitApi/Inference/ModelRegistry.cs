@@ -71,14 +71,10 @@ public sealed partial class ModelRegistry(
     public void BeginShutdown() => _stopping = true;
 
     /// <summary>The runner of a single model that is loaded and healthy.</summary>
-    /// <exception cref="ModelUnavailableException">Not loaded, failed, or shutting down.</exception>
+    /// <exception cref="ModelUnavailableException">Not loaded, or failed.</exception>
+    /// <remarks>While shutting down, requests already accepted still get their runner: they are drained, not dropped.</remarks>
     public ModelRunner Get(string name)
     {
-        if (_stopping)
-        {
-            throw new ModelUnavailableException("The service is shutting down. Retry against another replica.");
-        }
-
         if (_failures.TryGetValue(name, out var reason))
         {
             throw new ModelUnavailableException($"The '{name}' model is unavailable: {reason}.", 30);
