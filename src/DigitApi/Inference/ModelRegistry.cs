@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ public sealed partial class ModelRegistry(
     InferenceMetrics metrics,
     ILogger<ModelRegistry> logger) : IAsyncDisposable
 {
-    private readonly Dictionary<string, ModelRunner> _runners = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, ModelRunner> _runners = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _failures = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _warmedUp = new(StringComparer.OrdinalIgnoreCase);
     private volatile bool _loaded;
@@ -90,12 +91,13 @@ public sealed partial class ModelRegistry(
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var runner in _runners.Values)
+        foreach (var name in _runners.Keys.ToList())
         {
-            await runner.DisposeAsync().ConfigureAwait(false);
+            if (_runners.TryRemove(name, out var runner))
+            {
+                await runner.DisposeAsync().ConfigureAwait(false);
+            }
         }
-
-        _runners.Clear();
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
