@@ -27,6 +27,8 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDigitApiRequestLogging();
 app.UseDigitApiSwagger();
+app.UseDefaultFiles(); // the draw-a-digit page: wwwroot/index.html at /
+app.UseStaticFiles();
 
 app.MapPredictionEndpoints();
 app.MapModelEndpoints();
