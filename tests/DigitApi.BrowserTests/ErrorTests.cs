@@ -51,13 +51,25 @@ public class ErrorTests(BrowserFixture browser)
     public async Task AnImageOverTheSizeLimitShowsTooLarge()
     {
         await using var page = await browser.OpenAsync();
-        var huge = new byte[11 * 1024 * 1024]; // the service accepts 10 MiB
-        new Random(6).NextBytes(huge);
 
-        var response = await page.Page.RunAndWaitForResponseAsync(
-            () => page.FileInput.SetInputFilesAsync(new FilePayload { Name = "huge.png", MimeType = "image/png", Buffer = huge }),
-            r => new Uri(r.Url).AbsolutePath == "/predict");
-        await page.WaitForAnswerAsync();
+        // From a file, so the browser reads it from disk rather than receiving 11 MB through Playwright.
+        var folder = Directory.CreateTempSubdirectory("digitapi-browser-");
+        var huge = Path.Combine(folder.FullName, "huge.png");
+        var bytes = new byte[11 * 1024 * 1024]; // the service accepts 10 MiB
+        new Random(6).NextBytes(bytes);
+        await File.WriteAllBytesAsync(huge, bytes, TestContext.Current.CancellationToken);
+        IResponse response;
+        try
+        {
+            response = await page.Page.RunAndWaitForResponseAsync(
+                () => page.FileInput.SetInputFilesAsync(huge),
+                r => new Uri(r.Url).AbsolutePath == "/predict");
+            await page.WaitForAnswerAsync();
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
 
         Assert.Equal(413, response.Status);
         await Expect(page.ErrorTitle).ToContainTextAsync("too large");

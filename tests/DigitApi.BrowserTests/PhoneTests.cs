@@ -72,6 +72,9 @@ public class PhoneTests(BrowserFixture browser)
                 type = "touchMove";
             }
 
+            // A finger comes to rest before it lifts; lifting at full speed would start a fling, and the
+            // browser takes the next tap as "stop the fling", not as a click.
+            await page.Page.WaitForTimeoutAsync(150);
             await cdp.SendAsync("Input.dispatchTouchEvent", new Dictionary<string, object> { ["type"] = "touchEnd", ["touchPoints"] = Array.Empty<object>() });
         }
 
