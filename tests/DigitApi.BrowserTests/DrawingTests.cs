@@ -54,6 +54,12 @@ public class DrawingTests(BrowserFixture browser)
         await page.WaitForAnswerAsync();
 
         await Expect(page.Digit).ToHaveTextAsync("7");
+
+        // What the model saw: the 28x28 input, enlarged with crisp pixels.
+        await Expect(page.ModelInput).ToHaveCSSAsync("image-rendering", "pixelated");
+        var size = await page.ModelInput.EvaluateAsync<int[]>("img => [img.naturalWidth, img.naturalHeight]");
+        Assert.Equal(new[] { 28, 28 }, size);
+        Assert.True((await page.ModelInput.BoundingBoxAsync())!.Width >= 28 * 4, "The 28x28 input is shown at least 4x.");
     }
 
     [Fact]
