@@ -43,6 +43,8 @@ app.UseStatusCodePages();
 app.UseDigitApiSecurity();
 app.UseGracefulShutdown();
 app.UseDigitApiSwagger();
+app.UseDefaultFiles(); // the draw-a-digit page: wwwroot/index.html at /
+app.UseStaticFiles();
 
 app.MapPredictionEndpoints();
 app.MapModelEndpoints();
