@@ -20,6 +20,8 @@ public sealed class OpenApiTests(DigitApiFactory factory) : IClassFixture<DigitA
         Assert.Equal("binary", image.GetProperty("format").GetString());
         Assert.True(content.TryGetProperty("image/*", out _));
         Assert.Equal(["model", "include"], predict.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.Equal(7, predict.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json")
+            .GetProperty("example").GetProperty("digit").GetInt32());
         foreach (var status in new[] { "200", "400", "404", "413", "415", "422", "503" })
         {
             Assert.True(predict.GetProperty("responses").TryGetProperty(status, out _), $"response {status} documented");
