@@ -31,6 +31,9 @@ builder.Services.AddGracefulShutdown(builder.Configuration);
 builder.Services.AddDigitApiSecurity(builder.Configuration);
 builder.Services.AddDigitApiMetrics();
 
+// JSON answers leave out what is absent (e.g. "input" without include=input).
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
+
 // API description and Swagger UI.
 builder.Services.AddDigitApiOpenApi();
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using DigitApi.Tests;
 using SkiaSharp;
 
@@ -26,7 +25,7 @@ public sealed class PredictionEndpointTests(DigitApiFactory factory) : IClassFix
         Assert.Equal(10, probabilities.Length);
         Assert.Equal(1f, probabilities.Sum(), 3);
         Assert.Equal(probabilities.Max(), body.GetProperty("confidence").GetSingle());
-        Assert.False(body.TryGetProperty("input", out var input) && input.ValueKind != JsonValueKind.Null);
+        Assert.False(body.TryGetProperty("input", out _));
     }
 
     [Theory]
