@@ -3,7 +3,15 @@ using DigitApi.Hosting;
 using DigitApi.Imaging;
 using DigitApi.Inference;
 using DigitApi.Numbers;
+using DigitApi.Security;
 using DigitApi.Uploads;
+
+// Container health check (`dotnet DigitApi.dll --health-probe`): the chiseled image has no shell or curl.
+if (HealthProbe.IsRequested(args))
+{
+    Environment.ExitCode = await HealthProbe.RunAsync(args);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -19,20 +27,34 @@ builder.Services.AddImaging();
 builder.Services.AddInference();
 builder.Services.AddNumbers();
 builder.Services.AddSingleton<PredictionServices>();
+builder.Services.AddGracefulShutdown(builder.Configuration);
+
+// Protection: forwarded headers, rate limiting, API keys, CORS; metrics at /metrics.
+builder.Services.AddDigitApiSecurity(builder.Configuration);
+builder.Services.AddDigitApiMetrics();
+
+// JSON answers leave out what is absent (e.g. "input" without include=input).
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
 
 // API description and Swagger UI.
 builder.Services.AddDigitApiOpenApi();
 
 var app = builder.Build();
 
+// Request logging wraps the error handling so that it records the status code the client received.
+app.UseDigitApiRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseDigitApiRequestLogging();
+app.UseDigitApiSecurity();
+app.UseGracefulShutdown();
 app.UseDigitApiSwagger();
+app.UseDefaultFiles(); // the draw-a-digit page: wwwroot/index.html at /
+app.UseStaticFiles();
 
 app.MapPredictionEndpoints();
 app.MapModelEndpoints();
 app.MapHealthEndpoints();
+app.MapDigitApiMetrics();
 
 app.Run();
 

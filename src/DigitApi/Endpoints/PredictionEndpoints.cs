@@ -25,7 +25,11 @@ public static class PredictionEndpoints
             .WithDescription("Send a photo, scan or drawing of one digit as multipart/form-data field 'image', or as the raw body with "
                 + "an image/* Content-Type. PNG, JPEG (EXIF orientation honoured), GIF, BMP and WebP are accepted; dark ink on light "
                 + "paper and light ink on dark backgrounds both work.")
-            .WithMetadata(new ImageUploadMetadata(Multiple: false));
+            .WithMetadata(new ImageUploadMetadata(Multiple: false))
+            .WithMetadata(new ResponseExample(StatusCodes.Status200OK,
+                """{"digit":7,"confidence":0.9987,"probabilities":[0.0001,0.0002,0.0003,0.0001,0.0,0.0,0.0,0.9987,0.0002,0.0004],"model":"cnn","elapsedMs":1.92}"""))
+            .WithMetadata(new ResponseExample(StatusCodes.Status422UnprocessableEntity,
+                """{"type":"/problems/no-digit-found","title":"No digit found","status":422,"detail":"No digit found: the image looks blank. Write or draw a digit with clear contrast to the background.","traceId":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"}"""));
 
         group.MapPost("/batch", BatchPredictionEndpoints.PredictBatch)
             .WithName("PredictDigits")
@@ -63,6 +67,7 @@ public static class PredictionEndpoints
         var started = Stopwatch.GetTimestamp();
         var name = services.Catalog.Resolve(model);
         services.Diagnostics.Set("Model", name);
+        request.HttpContext.TagModel(name);
         using var uploads = await services.Uploads.ReadAsync(request, 1, cancellationToken);
         var digit = services.Preprocessor.Prepare(uploads.Uploads[0].Bytes);
         var prediction = (await services.Classifier.ClassifyAsync(name, [digit.Pixels], cancellationToken))[0];

@@ -32,8 +32,10 @@ public static class Logging
         app.UseSerilogRequestLogging(options =>
         {
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
-            options.GetLevel = (context, _, error) => error is not null || context.Response.StatusCode >= 500
+            // Overload and shutdown (503) are the service protecting itself, not failing.
+            options.GetLevel = (context, _, error) => error is not null || (context.Response.StatusCode >= 500 && context.Response.StatusCode != 503)
                 ? Serilog.Events.LogEventLevel.Error
+                : context.Response.StatusCode == 503 ? Serilog.Events.LogEventLevel.Warning
                 : context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics")
                     ? Serilog.Events.LogEventLevel.Verbose
                     : Serilog.Events.LogEventLevel.Information;

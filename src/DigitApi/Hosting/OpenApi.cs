@@ -7,6 +7,9 @@ namespace DigitApi.Hosting;
 /// <summary>Marks an endpoint that reads images from the body itself, so Swagger UI can offer a file picker.</summary>
 public sealed record ImageUploadMetadata(bool Multiple);
 
+/// <summary>An example body for one response status of an endpoint, shown in Swagger UI.</summary>
+public sealed record ResponseExample(int Status, string Json);
+
 public static class OpenApi
 {
     public static IServiceCollection AddDigitApiOpenApi(this IServiceCollection services)
@@ -28,6 +31,7 @@ public static class OpenApi
             }
 
             options.OperationFilter<ImageUploadOperationFilter>();
+            options.OperationFilter<ResponseExampleOperationFilter>();
         });
         return services;
     }
@@ -85,5 +89,24 @@ public sealed class ImageUploadOperationFilter : IOperationFilter
                 : "The image (PNG, JPEG, GIF, BMP or WebP): multipart field 'image', or the raw bytes with an image/* Content-Type.",
             Content = content,
         };
+    }
+}
+
+/// <summary>Attaches <see cref="ResponseExample"/> metadata to the documented responses.</summary>
+public sealed class ResponseExampleOperationFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        foreach (var example in context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<ResponseExample>())
+        {
+            if (operation.Responses?.TryGetValue(example.Status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response) == true
+                && response.Content is { } content)
+            {
+                foreach (var media in content.Values.OfType<OpenApiMediaType>())
+                {
+                    media.Example = System.Text.Json.Nodes.JsonNode.Parse(example.Json);
+                }
+            }
+        }
     }
 }

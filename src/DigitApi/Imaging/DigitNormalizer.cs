@@ -74,8 +74,9 @@ public static class DigitNormalizer
 
                 var index = (sy * ink.Width) + sx;
                 var label = labels[index];
-                // Soft anti-aliased edges carry no label; pixels of other blobs (specks, neighbouring digits) are left out.
-                if (label == 0 ? !ink.Mask[index] : keep.Contains(label))
+                // Soft anti-aliased edges carry no label: they count when they border a kept stroke, so that
+                // faint shading elsewhere in the box stays out, as do other blobs (specks, neighbouring digits).
+                if (label == 0 ? BordersKept(labels, keep, ink.Width, ink.Height, sx, sy) : keep.Contains(label))
                 {
                     crop[(y * cw) + x] = Math.Min(1f, ink.Ink[index] * gain / 255f);
                 }
@@ -83,6 +84,23 @@ public static class DigitNormalizer
         }
 
         return crop;
+    }
+
+    private static bool BordersKept(int[] labels, IReadOnlySet<int> keep, int width, int height, int x, int y)
+    {
+        for (var ny = Math.Max(0, y - 1); ny <= Math.Min(height - 1, y + 1); ny++)
+        {
+            for (var nx = Math.Max(0, x - 1); nx <= Math.Min(width - 1, x + 1); nx++)
+            {
+                var label = labels[(ny * width) + nx];
+                if (label != 0 && keep.Contains(label))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     // Width of a stroke of area A and perimeter P is about 2A/P.

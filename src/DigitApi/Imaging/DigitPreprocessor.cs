@@ -14,8 +14,9 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
     public static PreparedDigit Prepare(GrayImage image)
     {
         var ink = InkExtractor.Extract(image) ?? throw NoDigit();
-        var (labels, components) = ConnectedComponents.Label(ink.Mask, ink.Width, ink.Height);
-        var kept = ConnectedComponents.WithoutSpecks(components);
+        var (labels, components) = ConnectedComponents.Label(ink);
+        var onPaper = ConnectedComponents.WithoutEdgeArtifacts(components, labels, ink.Width, ink.Height);
+        var kept = ConnectedComponents.WithoutSpecks(ConnectedComponents.WithoutFaintShading(onPaper));
         if (kept.Count == 0)
         {
             throw NoDigit();

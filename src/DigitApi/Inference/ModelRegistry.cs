@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ public sealed partial class ModelRegistry(
     InferenceMetrics metrics,
     ILogger<ModelRegistry> logger) : IAsyncDisposable
 {
-    private readonly Dictionary<string, ModelRunner> _runners = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, ModelRunner> _runners = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _failures = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _warmedUp = new(StringComparer.OrdinalIgnoreCase);
     private volatile bool _loaded;
@@ -71,14 +72,10 @@ public sealed partial class ModelRegistry(
     public void BeginShutdown() => _stopping = true;
 
     /// <summary>The runner of a single model that is loaded and healthy.</summary>
-    /// <exception cref="ModelUnavailableException">Not loaded, failed, or shutting down.</exception>
+    /// <exception cref="ModelUnavailableException">Not loaded, or failed.</exception>
+    /// <remarks>While shutting down, requests already accepted still get their runner: they are drained, not dropped.</remarks>
     public ModelRunner Get(string name)
     {
-        if (_stopping)
-        {
-            throw new ModelUnavailableException("The service is shutting down. Retry against another replica.");
-        }
-
         if (_failures.TryGetValue(name, out var reason))
         {
             throw new ModelUnavailableException($"The '{name}' model is unavailable: {reason}.", 30);
@@ -94,12 +91,13 @@ public sealed partial class ModelRegistry(
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var runner in _runners.Values)
+        foreach (var name in _runners.Keys.ToList())
         {
-            await runner.DisposeAsync().ConfigureAwait(false);
+            if (_runners.TryRemove(name, out var runner))
+            {
+                await runner.DisposeAsync().ConfigureAwait(false);
+            }
         }
-
-        _runners.Clear();
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,

@@ -23,6 +23,7 @@ public sealed class ModelRunner : IAsyncDisposable
     private readonly Task[] _loops;
     private readonly CancellationTokenSource _stopping = new();
     private readonly InferenceOptions _options;
+    private int _disposed;
     private readonly InferenceMetrics _metrics;
     private int _queuedRows;
 
@@ -62,6 +63,9 @@ public sealed class ModelRunner : IAsyncDisposable
 
     public int Workers => _workers.Count;
 
+    /// <summary>The most rows one inference takes.</summary>
+    public int MaxBatchSize => _options.MaxBatchSize;
+
     /// <summary>Rows waiting in the queue right now.</summary>
     public int QueuedRows => Volatile.Read(ref _queuedRows);
 
@@ -88,6 +92,11 @@ public sealed class ModelRunner : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return; // Sessions and pinned buffers are native memory: free them once.
+        }
+
         _queue.Writer.TryComplete();
         await Task.WhenAll(_loops).ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);

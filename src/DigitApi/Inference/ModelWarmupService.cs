@@ -69,12 +69,17 @@ public sealed partial class ModelWarmupService(
 
     private static List<string> Check(ModelRunner runner, List<(string Name, int Label, float[] Pixels)> digits)
     {
-        var logits = runner.RunAsync(DigitClassifier.ToTensor(runner.Card, digits.Select(d => d.Pixels).ToList()), digits.Count, CancellationToken.None)
-            .GetAwaiter().GetResult();
+        var logits = new List<float>(digits.Count * ModelRunner.ClassesPerRow);
+        foreach (var chunk in digits.Chunk(runner.MaxBatchSize))
+        {
+            logits.AddRange(runner.RunAsync(DigitClassifier.ToTensor(runner.Card, chunk.Select(d => d.Pixels).ToList()), chunk.Length, CancellationToken.None)
+                .GetAwaiter().GetResult());
+        }
+
         var wrong = new List<string>();
         for (var row = 0; row < digits.Count; row++)
         {
-            var predicted = Prediction.FromProbabilities(logits.AsSpan(row * ModelRunner.ClassesPerRow, ModelRunner.ClassesPerRow), runner.Card.Name).Digit;
+            var predicted = Prediction.FromProbabilities(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(logits).Slice(row * ModelRunner.ClassesPerRow, ModelRunner.ClassesPerRow), runner.Card.Name).Digit;
             if (predicted != digits[row].Label)
             {
                 wrong.Add($"{digits[row].Name} (got {predicted})");

@@ -55,6 +55,23 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
         Assert.True(accuracy >= plain - 0.5, $"{presentation}: {accuracy:F2} % vs {plain:F2} % plain");
     }
 
+    [Fact]
+    public void PhonePhotosOfDigitsOnPaperAreRecognisedAsWellAsTheDigitsThemselves()
+    {
+        // Photo-sized frames are costly to make, so a fixed sample of 400 digits stands in for the set.
+        var set = MnistTestSet.Instance;
+        var sample = Enumerable.Range(0, 400).Select(i => (i * 25) + 3).ToArray();
+        var labels = sample.Select(i => set.Labels[i]).ToArray();
+        var photos = new byte[sample.Length][];
+        Parallel.For(0, sample.Length, i => photos[i] = PhotoDigits.Photo(set.Images[sample[i]], seed: sample[i]));
+        var plain = Accuracy(pipeline.Classify(sample.Select(i => PlainFiles.Value[i]).ToList(), "cnn"), labels);
+
+        var accuracy = Accuracy(pipeline.Classify(photos, "cnn"), labels);
+
+        TestContext.Current.SendDiagnosticMessage($"cnn: {accuracy:F2} % on {sample.Length} phone photos vs {plain:F2} % on the same digits plain");
+        Assert.True(accuracy >= plain - 1.0, $"photos: {accuracy:F2} % vs {plain:F2} % plain");
+    }
+
     private static double Accuracy(int[] predicted, IReadOnlyList<byte> labels) =>
         100.0 * predicted.Where((p, i) => p == labels[i]).Count() / labels.Count;
 }

@@ -1,0 +1,16 @@
+namespace DigitApi.Security;
+
+/// <summary>Requests per client IP in a fixed window; off by default, on in the container configuration.</summary>
+public sealed class RateLimitOptions
+{
+    public const string SectionName = "RateLimiting";
+
+    public bool Enabled { get; set; }
+
+    public int PermitLimit { get; set; } = 100;
+
+    public int WindowSeconds { get; set; } = 1;
+
+    /// <summary>Paths never limited: probes and scrapes must get through.</summary>
+    public string[] ExemptPaths { get; set; } = ["/health", "/metrics"];
+}

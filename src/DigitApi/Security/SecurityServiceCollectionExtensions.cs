@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Net;
+using System.Threading.RateLimiting;
+using DigitApi.Hosting;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace DigitApi.Security;
+
+public static class SecurityServiceCollectionExtensions
+{
+    private const string CorsPolicy = "configured-origins";
+
+    /// <summary>Forwarded headers, per-IP rate limiting, API keys and CORS, each from configuration.</summary>
+    public static IServiceCollection AddDigitApiSecurity(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.SectionName);
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName)
+            .Validate(o => o.PermitLimit > 0 && o.WindowSeconds > 0, "RateLimiting:PermitLimit and WindowSeconds must be positive.").ValidateOnStart();
+
+        var forwarded = configuration.GetSection(ForwardedHeadersSettings.SectionName).Get<ForwardedHeadersSettings>() ?? new();
+        services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in forwarded.KnownProxies)
+            {
+                options.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+
+            foreach (var network in forwarded.KnownNetworks)
+            {
+                options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
+
+        services.AddRateLimiter(options =>
+        {
+            options.OnRejected = OnRejectedAsync;
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var settings = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                if (!settings.Enabled || settings.ExemptPaths.Any(p => context.Request.Path.StartsWithSegments(p)))
+                {
+                    return RateLimitPartition.GetNoLimiter("exempt");
+                }
+
+                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = settings.PermitLimit,
+                    Window = TimeSpan.FromSeconds(settings.WindowSeconds),
+                    QueueLimit = 0,
+                });
+            });
+        });
+
+        var origins = configuration.GetSection(CorsSettings.SectionName).Get<CorsSettings>()?.AllowedOrigins ?? [];
+        services.AddCors(options => options.AddPolicy(CorsPolicy, policy => policy
+            .WithOrigins(origins)
+            .WithMethods(HttpMethods.Get, HttpMethods.Post)
+            .WithHeaders("Content-Type", ApiKeyOptions.HeaderName)
+            .WithExposedHeaders("Retry-After")));
+        return services;
+    }
+
+    /// <summary>In order: the real client address, security headers, CORS, rate limit, API key.</summary>
+    public static WebApplication UseDigitApiSecurity(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseDigitApiSecurityHeaders();
+        app.UseCors(CorsPolicy);
+        app.UseRateLimiter();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        return app;
+    }
+
+    private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
+        rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await ErrorResponses.WriteAsync(rejected.HttpContext, ProblemHandling.Create(
+            StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests",
+            $"This client has sent more requests than the service allows; retry after {seconds} s."));
+    }
+}

@@ -1,0 +1,96 @@
+using Microsoft.Playwright;
+
+[assembly: AssemblyFixture(typeof(DigitApi.BrowserTests.BrowserFixture))]
+
+namespace DigitApi.BrowserTests;
+
+/// <summary>
+/// One service process and one Chromium for the whole run: both take seconds to start. Each test
+/// opens its own browser context, so tests share no page state.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    /// <summary>Debian's Chromium; Playwright's own browser download is not used.</summary>
+    public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ];
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private DigitApiService? _service;
+    private string? _skipReason;
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser is not running.");
+
+    public DigitApiService Service => _service ?? throw new InvalidOperationException("The service is not running.");
+
+    /// <summary>Screenshots land here, beside the test results.</summary>
+    public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            // Developers without Chromium get a skip; CI must run these tests, so there it is an error.
+            _skipReason = $"Chromium is not installed at {ChromiumPath} (apt-get install chromium, or run .ci/browser-deps.sh).";
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+            {
+                throw new InvalidOperationException(_skipReason + " CI is set, so the browser tests may not be skipped.");
+            }
+
+            return;
+        }
+
+        // Shared CI machines can be slow; a missing answer still fails, only later.
+        Assertions.SetDefaultExpectTimeout(30_000);
+        Directory.CreateDirectory(ScreenshotFolder);
+        _service = await DigitApiService.StartAsync(TestContext.Current.CancellationToken);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+    }
+
+    /// <summary>A fresh page at <c>/</c> with the model list loaded; skips the test without Chromium.</summary>
+    public async Task<DigitPage> OpenAsync(BrowserNewContextOptions? options = null)
+    {
+        Assert.SkipWhen(_skipReason is not null, _skipReason ?? "");
+        options ??= new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } };
+        options.BaseURL = Service.BaseAddress.ToString();
+        var context = await Browser.NewContextAsync(options);
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            // A 4xx answer is logged by the browser as "Failed to load resource"; the page expects those.
+            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
+            {
+                errors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => errors.Add(error);
+        return await DigitPage.OpenAsync(page, errors);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_service is not null)
+        {
+            await _service.DisposeAsync();
+        }
+    }
+}

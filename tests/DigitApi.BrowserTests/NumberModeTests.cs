@@ -1,0 +1,63 @@
+using DigitApi.Tests;
+using static Microsoft.Playwright.Assertions;
+
+namespace DigitApi.BrowserTests;
+
+/// <summary>
+/// Several digits at once through POST /predict/number. The page offers the mode only when the
+/// service has that endpoint, so what is tested depends on the service under test.
+/// </summary>
+public class NumberModeTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task TheNumberModeIsOfferedExactlyWhenTheServiceHasTheEndpoint()
+    {
+        await using var page = await browser.OpenAsync();
+        var status = await NumberEndpointStatusAsync();
+
+        if (status is 404 or 405)
+        {
+            await Expect(page.Modes).ToBeHiddenAsync();
+        }
+        else
+        {
+            await Expect(page.Modes).ToBeVisibleAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TwoDigitsWrittenSideBySideAreReadAsANumberWithABoxAroundEach()
+    {
+        var status = await NumberEndpointStatusAsync();
+        Assert.SkipWhen(status is 404 or 405, "This service has no POST /predict/number yet.");
+        await using var page = await browser.OpenAsync();
+        await page.TurnOffLiveRecognitionAsync();
+        await page.Page.GetByRole(Microsoft.Playwright.AriaRole.Radio, new() { Name = "A number" }).CheckAsync();
+        await Expect(page.Page.Locator("#stage")).ToHaveAttributeAsync("data-mode", "number");
+
+        await page.DrawAsync(StrokeTracer.Trace(MnistTestSet.Instance.Images[4]), left: 0.02, width: 0.46); // a 4
+        await page.DrawAsync(StrokeTracer.Trace(MnistTestSet.Instance.Images[1]), left: 0.52, width: 0.46); // a 2
+        await page.RecogniseAsync();
+
+        await Expect(page.Page.Locator("#number")).ToHaveTextAsync("42");
+        var boxes = page.Page.Locator("#boxes .box");
+        await Expect(boxes).ToHaveCountAsync(2);
+        var pad = (await page.Pad.BoundingBoxAsync())!;
+        var first = (await boxes.Nth(0).BoundingBoxAsync())!;
+        var second = (await boxes.Nth(1).BoundingBoxAsync())!;
+        Assert.InRange(first.X + (first.Width / 2), pad.X, pad.X + (pad.Width / 2));
+        Assert.InRange(second.X + (second.Width / 2), pad.X + (pad.Width / 2), pad.X + pad.Width);
+        await Expect(boxes.Nth(0)).ToContainTextAsync("4");
+        await Expect(boxes.Nth(1)).ToContainTextAsync("2");
+        await page.ScreenshotAsync("number-mode");
+    }
+
+    /// <summary>What the service answers to an empty POST /predict/number: 400 if it has the endpoint.</summary>
+    private async Task<int> NumberEndpointStatusAsync()
+    {
+        Assert.SkipWhen(!File.Exists(BrowserFixture.ChromiumPath), "no Chromium");
+        using var http = new HttpClient { BaseAddress = browser.Service.BaseAddress };
+        using var response = await http.PostAsync("predict/number", null, TestContext.Current.CancellationToken);
+        return (int)response.StatusCode;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Runtime.InteropServices;
+using DigitApi.DeployTests.Docker;
+using DigitApi.DeployTests.Tooling;
+
+namespace DigitApi.DeployTests.Container;
+
+/// <summary>
+/// The Dockerfile's default image without a Docker engine: its stages replayed here (the SDK stage's restore and
+/// publish, exactly as written; then the runtime stage's layout), the result made read-only, and one instance of it
+/// running as the container would. Publishing takes a while, so the tests of a class share it.
+/// </summary>
+public sealed class PublishedImage : IAsyncLifetime
+{
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("digitapi-image-");
+    private ContainerProcess? _running;
+
+    public Dockerfile Dockerfile { get; } = Dockerfile.Load(Repository.PathOf("Dockerfile"));
+
+    public ReplayedStage Image { get; private set; } = null!;
+
+    /// <summary>HOME and TMPDIR of the running instances: exists, readable, not writable.</summary>
+    public string ReadOnlyFolder => Path.Combine(_work.FullName, "read-only");
+
+    public ContainerProcess App => _running ?? throw new InvalidOperationException("not started");
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    public static string TargetArch => RuntimeInformation.OSArchitecture switch
+    {
+        Architecture.X64 => "amd64",
+        Architecture.Arm64 => "arm64",
+        var other => throw new PlatformNotSupportedException($"no Docker TARGETARCH for {other}"),
+    };
+
+    public async ValueTask InitializeAsync()
+    {
+        // The app runs as another user when the tests run as root: it must be able to reach its files.
+        File.SetUnixFileMode(_work.FullName, (UnixFileMode)0b111_101_101);
+        Directory.CreateDirectory(ReadOnlyFolder);
+
+        var platform = $"linux/{TargetArch}";
+        var replay = new StageReplay(
+            Dockerfile,
+            Repository.Root,
+            DockerIgnore.Parse(Repository.Read(".dockerignore")),
+            _work.FullName,
+            new Dictionary<string, string>
+            {
+                ["TARGETARCH"] = TargetArch,
+                ["TARGETOS"] = "linux",
+                ["TARGETPLATFORM"] = platform,
+                ["BUILDARCH"] = TargetArch,
+                ["BUILDOS"] = "linux",
+                ["BUILDPLATFORM"] = platform,
+            },
+            BaseImageEnv,
+            RunDotnetAsync);
+        Image = await replay.RunAsync(Dockerfile.Final);
+
+        // Nothing in the image is writable, for the app's user or any other.
+        MakeReadOnly(new DirectoryInfo(Image.RootFs));
+        MakeReadOnly(new DirectoryInfo(ReadOnlyFolder));
+
+        try
+        {
+            _running = await StartAsync(ContainerProcess.PickPort(8080));
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            // Something took the port between the check and the start: any free one will do.
+            _running = await StartAsync(ContainerProcess.PickPort(0));
+        }
+    }
+
+    public async Task<ContainerProcess> StartAsync(int port)
+    {
+        var app = ContainerProcess.Start(Image, ReadOnlyFolder, port);
+        try
+        {
+            // Model loading and warm-up on a busy two-core machine: generous.
+            await app.WaitUntilReadyAsync(Http, TimeSpan.FromMinutes(3), TestContext.Current.CancellationToken);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_running is not null)
+        {
+            await _running.DisposeAsync();
+        }
+
+        Http.Dispose();
+        foreach (var dir in _work.EnumerateDirectories("*", SearchOption.AllDirectories).Prepend(_work))
+        {
+            File.SetUnixFileMode(dir.FullName, (UnixFileMode)0b111_101_101);
+        }
+
+        _work.Delete(recursive: true);
+    }
+
+    /// <summary>What Microsoft's .NET images set before a Dockerfile's own ENV (their Dockerfiles, dotnet/dotnet-docker).</summary>
+    private static Dictionary<string, string> BaseImageEnv(string image) =>
+        image.StartsWith("mcr.microsoft.com/dotnet/aspnet:", StringComparison.Ordinal)
+            ? new() { ["APP_UID"] = "1654", ["ASPNETCORE_HTTP_PORTS"] = "8080", ["DOTNET_RUNNING_IN_CONTAINER"] = "true" }
+            : image.StartsWith("mcr.microsoft.com/dotnet/sdk:", StringComparison.Ordinal)
+                ? new() { ["DOTNET_RUNNING_IN_CONTAINER"] = "true", ["DOTNET_GENERATE_ASPNET_CERTIFICATE"] = "false", ["NUGET_XMLDOC_MODE"] = "skip" }
+                : [];
+
+    private static async Task RunDotnetAsync(IReadOnlyList<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string> env)
+    {
+        var start = Dotnet.Command(arguments, workingDirectory);
+        foreach (var (key, value) in env)
+        {
+            start.Environment[key] = value; // ARG and ENV, as a RUN instruction sees them
+        }
+
+        var result = await ProcessRunner.RunAsync(start, TimeSpan.FromMinutes(15), TestContext.Current.CancellationToken);
+        Assert.True(result.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} failed:\n{result.Output}");
+    }
+
+    private static void MakeReadOnly(DirectoryInfo root)
+    {
+        foreach (var file in root.EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            File.SetUnixFileMode(file.FullName, File.GetUnixFileMode(file.FullName) & ~(UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite));
+        }
+
+        foreach (var dir in root.EnumerateDirectories("*", SearchOption.AllDirectories).Append(root))
+        {
+            File.SetUnixFileMode(dir.FullName, (UnixFileMode)0b101_101_101);
+        }
+    }
+}

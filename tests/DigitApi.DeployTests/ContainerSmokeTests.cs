@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using DigitApi.DeployTests.Container;
+using DigitApi.DeployTests.Tooling;
+
+namespace DigitApi.DeployTests;
+
+/// <summary>
+/// The default image, built and run here the way Docker would (see <see cref="PublishedImage"/>): publish exactly as
+/// the Dockerfile does, then run the output as the non-root user, in the working directory, with the environment and
+/// the read-only files the container has, and talk to it over loopback.
+/// </summary>
+public class ContainerSmokeTests(PublishedImage image) : IClassFixture<PublishedImage>
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void PublishOutputCarriesTheModels()
+    {
+        var models = Directory.GetFiles(Repository.PathOf("models"), "*.onnx").Select(Path.GetFileName).Append("manifest.json").ToList();
+        Assert.All(models, model => Assert.True(
+            File.Exists(image.Image.HostPath($"{image.Image.WorkDir}/models/{model}")), $"models/{model} is not in the image"));
+    }
+
+    [Fact]
+    public async Task AnswersLivenessAndReadiness()
+    {
+        foreach (var path in new[] { "/health/live", "/health/ready" })
+        {
+            using var response = await image.Http.GetAsync(new Uri(image.App.BaseAddress, path), Cancellation);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public void RunsAsTheImagesNonRootUser()
+    {
+        var ids = File.ReadLines($"/proc/{image.App.ProcessId}/status")
+            .Where(l => l.StartsWith("Uid:", StringComparison.Ordinal) || l.StartsWith("Gid:", StringComparison.Ordinal))
+            .SelectMany(l => l.Split('\t', StringSplitOptions.RemoveEmptyEntries).Skip(1))
+            .Select(id => int.Parse(id, CultureInfo.InvariantCulture))
+            .ToList();
+        Assert.Equal(8, ids.Count); // real, effective, saved, filesystem; user and group
+        Assert.All(ids, id => Assert.Equal(ContainerProcess.UserId(image.Image), id));
+        Assert.All(ids, id => Assert.NotEqual(0, id));
+    }
+
+    [Theory]
+    [InlineData("seven.jpg", "image/jpeg")]
+    [InlineData("seven-rgb24.png", "image/png")]
+    [InlineData("seven.webp", "image/webp")]
+    public async Task PredictsSevenForAPhotographedSeven(string file, string contentType)
+    {
+        using var content = new MultipartFormDataContent();
+        var bytes = new ByteArrayContent(await File.ReadAllBytesAsync(Repository.PathOf("tests", "TestData", "images", file), Cancellation));
+        bytes.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        content.Add(bytes, "image", file);
+
+        using var response = await image.Http.PostAsync(new Uri(image.App.BaseAddress, "/predict"), content, Cancellation);
+        var body = await response.Content.ReadAsStringAsync(Cancellation);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal(7, json.RootElement.GetProperty("digit").GetInt32());
+    }
+
+    [Fact]
+    public async Task HealthCheckCommandPassesWhileTheAppIsReady()
+    {
+        var result = await image.App.ExecAsync(HealthCheckCommand(), TimeSpan.FromMinutes(1), Cancellation);
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("200 /health/ready", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StopsCleanlyOnSigtermAndTheHealthCheckThenFails()
+    {
+        await using var app = await image.StartAsync(ContainerProcess.PickPort(0));
+        var healthy = await app.ExecAsync(HealthCheckCommand(), TimeSpan.FromMinutes(1), Cancellation);
+        Assert.True(healthy.ExitCode == 0, healthy.Output);
+
+        // docker stop: SIGTERM, then SIGKILL after the grace period (30 s in docker-compose.yml).
+        Assert.Equal(0, await app.StopAsync(TimeSpan.FromSeconds(30), Cancellation));
+
+        var unhealthy = await app.ExecAsync(HealthCheckCommand(), TimeSpan.FromMinutes(1), Cancellation);
+        Assert.Equal(1, unhealthy.ExitCode);
+    }
+
+    [Fact]
+    public async Task LogsJsonAndNoErrorsOnAReadOnlyFilesystem()
+    {
+        using (var response = await image.Http.GetAsync(new Uri(image.App.BaseAddress, "/models"), Cancellation))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Compact JSON lines (Serilog outside Development); a failed write would surface as an error or on stderr.
+        var output = image.App.Output;
+        Assert.NotEmpty(output);
+        Assert.All(output, line =>
+        {
+            Assert.False(line.StartsWith("stderr: ", StringComparison.Ordinal), line);
+            using var json = JsonDocument.Parse(line);
+            var level = json.RootElement.TryGetProperty("@l", out var l) ? l.GetString() : "Information";
+            Assert.True(level is not ("Error" or "Fatal"), line);
+        });
+    }
+
+    /// <summary>The image's HEALTHCHECK command, as Docker runs it (exec form).</summary>
+    private string[] HealthCheckCommand()
+    {
+        var healthCheck = image.Image.HealthCheck;
+        Assert.NotNull(healthCheck);
+        return JsonSerializer.Deserialize<string[]>(healthCheck.Arguments.Split(' ', 2)[1])!;
+    }
+}
