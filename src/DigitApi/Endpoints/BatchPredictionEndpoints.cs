@@ -27,6 +27,7 @@ public static class BatchPredictionEndpoints
         var started = Stopwatch.GetTimestamp();
         var name = services.Catalog.Resolve(model);
         services.Diagnostics.Set("Model", name);
+        request.HttpContext.TagModel(name);
         using var uploads = await services.Uploads.ReadEachAsync(request, services.Uploads.MaxBatchImages, cancellationToken);
 
         // Each image fails alone: its problem takes its place in the answer and the others carry on.

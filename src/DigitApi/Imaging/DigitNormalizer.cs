@@ -19,8 +19,7 @@ public static class DigitNormalizer
     /// <param name="labels">Component labels of <paramref name="ink"/>'s mask.</param>
     /// <param name="keep">The labels that make up this digit.</param>
     /// <param name="box">The union of the kept components' boxes.</param>
-    /// <param name="gain">Brightens the ink (clipped at full ink), for a digit fainter than the rest of its image.</param>
-    public static float[] Normalize(InkImage ink, int[] labels, IReadOnlySet<int> keep, PixelBox box, float gain = 1)
+    public static float[] Normalize(InkImage ink, int[] labels, IReadOnlySet<int> keep, PixelBox box)
     {
         var strokeWidth = EstimateStrokeWidth(ink, labels, keep, box);
         var scale = (double)FitSize / Math.Max(box.Width, box.Height);
@@ -35,7 +34,7 @@ public static class DigitNormalizer
         var pad = radius + 1;
         var (cx, cy) = (box.X - pad, box.Y - pad);
         var (cw, ch) = (box.Width + (2 * pad), box.Height + (2 * pad));
-        var crop = Crop(ink, labels, keep, cx, cy, cw, ch, gain);
+        var crop = Crop(ink, labels, keep, cx, cy, cw, ch);
         if (radius > 0)
         {
             crop = Dilate(crop, cw, ch, radius);
@@ -53,7 +52,7 @@ public static class DigitNormalizer
         return PasteByCentreOfMass(fitted, tw, th, 1f / max);
     }
 
-    private static float[] Crop(InkImage ink, int[] labels, IReadOnlySet<int> keep, int x0, int y0, int cw, int ch, float gain)
+    private static float[] Crop(InkImage ink, int[] labels, IReadOnlySet<int> keep, int x0, int y0, int cw, int ch)
     {
         var crop = new float[cw * ch];
         for (var y = 0; y < ch; y++)
@@ -78,7 +77,7 @@ public static class DigitNormalizer
                 // faint shading elsewhere in the box stays out, as do other blobs (specks, neighbouring digits).
                 if (label == 0 ? BordersKept(labels, keep, ink.Width, ink.Height, sx, sy) : keep.Contains(label))
                 {
-                    crop[(y * cw) + x] = Math.Min(1f, ink.Ink[index] * gain / 255f);
+                    crop[(y * cw) + x] = ink.Ink[index] / 255f;
                 }
             }
         }

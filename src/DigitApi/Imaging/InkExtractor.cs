@@ -9,9 +9,6 @@ public static class InkExtractor
     /// <summary>Below this peak contrast (of 255) an image is treated as blank paper.</summary>
     public const int MinInkContrast = 40;
 
-    /// <summary>The share of ink pixels below the level that is stretched to full ink.</summary>
-    public const double PeakPercentile = 0.9;
-
     /// <summary>Returns null when the image holds no ink worth the name.</summary>
     public static InkImage? Extract(GrayImage image)
     {
@@ -30,7 +27,7 @@ public static class InkExtractor
         // thin strokes are outnumbered by leftover shading. A quarter of it lifts the threshold above
         // such shading.
         var otsu = Math.Max(OtsuThreshold(histogram), 20);
-        var peak = Math.Max(PercentileAbove(histogram, otsu, PeakPercentile), Percentile(histogram, 0.999));
+        var peak = Math.Max(PercentileAbove(histogram, otsu, 0.9), Percentile(histogram, 0.999));
         if (peak < MinInkContrast)
         {
             return null;

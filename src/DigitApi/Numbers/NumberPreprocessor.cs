@@ -41,30 +41,9 @@ public sealed class NumberPreprocessor(IImageDecoder decoder, IOptions<NumberOpt
         return new PreparedNumber(clusters.Select(cluster => new PreparedCluster(
             cluster.Readings.Select(reading => new PreparedReading(
                 reading.Digits.Select(digit => new PreparedDigit(
-                    DigitNormalizer.Normalize(ink, digit.LabelMap, digit.Labels, digit.Box, OwnContrast(ink, digit)),
+                    DigitNormalizer.Normalize(ink, digit.LabelMap, digit.Labels, digit.Box),
                     digit.Box.Scale(image.SourceScaleX, image.SourceScaleY))).ToList(),
                 ReadingPrior.Of(cluster, reading),
                 ReadingPrior.IsCleanCut(cluster, reading))).ToList())).ToList());
-    }
-
-    // The ink extractor stretches contrast so that the image's strong ink is full ink; /predict sees one
-    // digit, so its own strokes set that level. A faint digit beside bold ones gets the same treatment here.
-    private static float OwnContrast(InkImage ink, DigitCandidate digit)
-    {
-        var histogram = new int[256];
-        for (var y = digit.Box.Y; y < digit.Box.Bottom; y++)
-        {
-            for (var x = digit.Box.X; x < digit.Box.Right; x++)
-            {
-                var index = (y * ink.Width) + x;
-                if (digit.Labels.Contains(digit.LabelMap[index]))
-                {
-                    histogram[ink.Ink[index]]++;
-                }
-            }
-        }
-
-        var peak = InkExtractor.Percentile(histogram, InkExtractor.PeakPercentile);
-        return peak > 0 ? Math.Max(1f, 255f / peak) : 1f;
     }
 }

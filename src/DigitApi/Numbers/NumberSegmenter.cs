@@ -19,14 +19,17 @@ public static class NumberSegmenter
     /// <exception cref="TooManyDigitsException">Far more marks than <paramref name="maxDigits"/> digits could leave.</exception>
     public static List<InkCluster> Segment(InkImage ink, int maxDigits)
     {
-        var (labels, components) = ConnectedComponents.Label(ink.Mask, ink.Width, ink.Height);
-        if (components.Count == 0)
+        var (labels, components) = ConnectedComponents.Label(ink);
+
+        // What /predict drops, dropped here too: frames and paper edges, leftover shading.
+        var marks = ConnectedComponents.WithoutFaintShading(ConnectedComponents.WithoutEdgeArtifacts(components, labels, ink.Width, ink.Height));
+        if (marks.Count == 0)
         {
             return [];
         }
 
-        var height = DigitHeight(components);
-        var pieces = components.Where(c => Math.Max(c.Box.Width, c.Box.Height) >= SpeckSide * height).ToList();
+        var height = DigitHeight(marks);
+        var pieces = marks.Where(c => Math.Max(c.Box.Width, c.Box.Height) >= SpeckSide * height).ToList();
         if (pieces.Count > MaxPiecesPerDigit * maxDigits)
         {
             // Also bounds the work below, which grows with the square of the marks.
