@@ -9,8 +9,10 @@ namespace DigitApi.Endpoints;
 /// <param name="Runtime">Provider, workers and threads in use here.</param>
 public sealed record ModelInfo(ModelCard Card, ModelRuntime Runtime);
 
-/// <summary>How a model runs on this replica.</summary>
-public sealed record ModelRuntime(string Status, string? Provider, int Workers, int IntraOpThreads, int MaxBatchSize, double MaxQueueDelayMs, int QueueCapacity, bool IsDefault);
+/// <summary>How a model runs on this replica: the values in effect, defaults resolved for the provider it runs on.</summary>
+public sealed record ModelRuntime(
+    string Status, string? Provider, int Workers, int IntraOpThreads, bool Spinning, bool IoBinding,
+    int MaxBatchSize, double MaxQueueDelayMs, int QueueCapacity, bool IsDefault);
 
 /// <summary>The catalog: every model, the ensemble and the default.</summary>
 public sealed record ModelList(string DefaultModel, ModelInfo[] Models, EnsembleCard? Ensemble, int ProcessorCount);
@@ -58,7 +60,8 @@ public static class ModelEndpoints
         var runner = registry.Runners.FirstOrDefault(r => r.Card.Name == card.Name);
         var status = registry.Failures.TryGetValue(card.Name, out var failure) ? $"failed: {failure}" : runner is null ? "loading" : "ready";
         return new ModelInfo(card, new ModelRuntime(
-            status, runner?.Provider.ToString(), runner?.Workers ?? 0, options.EffectiveIntraOpThreads,
-            options.MaxBatchSize, options.MaxQueueDelayMilliseconds, options.QueueCapacity, card.Name == catalog.DefaultModel));
+            status, runner?.Provider.ToString(), runner?.Workers ?? 0, options.EffectiveIntraOpThreads, options.AllowSpinning,
+            runner is not null && options.BindsIo(runner.Provider), options.MaxBatchSize, runner?.QueueDelay.TotalMilliseconds ?? 0,
+            options.QueueCapacity, card.Name == catalog.DefaultModel));
     }
 }

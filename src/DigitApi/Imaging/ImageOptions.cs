@@ -21,8 +21,11 @@ public sealed class ImageOptions
 
     /// <summary>
     /// Decoded images are reduced so that their longer side is at most this many pixels before the
-    /// digit is searched for: 28x28 needs far fewer pixels than a phone camera delivers.
+    /// digit is searched for: 28x28 needs far fewer pixels than a phone camera delivers. JPEG and WebP
+    /// are decoded natively at the smallest scale that keeps this size (a 1200x1600 photo at 1/8). At
+    /// 200, a digit that fills a fifth of the frame still spans 40 pixels, twice the 20 MNIST fits it
+    /// into; accuracy on phone photos and canvases measured the same as at 512, at a third of the cost.
     /// </summary>
     [Range(64, 4096)]
-    public int WorkingSize { get; set; } = 512;
+    public int WorkingSize { get; set; } = 200;
 }

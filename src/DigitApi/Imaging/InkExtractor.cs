@@ -126,25 +126,39 @@ public static class InkExtractor
             return;
         }
 
+        // Bilinear weights depend on x or y alone: computed once per column and per row, not per pixel.
+        var (i0, i1, tx) = InterpolationTaps(w, block, bx);
         for (var y = 0; y < h; y++)
         {
             var fy = Math.Clamp(((y + 0.5) / block) - 0.5, 0, by - 1);
             var j0 = (int)fy;
             var j1 = Math.Min(j0 + 1, by - 1);
             var ty = fy - j0;
+            var upper = background.AsSpan(j0 * bx, bx);
+            var lower = background.AsSpan(j1 * bx, bx);
+            var row = values.AsSpan(y * w, w);
             for (var x = 0; x < w; x++)
             {
-                var fx = Math.Clamp(((x + 0.5) / block) - 0.5, 0, bx - 1);
-                var i0 = (int)fx;
-                var i1 = Math.Min(i0 + 1, bx - 1);
-                var tx = fx - i0;
-                var top = background[(j0 * bx) + i0] + ((background[(j0 * bx) + i1] - background[(j0 * bx) + i0]) * tx);
-                var bottom = background[(j1 * bx) + i0] + ((background[(j1 * bx) + i1] - background[(j1 * bx) + i0]) * tx);
+                var top = upper[i0[x]] + ((upper[i1[x]] - upper[i0[x]]) * tx[x]);
+                var bottom = lower[i0[x]] + ((lower[i1[x]] - lower[i0[x]]) * tx[x]);
                 var bg = top + ((bottom - top) * ty);
-                var index = (y * w) + x;
-                values[index] = (byte)Math.Max(0, values[index] - (int)(bg + 0.5));
+                row[x] = (byte)Math.Max(0, row[x] - (int)(bg + 0.5));
             }
         }
+    }
+
+    private static (int[] I0, int[] I1, double[] T) InterpolationTaps(int size, int block, int blocks)
+    {
+        var (i0, i1, t) = (new int[size], new int[size], new double[size]);
+        for (var x = 0; x < size; x++)
+        {
+            var f = Math.Clamp(((x + 0.5) / block) - 0.5, 0, blocks - 1);
+            i0[x] = (int)f;
+            i1[x] = Math.Min(i0[x] + 1, blocks - 1);
+            t[x] = f - i0[x];
+        }
+
+        return (i0, i1, t);
     }
 
     internal static int Percentile(int[] histogram, double fraction)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
@@ -9,11 +10,10 @@ namespace DigitApi.Imaging;
 /// </summary>
 public sealed class SkiaImageDecoder(IOptions<ImageOptions> options) : IImageDecoder
 {
-    private static readonly float[] NativeScales = [0.125f, 0.25f, 0.5f];
     private readonly ImageOptions _options = options.Value;
 
     /// <inheritdoc/>
-    public GrayImage Decode(ReadOnlySpan<byte> encoded)
+    public unsafe GrayImage Decode(ReadOnlySpan<byte> encoded)
     {
         var format = ImageFormatSniffer.Sniff(encoded);
         if (format == ImageFormat.Unknown)
@@ -22,26 +22,28 @@ public sealed class SkiaImageDecoder(IOptions<ImageOptions> options) : IImageDec
                 $"The upload is not a supported image. Send one of: {string.Join(", ", ImageFormatSniffer.SupportedMediaTypes)}.");
         }
 
-        using var data = SKData.CreateCopy(encoded);
-        using var codec = SKCodec.Create(data)
-            ?? throw new ImageRejectedException(ImageRejection.Undecodable, $"The {format} image could not be read: its data are damaged.");
-
-        CheckLimits(codec, format);
-        var size = ChooseDecodeSize(codec);
-        var rgba = DecodeFirstFrame(codec, size, format);
-        var gray = ToGrayOnBackground(rgba, size.Width, size.Height);
-        var oriented = Orient(gray, codec.EncodedOrigin);
-        var reduced = ReduceToWorkingSize(oriented);
-
-        // Boxes found on the reduced image are reported in the uploaded image's own pixels.
-        var (sourceWidth, sourceHeight) = oriented.Width == size.Width
-            ? (codec.Info.Width, codec.Info.Height)
-            : (codec.Info.Height, codec.Info.Width);
-        return new GrayImage(reduced.Width, reduced.Height, reduced.Pixels)
+        fixed (byte* bytes = encoded)
         {
-            SourceScaleX = (double)sourceWidth / reduced.Width,
-            SourceScaleY = (double)sourceHeight / reduced.Height,
-        };
+            // Skia reads the upload where it lies (pooled memory); the codec and its data end within this block.
+            using var data = SKData.Create((IntPtr)bytes, encoded.Length);
+            using var codec = SKCodec.Create(data)
+                ?? throw new ImageRejectedException(ImageRejection.Undecodable, $"The {format} image could not be read: its data are damaged.");
+
+            CheckLimits(codec, format);
+            var gray = DecodeFirstFrame(codec, NativeDecodeSize(codec, _options.WorkingSize), format);
+            var oriented = Orient(gray, codec.EncodedOrigin);
+            var reduced = ReduceToWorkingSize(oriented);
+
+            // Boxes found on the reduced image are reported in the uploaded image's own pixels.
+            var (sourceWidth, sourceHeight) = oriented.Width == gray.Width
+                ? (codec.Info.Width, codec.Info.Height)
+                : (codec.Info.Height, codec.Info.Width);
+            return new GrayImage(reduced.Width, reduced.Height, reduced.Pixels)
+            {
+                SourceScaleX = (double)sourceWidth / reduced.Width,
+                SourceScaleY = (double)sourceHeight / reduced.Height,
+            };
+        }
     }
 
     /// <inheritdoc/>
@@ -83,47 +85,73 @@ public sealed class SkiaImageDecoder(IOptions<ImageOptions> options) : IImageDec
         }
     }
 
-    // JPEG and WebP decode natively at 1/2, 1/4 or 1/8: take the smallest that keeps the working size.
-    private SKSizeI ChooseDecodeSize(SKCodec codec)
+    /// <summary>
+    /// The smallest size the codec decodes to natively that still has <paramref name="workingSize"/> pixels on
+    /// its long side: JPEG decodes at any eighth (1/8 ... 7/8) inside libjpeg-turbo and WebP at any size, so
+    /// a 12-megapixel photo is never expanded in full to produce 28x28. Other formats decode at full size.
+    /// </summary>
+    internal static SKSizeI NativeDecodeSize(SKCodec codec, int workingSize)
     {
         var full = codec.Info.Size;
-        foreach (var scale in NativeScales)
+        var longSide = Math.Max(full.Width, full.Height);
+        if (longSide <= workingSize)
         {
-            var scaled = codec.GetScaledDimensions(scale);
-            if (scaled != full && Math.Max(scaled.Width, scaled.Height) >= _options.WorkingSize)
-            {
-                return scaled;
-            }
+            return full;
         }
 
-        return full;
+        // The codec rounds a requested scale to one it supports, up or down: take the first that is large enough.
+        var wanted = (float)workingSize / longSide;
+        var scaled = codec.GetScaledDimensions(wanted);
+        for (var eighths = (int)MathF.Ceiling(wanted * 8); Math.Max(scaled.Width, scaled.Height) < workingSize && eighths <= 8; eighths++)
+        {
+            scaled = codec.GetScaledDimensions(eighths / 8f);
+        }
+
+        return Math.Max(scaled.Width, scaled.Height) >= workingSize ? scaled : full;
     }
 
-    private static byte[] DecodeFirstFrame(SKCodec codec, SKSizeI size, ImageFormat format)
+    private static GrayImage DecodeFirstFrame(SKCodec codec, SKSizeI size, ImageFormat format)
     {
-        var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var rgba = GC.AllocateUninitializedArray<byte>(info.BytesSize);
-        var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);
+        var (width, height) = (size.Width, size.Height);
+        if (codec.Info.ColorType == SKColorType.Gray8 && codec.Info.AlphaType == SKAlphaType.Opaque)
+        {
+            // Gray without alpha (MNIST-style PNGs, gray JPEGs): decode straight into the result.
+            var gray = GC.AllocateUninitializedArray<byte>(width * height);
+            GetPixels(codec, new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque), gray, format);
+            return new GrayImage(width, height, gray);
+        }
+
+        // Colour and alpha: RGBA into pooled memory (large, short-lived: it would otherwise land on the large
+        // object heap on every request), then flattened to gray.
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var rgba = ArrayPool<byte>.Shared.Rent(info.BytesSize);
         try
         {
-            var result = codec.GetPixels(info, handle.AddrOfPinnedObject(), new SKCodecOptions(0));
+            GetPixels(codec, info, rgba, format);
+            return ToGrayOnBackground(rgba.AsSpan(0, info.BytesSize), width, height);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rgba);
+        }
+    }
+
+    private static unsafe void GetPixels(SKCodec codec, SKImageInfo info, byte[] target, ImageFormat format)
+    {
+        fixed (byte* pixels = target)
+        {
+            var result = codec.GetPixels(info, (IntPtr)pixels, new SKCodecOptions(0));
             if (result != SKCodecResult.Success)
             {
                 throw new ImageRejectedException(ImageRejection.Undecodable,
                     $"The {format} image is damaged or truncated ({result}).");
             }
         }
-        finally
-        {
-            handle.Free();
-        }
-
-        return rgba;
     }
 
     // Transparent canvases get the background that contrasts with their strokes: white behind dark ink,
     // black behind light ink, so that a white-on-transparent drawing does not vanish.
-    private static GrayImage ToGrayOnBackground(byte[] rgba, int width, int height)
+    private static GrayImage ToGrayOnBackground(ReadOnlySpan<byte> rgba, int width, int height)
     {
         var count = width * height;
         var luma = GC.AllocateUninitializedArray<byte>(count);
@@ -215,26 +243,10 @@ public sealed class SkiaImageDecoder(IOptions<ImageOptions> options) : IImageDec
             return image;
         }
 
+        // Area averaging: thin strokes fade instead of breaking up.
         var scale = (double)_options.WorkingSize / longSide;
         var width = Math.Max(1, (int)Math.Round(image.Width * scale));
         var height = Math.Max(1, (int)Math.Round(image.Height * scale));
-        var source = GCHandle.Alloc(image.Pixels, GCHandleType.Pinned);
-        var pixels = new byte[width * height];
-        var target = GCHandle.Alloc(pixels, GCHandleType.Pinned);
-        try
-        {
-            using var from = new SKPixmap(new SKImageInfo(image.Width, image.Height, SKColorType.Gray8, SKAlphaType.Opaque), source.AddrOfPinnedObject());
-            using var to = new SKPixmap(new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque), target.AddrOfPinnedObject());
-            using var image2 = SKImage.FromPixels(from);
-            // Mipmapped sampling averages whole areas, so thin strokes fade instead of breaking up.
-            image2.ScalePixels(to, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
-        }
-        finally
-        {
-            source.Free();
-            target.Free();
-        }
-
-        return new GrayImage(width, height, pixels);
+        return new GrayImage(width, height, AreaResampler.Resample(image.Pixels, image.Width, image.Height, width, height));
     }
 }

@@ -33,6 +33,9 @@ public sealed partial class ModelRegistry(
     /// that cannot be had (Provider=Cuda without CUDA) throws, so that startup stops.</summary>
     public void Load()
     {
+        // ProcessorCount honours the container's CPU quota (cgroup cpu.max), rounded up: the pool is sized from it.
+        LogCpu(logger, Environment.ProcessorCount, System.Runtime.GCSettings.IsServerGC ? "server" : "workstation",
+            options.Value.EffectiveIntraOpThreads, options.Value.AllowSpinning);
         foreach (var card in catalog.Cards)
         {
             var started = Stopwatch.GetTimestamp();
@@ -48,7 +51,9 @@ public sealed partial class ModelRegistry(
                 _runners[card.Name] = runner;
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 metrics.Loaded(card.Name, elapsed);
-                LogLoaded(logger, card.Name, runner.Provider, runner.Workers, options.Value.EffectiveIntraOpThreads, elapsed.TotalMilliseconds);
+                var bindsIo = options.Value.BindsIo(runner.Provider);
+                LogLoaded(logger, card.Name, runner.Provider, runner.Workers, options.Value.EffectiveIntraOpThreads,
+                    runner.QueueDelay.TotalMilliseconds, bindsIo, elapsed.TotalMilliseconds);
             }
             catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException ex)
             {
@@ -101,8 +106,12 @@ public sealed partial class ModelRegistry(
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "Loaded model {Model} on {Provider}: {Workers} workers x {IntraOpThreads} intra-op threads in {ElapsedMs:F0} ms")]
-    private static partial void LogLoaded(ILogger logger, string model, ExecutionProvider provider, int workers, int intraOpThreads, double elapsedMs);
+        Message = "Loaded model {Model} on {Provider}: {Workers} workers x {IntraOpThreads} intra-op threads, queue delay {QueueDelayMs} ms, IoBinding {IoBinding}, in {ElapsedMs:F0} ms")]
+    private static partial void LogLoaded(ILogger logger, string model, ExecutionProvider provider, int workers, int intraOpThreads, double queueDelayMs, bool ioBinding, double elapsedMs);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information,
+        Message = "CPU: {ProcessorCount} cores available to this process, {GcMode} GC; ONNX Runtime: {IntraOpThreads} intra-op threads per session, spinning {Spinning}")]
+    private static partial void LogCpu(ILogger logger, int processorCount, string gcMode, int intraOpThreads, bool spinning);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Model {Model} is unavailable: {Reason}")]
     private static partial void LogFailed(ILogger logger, string model, string reason);

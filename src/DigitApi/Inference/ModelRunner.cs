@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Microsoft.ML.OnnxRuntime;
 
 namespace DigitApi.Inference;
 
@@ -10,8 +9,8 @@ namespace DigitApi.Inference;
 /// </summary>
 /// <remarks>
 /// ONNX Runtime sessions are thread-safe, so the pool is not for safety: each worker owns a session
-/// and pinned input/output buffers wrapped once in <see cref="OrtValue"/>s, so that a busy service
-/// allocates no tensors per request, and the worker count bounds how many inferences run at once.
+/// and pinned input/output buffers wrapped once per batch size (<see cref="InferenceWorker"/>), so that a
+/// busy service allocates no tensors per request, and the worker count bounds how many inferences run at once.
 /// </remarks>
 public sealed class ModelRunner : IAsyncDisposable
 {
@@ -19,7 +18,7 @@ public sealed class ModelRunner : IAsyncDisposable
     public const int ClassesPerRow = 10;
 
     private readonly Channel<InferenceJob> _queue;
-    private readonly List<Worker> _workers = [];
+    private readonly List<InferenceWorker> _workers = [];
     private readonly Task[] _loops;
     private readonly CancellationTokenSource _stopping = new();
     private readonly InferenceOptions _options;
@@ -40,11 +39,15 @@ public sealed class ModelRunner : IAsyncDisposable
         });
         try
         {
-            for (var i = 0; i < options.EffectiveWorkers; i++)
+            // The first session tells which provider this model really runs on (Auto may fall back), and the
+            // provider decides the defaults: workers, queue delay, IoBinding.
+            var (session, provider) = sessions.Create(path);
+            Provider = provider;
+            QueueDelay = options.QueueDelayFor(provider);
+            _workers.Add(InferenceWorker.Create(session, provider, card, options.MaxBatchSize, options.BindsIo(provider)));
+            for (var i = 1; i < options.WorkersFor(provider); i++)
             {
-                var (session, provider) = sessions.Create(path);
-                Provider = provider;
-                _workers.Add(new Worker(session, card, options.MaxBatchSize));
+                _workers.Add(InferenceWorker.Create(sessions.Create(path).Session, provider, card, options.MaxBatchSize, options.BindsIo(provider)));
             }
         }
         catch
@@ -65,6 +68,9 @@ public sealed class ModelRunner : IAsyncDisposable
 
     /// <summary>The most rows one inference takes.</summary>
     public int MaxBatchSize => _options.MaxBatchSize;
+
+    /// <summary>How long a worker waits for more rows before it runs a partial batch.</summary>
+    public TimeSpan QueueDelay { get; }
 
     /// <summary>Rows waiting in the queue right now.</summary>
     public int QueuedRows => Volatile.Read(ref _queuedRows);
@@ -104,12 +110,12 @@ public sealed class ModelRunner : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task RunWorkerAsync(Worker worker)
+    private async Task RunWorkerAsync(InferenceWorker worker)
     {
         var reader = _queue.Reader;
         var batch = new List<InferenceJob>(_options.MaxBatchSize);
         InferenceJob? carried = null;
-        var delay = TimeSpan.FromMilliseconds(_options.MaxQueueDelayMilliseconds);
+        var delay = QueueDelay;
         while (carried is not null || await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
@@ -172,7 +178,7 @@ public sealed class ModelRunner : IAsyncDisposable
         return rows;
     }
 
-    private void Execute(Worker worker, List<InferenceJob> batch, int rows)
+    private void Execute(InferenceWorker worker, List<InferenceJob> batch, int rows)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
@@ -199,52 +205,6 @@ public sealed class ModelRunner : IAsyncDisposable
         finally
         {
             _metrics.Inference(Card.Name, rows, System.Diagnostics.Stopwatch.GetElapsedTime(started));
-        }
-    }
-
-    /// <summary>A session with its own pinned buffers and the OrtValues over them, one per batch size used.</summary>
-    private sealed class Worker : IDisposable
-    {
-        private readonly InferenceSession _session;
-        private readonly OrtValue?[] _inputs;
-        private readonly OrtValue?[] _outputs;
-        private readonly float[] _output;
-        private readonly string[] _inputNames;
-        private readonly string[] _outputNames;
-        private readonly RunOptions _runOptions = new();
-
-        public Worker(InferenceSession session, ModelCard card, int maxBatch)
-        {
-            _session = session;
-            Input = GC.AllocateArray<float>(maxBatch * PixelsPerRow, pinned: true);
-            _output = GC.AllocateArray<float>(maxBatch * ClassesPerRow, pinned: true);
-            _inputs = new OrtValue?[maxBatch + 1];
-            _outputs = new OrtValue?[maxBatch + 1];
-            _inputNames = [card.Input.Name];
-            _outputNames = [card.Output.Name];
-        }
-
-        public float[] Input { get; }
-
-        public ReadOnlySpan<float> Run(int rows)
-        {
-            var input = _inputs[rows] ??= OrtValue.CreateTensorValueFromMemory(
-                OrtMemoryInfo.DefaultInstance, Input.AsMemory(0, rows * PixelsPerRow), [rows, 1, 28, 28]);
-            var output = _outputs[rows] ??= OrtValue.CreateTensorValueFromMemory(
-                OrtMemoryInfo.DefaultInstance, _output.AsMemory(0, rows * ClassesPerRow), [rows, ClassesPerRow]);
-            _session.Run(_runOptions, _inputNames, [input], _outputNames, [output]);
-            return _output.AsSpan(0, rows * ClassesPerRow);
-        }
-
-        public void Dispose()
-        {
-            foreach (var value in _inputs.Concat(_outputs))
-            {
-                value?.Dispose();
-            }
-
-            _runOptions.Dispose();
-            _session.Dispose();
         }
     }
 }

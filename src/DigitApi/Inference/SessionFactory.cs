@@ -9,11 +9,14 @@ public sealed partial class SessionFactory(IOptions<InferenceOptions> options, I
 {
     private readonly InferenceOptions _options = options.Value;
 
+    // Set once CUDA has failed to load under Provider=Auto: the other sessions go straight to CPU.
+    private volatile bool _cudaUnavailable;
+
     /// <summary>Creates a session and says which provider it really runs on.</summary>
     /// <exception cref="InvalidOperationException">Provider=Cuda and CUDA cannot be loaded.</exception>
     public (InferenceSession Session, ExecutionProvider Provider) Create(string modelPath)
     {
-        if (_options.Provider != ExecutionProvider.Cpu)
+        if (_options.Provider == ExecutionProvider.Cuda || (_options.Provider == ExecutionProvider.Auto && !_cudaUnavailable))
         {
             try
             {
@@ -29,6 +32,7 @@ public sealed partial class SessionFactory(IOptions<InferenceOptions> options, I
                         + "Run the GPU image (built with -p:OnnxRuntimeFlavor=Gpu) on a host with an NVIDIA driver, or set Inference:Provider to Auto or Cpu.", ex);
                 }
 
+                _cudaUnavailable = true;
                 LogCudaFallback(logger, Path.GetFileName(modelPath), ex.Message);
             }
         }

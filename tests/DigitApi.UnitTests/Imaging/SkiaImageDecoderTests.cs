@@ -87,8 +87,35 @@ public class SkiaImageDecoderTests
 
         var image = Decoder.Decode(TestImages.Encode(bitmap, SKEncodedImageFormat.Jpeg, 85));
 
-        Assert.Equal(512, Math.Max(image.Width, image.Height));
+        Assert.Equal(new ImageOptions().WorkingSize, Math.Max(image.Width, image.Height));
         Assert.Equal(4.0 / 3, (double)image.Width / image.Height, 2);
+    }
+
+    [Theory]
+    [InlineData(200, 150, 200)] // 1/8: exactly the working size, nothing left to reduce
+    [InlineData(256, 300, 400)] // 1/4: the smallest eighth that keeps 256 pixels
+    [InlineData(512, 450, 600)] // 3/8
+    [InlineData(1600, 1200, 1600)] // no reduction wanted: full size
+    public void APhonePhotoJpegIsDecodedNativelyAtTheSmallestEighthThatKeepsTheWorkingSize(int workingSize, int width, int height)
+    {
+        var photo = PhotoDigits.Photo(MnistTestSet.Instance.Images[0], seed: 1);
+        using var codec = SKCodec.Create(SKData.CreateCopy(photo));
+
+        var size = SkiaImageDecoder.NativeDecodeSize(codec, workingSize);
+
+        Assert.Equal((1200, 1600), (codec.Info.Width, codec.Info.Height));
+        Assert.Equal((width, height), (size.Width, size.Height));
+    }
+
+    [Fact]
+    public void PngHasNoNativeScaleAndIsDecodedAtFullSize()
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(800, 600, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using var codec = SKCodec.Create(SKData.CreateCopy(TestImages.Encode(bitmap)));
+
+        var size = SkiaImageDecoder.NativeDecodeSize(codec, 200);
+
+        Assert.Equal((800, 600), (size.Width, size.Height));
     }
 
     [Theory]

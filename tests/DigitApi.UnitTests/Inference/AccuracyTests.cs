@@ -55,21 +55,47 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
         Assert.True(accuracy >= plain - 0.5, $"{presentation}: {accuracy:F2} % vs {plain:F2} % plain");
     }
 
+    // Photo-sized frames are costly to make, so a fixed sample of 400 digits stands in for the set.
+    private static readonly int[] PhotoSample = Enumerable.Range(0, 400).Select(i => (i * 25) + 3).ToArray();
+
+    private static readonly Lazy<byte[][]> Photos = new(() =>
+    {
+        var photos = new byte[PhotoSample.Length][];
+        Parallel.For(0, PhotoSample.Length, i => photos[i] = PhotoDigits.Photo(MnistTestSet.Instance.Images[PhotoSample[i]], seed: PhotoSample[i]));
+        return photos;
+    });
+
     [Fact]
     public void PhonePhotosOfDigitsOnPaperAreRecognisedAsWellAsTheDigitsThemselves()
     {
-        // Photo-sized frames are costly to make, so a fixed sample of 400 digits stands in for the set.
         var set = MnistTestSet.Instance;
-        var sample = Enumerable.Range(0, 400).Select(i => (i * 25) + 3).ToArray();
+        var sample = PhotoSample;
         var labels = sample.Select(i => set.Labels[i]).ToArray();
-        var photos = new byte[sample.Length][];
-        Parallel.For(0, sample.Length, i => photos[i] = PhotoDigits.Photo(set.Images[sample[i]], seed: sample[i]));
+        var photos = Photos.Value;
         var plain = Accuracy(pipeline.Classify(sample.Select(i => PlainFiles.Value[i]).ToList(), "cnn"), labels);
 
         var accuracy = Accuracy(pipeline.Classify(photos, "cnn"), labels);
 
         TestContext.Current.SendDiagnosticMessage($"cnn: {accuracy:F2} % on {sample.Length} phone photos vs {plain:F2} % on the same digits plain");
         Assert.True(accuracy >= plain - 1.0, $"photos: {accuracy:F2} % vs {plain:F2} % plain");
+    }
+
+    [Fact]
+    public async Task PhonePhotosDecodedAtReducedScaleAreRecognisedAsWellAsAtFullSize()
+    {
+        // The service decodes a 1200x1600 JPEG natively at 1/8 (150x200); a working size as large as the photo
+        // makes the same pipeline decode and search it at full size. Half the sample keeps the full-size run short.
+        var set = MnistTestSet.Instance;
+        var sample = PhotoSample.Where((_, i) => i % 2 == 0).ToArray();
+        var labels = sample.Select(i => set.Labels[i]).ToArray();
+        var photos = Photos.Value.Where((_, i) => i % 2 == 0).ToList();
+        await using var fullSize = Pipeline.With(new Dictionary<string, string?> { ["Imaging:WorkingSize"] = "1600" });
+
+        var full = Accuracy(fullSize.Classify(photos, "cnn"), labels);
+        var scaled = Accuracy(pipeline.Classify(photos, "cnn"), labels);
+
+        TestContext.Current.SendDiagnosticMessage($"cnn: {scaled:F2} % on {sample.Length} photos decoded at 1/8 vs {full:F2} % at full size");
+        Assert.True(scaled >= full - 0.5, $"decoded at 1/8: {scaled:F2} % vs {full:F2} % at full size");
     }
 
     private static double Accuracy(int[] predicted, IReadOnlyList<byte> labels) =>

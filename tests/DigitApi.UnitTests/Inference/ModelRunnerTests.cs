@@ -1,0 +1,126 @@
+using System.Diagnostics.Metrics;
+using DigitApi.Inference;
+
+namespace DigitApi.UnitTests.Inference;
+
+/// <summary>
+/// The batcher and its workers: defaults per provider, batching, and the IoBinding path the CUDA provider
+/// takes, exercised on CPU (no GPU on the development or CI machines).
+/// </summary>
+public class ModelRunnerTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void CpuDefaultsFollowTheCoresTheProcessMayUseAndNeverWait()
+    {
+        var options = new InferenceOptions();
+
+        Assert.Equal(Environment.ProcessorCount, options.WorkersFor(ExecutionProvider.Cpu));
+        Assert.Equal(TimeSpan.Zero, options.QueueDelayFor(ExecutionProvider.Cpu));
+        Assert.False(options.BindsIo(ExecutionProvider.Cpu));
+        Assert.Equal(1, options.EffectiveIntraOpThreads);
+        Assert.False(options.AllowSpinning);
+    }
+
+    [Fact]
+    public void CudaDefaultsBuildLargerBatchesThroughAnIoBinding()
+    {
+        var options = new InferenceOptions();
+
+        Assert.Equal(2, options.WorkersFor(ExecutionProvider.Cuda));
+        Assert.Equal(TimeSpan.FromMilliseconds(InferenceOptions.CudaQueueDelayMilliseconds), options.QueueDelayFor(ExecutionProvider.Cuda));
+        Assert.True(options.BindsIo(ExecutionProvider.Cuda));
+    }
+
+    [Fact]
+    public void ConfiguredValuesWinOverTheProviderDefaults()
+    {
+        var options = new InferenceOptions { WorkersPerModel = 3, MaxQueueDelayMilliseconds = 0, IoBinding = false };
+
+        Assert.Equal(3, options.WorkersFor(ExecutionProvider.Cuda));
+        Assert.Equal(TimeSpan.Zero, options.QueueDelayFor(ExecutionProvider.Cuda));
+        Assert.False(options.BindsIo(ExecutionProvider.Cuda));
+    }
+
+    [Fact]
+    public async Task AutoFallsBackToCpuWithCpuDefaultsWhenCudaCannotLoad()
+    {
+        await using var pipeline = Pipeline.With(new Dictionary<string, string?> { ["Inference:Provider"] = "Auto" });
+
+        Assert.All(pipeline.Registry.Runners, runner =>
+        {
+            Assert.Equal(ExecutionProvider.Cpu, runner.Provider);
+            Assert.Equal(Environment.ProcessorCount, runner.Workers);
+            Assert.Equal(TimeSpan.Zero, runner.QueueDelay);
+        });
+    }
+
+    [Fact]
+    public void CudaStopsStartupWithAClearMessageWhenItCannotLoad()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Pipeline.With(new Dictionary<string, string?> { ["Inference:Provider"] = "Cuda" }));
+
+        Assert.Contains("Inference:Provider is Cuda", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheIoBindingPathGivesTheSameLogitsAsPlainRunsAtEveryBatchSize()
+    {
+        await using var plain = Pipeline.With(new Dictionary<string, string?> { ["Inference:WorkersPerModel"] = "1" });
+        await using var bound = Pipeline.With(new Dictionary<string, string?> { ["Inference:WorkersPerModel"] = "1", ["Inference:IoBinding"] = "true" });
+        var random = new Random(3);
+
+        foreach (var rows in new[] { 1, 8, 32, 8, 1 })
+        {
+            var tensor = new float[rows * ModelRunner.PixelsPerRow];
+            for (var i = 0; i < tensor.Length; i++)
+            {
+                tensor[i] = (random.NextSingle() * 2) - 1;
+            }
+
+            var expected = await plain.Classifier.LogitsAsync("cnn", tensor, rows, Cancel);
+            var actual = await bound.Classifier.LogitsAsync("cnn", tensor, rows, Cancel);
+
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentRequestsShareOneInference()
+    {
+        await using var pipeline = Pipeline.With(new Dictionary<string, string?>
+        {
+            ["Inference:WorkersPerModel"] = "1",
+            ["Inference:MaxQueueDelayMilliseconds"] = "200",
+        });
+        var batches = new List<int>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            // This pipeline's own meter (test classes run in parallel, each pipeline with its meter factory).
+            if (instrument.Meter.Scope == pipeline.Get<IMeterFactory>() && instrument.Name == "digitapi.inference.batch_size")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((_, rows, _, _) =>
+        {
+            lock (batches)
+            {
+                batches.Add(rows);
+            }
+        });
+        listener.Start();
+        var digit = new float[ModelRunner.PixelsPerRow];
+
+        var predictions = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => pipeline.Classifier.ClassifyAsync("lenet", [digit], Cancel)));
+
+        Assert.Equal(16, predictions.Length);
+        lock (batches)
+        {
+            Assert.Equal(16, batches.Sum());
+            Assert.True(batches.Count < 16, $"16 requests ran as {batches.Count} inferences: {string.Join(", ", batches)}");
+        }
+    }
+}
