@@ -3,6 +3,7 @@ using DigitApi.Hosting;
 using DigitApi.Imaging;
 using DigitApi.Inference;
 using DigitApi.Numbers;
+using DigitApi.OpenInference;
 using DigitApi.Security;
 using DigitApi.Uploads;
 
@@ -26,6 +27,7 @@ builder.Services.AddUploads(builder.WebHost);
 builder.Services.AddImaging();
 builder.Services.AddInference();
 builder.Services.AddNumbers();
+builder.Services.AddOpenInference();
 builder.Services.AddSingleton<PredictionServices>();
 builder.Services.AddGracefulShutdown(builder.Configuration);
 
@@ -54,6 +56,7 @@ app.UseStaticFiles();
 app.MapPredictionEndpoints();
 app.MapModelEndpoints();
 app.MapHealthEndpoints();
+app.MapOpenInferenceEndpoints();
 app.MapDigitApiMetrics();
 
 app.Run();

@@ -108,7 +108,7 @@ public static class GracefulShutdownExtensions
     public static IApplicationBuilder UseGracefulShutdown(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/health") || path.StartsWithSegments(Metrics.Path))
+        if (path.StartsWithSegments("/health") || path.StartsWithSegments("/v2/health") || path.StartsWithSegments(Metrics.Path))
         {
             await next(context);
             return;

@@ -36,7 +36,7 @@ public static class Logging
             options.GetLevel = (context, _, error) => error is not null || (context.Response.StatusCode >= 500 && context.Response.StatusCode != 503)
                 ? Serilog.Events.LogEventLevel.Error
                 : context.Response.StatusCode == 503 ? Serilog.Events.LogEventLevel.Warning
-                : context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics")
+                : context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/v2/health") || context.Request.Path.StartsWithSegments("/metrics")
                     ? Serilog.Events.LogEventLevel.Verbose
                     : Serilog.Events.LogEventLevel.Information;
         });

@@ -24,6 +24,9 @@ public sealed partial class ModelRegistry(
 
     public bool IsStopping => _stopping;
 
+    /// <summary>The model is loaded, has passed its warm-up check, and the service is not shutting down.</summary>
+    public bool IsModelReady(string model) => _loaded && !_stopping && !_failures.ContainsKey(model) && _warmedUp.Contains(model);
+
     /// <summary>Why a model is unavailable, by model name.</summary>
     public IReadOnlyDictionary<string, string> Failures => _failures;
 

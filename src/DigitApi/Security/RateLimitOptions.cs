@@ -12,5 +12,5 @@ public sealed class RateLimitOptions
     public int WindowSeconds { get; set; } = 1;
 
     /// <summary>Paths never limited: probes and scrapes must get through.</summary>
-    public string[] ExemptPaths { get; set; } = ["/health", "/metrics"];
+    public string[] ExemptPaths { get; set; } = ["/health", "/metrics", "/v2/health"];
 }
