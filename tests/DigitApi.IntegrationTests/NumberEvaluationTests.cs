@@ -5,9 +5,9 @@ namespace DigitApi.IntegrationTests;
 
 /// <summary>
 /// Exact-match accuracy of POST /predict/number on synthetic numbers of 2-6 MNIST test digits
-/// (<see cref="SyntheticNumbers"/>). The segmenter was tuned on numbers drawn from test digits 0-3,999
-/// with other seeds; these sets draw from digits it never saw: 4,000-6,999 for the asserted set,
-/// 7,000-9,999 for the held-out set reported in the README.
+/// (<see cref="SyntheticNumbers"/>). The segmenter was tuned on numbers drawn from test digits 0-3,999;
+/// the asserted and held-out sets draw from digits it never saw (4,000-6,999 and 7,000-9,999). Run
+/// with the xUnit runner's -showLiveOutput to see the figures (the README gives the command).
 /// </summary>
 public sealed class NumberEvaluationTests(DigitApiFactory factory, ITestOutputHelper output) : IClassFixture<DigitApiFactory>
 {
@@ -16,7 +16,7 @@ public sealed class NumberEvaluationTests(DigitApiFactory factory, ITestOutputHe
     [Fact]
     public async Task At_least_97_percent_of_a_thousand_numbers_are_read_exactly()
     {
-        var accuracy = await MeasureAsync(SyntheticNumbers.Generate(seed: 2024, count: 1000, first: 4000, length: 3000));
+        var accuracy = await MeasureAsync("Asserted set (seed 2024, MNIST test digits 4,000-6,999)", SyntheticNumbers.Generate(seed: 2024, count: 1000, first: 4000, length: 3000));
 
         Assert.True(accuracy >= 97, $"{accuracy:F1} % exact");
     }
@@ -24,12 +24,22 @@ public sealed class NumberEvaluationTests(DigitApiFactory factory, ITestOutputHe
     [Fact]
     public async Task At_least_95_percent_of_a_held_out_thousand_are_read_exactly()
     {
-        var accuracy = await MeasureAsync(SyntheticNumbers.Generate(seed: 7, count: 1000, first: 7000, length: 3000));
+        var accuracy = await MeasureAsync("Held-out set (seed 7, MNIST test digits 7,000-9,999)", SyntheticNumbers.Generate(seed: 7, count: 1000, first: 7000, length: 3000));
 
         Assert.True(accuracy >= 95, $"{accuracy:F1} % exact");
     }
 
-    private async Task<double> MeasureAsync(List<NumberSample> samples)
+    [Fact]
+    public async Task At_least_94_percent_of_the_tuning_numbers_are_read_exactly()
+    {
+        // The segmenter's constants were fitted on numbers like these (seeds 1002-1004), reported for comparison;
+        // this part of the MNIST test set holds most of its hard digits.
+        var accuracy = await MeasureAsync("Tuning set (seed 1002, MNIST test digits 0-3,999)", SyntheticNumbers.Generate(seed: 1002, count: 1000, first: 0, length: 4000));
+
+        Assert.True(accuracy >= 94, $"{accuracy:F1} % exact");
+    }
+
+    private async Task<double> MeasureAsync(string set, List<NumberSample> samples)
     {
         var read = new string?[samples.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, samples.Count), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = TestContext.Current.CancellationToken }, async (i, cancel) =>
@@ -41,7 +51,7 @@ public sealed class NumberEvaluationTests(DigitApiFactory factory, ITestOutputHe
         var right = samples.Where((s, i) => read[i] == s.Number).Count();
         var close = Enumerable.Range(0, samples.Count).Where(i => samples[i].Layout.Gaps.Any(g => g < 0.05 * 20 * samples[i].Layout.Scale)).ToList();
         var accuracy = 100.0 * right / samples.Count;
-        output.WriteLine($"{accuracy:F1} % exact ({right} of {samples.Count}); "
+        output.WriteLine($"{set}: {accuracy:F1} % exact ({right} of {samples.Count}); "
             + $"{100.0 * close.Count(i => read[i] == samples[i].Number) / close.Count:F1} % of the {close.Count} with two digits touching or nearly so.");
         foreach (var i in Enumerable.Range(0, samples.Count).Where(i => read[i] != samples[i].Number).Take(20))
         {
