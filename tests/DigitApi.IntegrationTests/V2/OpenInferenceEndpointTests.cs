@@ -209,7 +209,7 @@ public sealed class OpenInferenceEndpointTests(DigitApiFactory factory) : IClass
     {
         var json = """
             {"id": "p", "parameters": {"priority": 1, "trace": true, "note": "x"},
-             "inputs": [{"name": "input", "shape": [1,1,28,28], "datatype": "FP32", "parameters": {"binary_data_size": 0}, "data": DATA}],
+             "inputs": [{"name": "input", "shape": [1,1,28,28], "datatype": "FP32", "parameters": {"content_type": "image"}, "data": DATA}],
              "outputs": [{"name": "probabilities", "parameters": {"binary_data": false}}]}
             """.Replace("DATA", JsonSerializer.Serialize(V2.BlankRow()), StringComparison.Ordinal);
 
@@ -217,6 +217,27 @@ public sealed class OpenInferenceEndpointTests(DigitApiFactory factory) : IClass
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("p", (await response.ReadJsonAsync()).GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Binary_input_after_the_json_as_tritonclient_sends_it_gives_the_json_answer()
+    {
+        var rows = new[] { V2.Row(5), V2.Row(6) };
+        var header = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            inputs = new[] { new { name = "input", shape = new[] { 2, 1, 28, 28 }, datatype = "FP32", parameters = new { binary_data_size = 2 * 784 * 4 } } },
+            outputs = new[] { new { name = "probabilities", parameters = new { binary_data = true } } },
+        });
+        var tensor = rows.SelectMany(r => r).SelectMany(v => BitConverter.IsLittleEndian ? BitConverter.GetBytes(v) : BitConverter.GetBytes(v).Reverse().ToArray());
+        using var content = new ByteArrayContent([.. header, .. tensor]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        content.Headers.Add("Inference-Header-Content-Length", header.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        using var binary = await _client.PostAsync("/v2/models/cnn/infer", content, Cancel);
+        using var json = await _client.PostAsync("/v2/models/cnn/infer", V2.Json(V2.Request(rows, outputs: new[] { new { name = "probabilities" } })), Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, binary.StatusCode);
+        Assert.Equal((await json.ReadJsonAsync()).GetRawText(), (await binary.ReadJsonAsync()).GetRawText());
     }
 
     [Fact]

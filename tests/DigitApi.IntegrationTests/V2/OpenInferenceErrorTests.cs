@@ -37,6 +37,7 @@ public sealed class OpenInferenceErrorTests(DigitApiFactory factory) : IClassFix
         { "output without a name", $"{{\"inputs\": [{Input()}], \"outputs\": [{{}}]}}" },
         { "id not a string", $"{{\"id\": 42, \"inputs\": [{Input()}]}}" },
         { "parameter value an object", $"{{\"parameters\": {{\"x\": {{}}}}, \"inputs\": [{Input()}]}}" },
+        { "binary data size without the binary part", "{\"inputs\": [{\"name\": \"input\", \"shape\": [1,1,28,28], \"datatype\": \"FP32\", \"parameters\": {\"binary_data_size\": 3136}}]}" },
     };
 
     [Theory]
@@ -48,6 +49,20 @@ public sealed class OpenInferenceErrorTests(DigitApiFactory factory) : IClassFix
         var message = await response.AssertErrorAsync(HttpStatusCode.BadRequest);
         Assert.False(string.IsNullOrEmpty(what));
         Assert.DoesNotContain("Exception", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("12345")]
+    [InlineData("-1")]
+    [InlineData("ten")]
+    public async Task A_binary_header_that_does_not_fit_the_body_is_a_400_error(string length)
+    {
+        using var content = V2.Json(V2.Request([V2.BlankRow()]));
+        content.Headers.Add("Inference-Header-Content-Length", length);
+
+        using var response = await _client.PostAsync("/v2/models/cnn/infer", content, Cancel);
+
+        await response.AssertErrorAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]
