@@ -37,7 +37,9 @@ public static class PredictionEndpoints
             .WithDescription("Send the images as repeated multipart/form-data fields named 'image' (at most Uploads:MaxBatchImages, "
                 + "default 64; more is refused with 413). The answer lists one item per image, in the order sent: a prediction, "
                 + "or the problem with that image (status, type, title, detail). A bad image never fails the others.")
-            .WithMetadata(new ImageUploadMetadata(Multiple: true));
+            .WithMetadata(new ImageUploadMetadata(Multiple: true))
+            .WithMetadata(new ResponseExample(StatusCodes.Status200OK,
+                """{"predictions":[{"index":0,"fileName":"seven.png","digit":7,"confidence":0.9613,"probabilities":[0.0041,0.0049,0.0042,0.0043,0.0039,0.0036,0.0037,0.9613,0.004,0.006],"model":"cnn"},{"index":1,"fileName":"notes.txt","status":415,"type":"/problems/unsupported-image-format","title":"Unsupported image format","detail":"The upload is not a supported image. Send one of: image/png, image/jpeg, image/gif, image/bmp, image/webp."}],"model":"cnn","elapsedMs":4.2}"""));
 
         group.MapPost("/number", NumberEndpoints.PredictNumber)
             .WithName("PredictNumber")
@@ -46,7 +48,11 @@ public static class PredictionEndpoints
                 + "each digit is normalised exactly as /predict does and all are classified in one batch. The answer gives the "
                 + "number, its confidence (the product of the digits' confidences) and each digit with its box in the image's "
                 + "pixels. No ink gives 422, and so does a number longer than Numbers:MaxDigits (default 12).")
-            .WithMetadata(new ImageUploadMetadata(Multiple: false));
+            .WithMetadata(new ImageUploadMetadata(Multiple: false))
+            .WithMetadata(new ResponseExample(StatusCodes.Status200OK,
+                """{"number":"4071","confidence":0.8612,"digits":[{"digit":4,"confidence":0.9652,"box":{"x":31,"y":28,"width":44,"height":61}},{"digit":0,"confidence":0.9654,"box":{"x":93,"y":30,"width":41,"height":58}},{"digit":7,"confidence":0.9601,"box":{"x":151,"y":27,"width":38,"height":60}},{"digit":1,"confidence":0.9626,"box":{"x":205,"y":29,"width":12,"height":59}}],"model":"ensemble","elapsedMs":9.7}"""))
+            .WithMetadata(new ResponseExample(StatusCodes.Status422UnprocessableEntity,
+                """{"type":"/problems/too-many-digits","title":"Too many digits","status":422,"detail":"The image holds 13 digits; at most 12 are read as one number. Crop the image to one number, or split it.","traceId":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"}"""));
 
         return group;
     }

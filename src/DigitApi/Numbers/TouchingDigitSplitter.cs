@@ -37,6 +37,11 @@ public static class TouchingDigitSplitter
     private const int PairMinima = 4;
     private const int PairSpread = 3;
 
+    /// <summary>Three or more digits: the cut sets tried among the deepest minima, besides the even spacing.</summary>
+    private const int ChainMinima = 8;
+    private const int ChainCuts = 6;
+    private const double SpacingWeight = 2;
+
     /// <summary>Share of the even spacing a cut may move to find less ink, when cutting three or more digits.</summary>
     private const double CutWindow = 0.35;
 
@@ -66,7 +71,9 @@ public static class TouchingDigitSplitter
                 continue;
             }
 
-            var cutSets = count == 2 ? cutter.PairCuts(PairMinima, PairSpread).Select(c => new[] { c }) : [cutter.EvenCuts(count, CutWindow)];
+            var cutSets = count == 2
+                ? cutter.PairCuts(PairMinima, PairSpread).Select(c => new[] { c })
+                : cutter.MinimaCuts(count, ChainMinima, ChainCuts).Append(cutter.EvenCuts(count, CutWindow)).DistinctBy(c => string.Join(",", c));
             readings.AddRange(cutSets.Select(cutter.Cut).OfType<InkReading>());
         }
 
@@ -107,16 +114,7 @@ public static class TouchingDigitSplitter
         public List<int> PairCuts(int minima, int spread)
         {
             var margin = Math.Max(1, (int)Math.Ceiling(MinPieceWidth * _height));
-            var found = new List<(int Column, int Ink)>();
-            for (var x = margin; x < _box.Width - margin; x++)
-            {
-                var ink = Smoothed(x);
-                if (ink <= Smoothed(x - 1) && ink < Smoothed(x + 1))
-                {
-                    found.Add((x, ink));
-                }
-            }
-
+            var found = Minima();
             var cuts = found.OrderBy(m => m.Ink).ThenBy(m => Math.Abs(m.Column - (_box.Width / 2))).Take(minima).Select(m => m.Column).ToList();
             for (var i = 1; i <= spread; i++)
             {
@@ -128,6 +126,24 @@ public static class TouchingDigitSplitter
             }
 
             return cuts;
+        }
+
+        /// <summary>
+        /// Sets of <paramref name="count"/> - 1 cuts among the deepest projection minima that leave every
+        /// piece digit-sized; the ones crossing the least ink, with the most even spacing, first.
+        /// </summary>
+        public IEnumerable<int[]> MinimaCuts(int count, int minima, int take)
+        {
+            var columns = Minima().OrderBy(m => m.Ink).Take(minima).Select(m => m.Column).Order().ToArray();
+            var (narrowest, widest) = (MinPieceWidth * _height, MaxPieceWidth * _height);
+            var mean = (double)_box.Width / count;
+
+            // Ink crossed, in columns' worth of the cluster's average ink, plus how far the pieces stray from an even spacing.
+            var columnInk = Math.Max(1, 3.0 * _projection.Average());
+            return Combinations(columns, count - 1)
+                .Where(cuts => Pieces(cuts).All(w => w >= narrowest && w <= widest))
+                .OrderBy(cuts => (cuts.Sum(Smoothed) / columnInk) + (SpacingWeight * Pieces(cuts).Sum(w => Math.Abs(w - mean)) / mean))
+                .Take(take);
         }
 
         /// <summary>Cuts near an even spacing, each at the least ink within its window.</summary>
@@ -157,6 +173,41 @@ public static class TouchingDigitSplitter
             }
 
             return cuts;
+        }
+
+        private List<(int Column, int Ink)> Minima()
+        {
+            var margin = Math.Max(1, (int)Math.Ceiling(MinPieceWidth * _height));
+            var found = new List<(int Column, int Ink)>();
+            for (var x = margin; x < _box.Width - margin; x++)
+            {
+                var ink = Smoothed(x);
+                if (ink <= Smoothed(x - 1) && ink < Smoothed(x + 1))
+                {
+                    found.Add((x, ink));
+                }
+            }
+
+            return found;
+        }
+
+        private IEnumerable<int> Pieces(int[] cuts) => cuts.Append(_box.Width).Zip(cuts.Prepend(0), (right, left) => right - left);
+
+        private static IEnumerable<int[]> Combinations(int[] columns, int size, int from = 0)
+        {
+            if (size == 0)
+            {
+                yield return [];
+                yield break;
+            }
+
+            for (var i = from; i <= columns.Length - size; i++)
+            {
+                foreach (var rest in Combinations(columns, size - 1, i + 1))
+                {
+                    yield return [columns[i], .. rest];
+                }
+            }
         }
 
         /// <summary>The pieces between the cuts, or null when one of them is not digit-like.</summary>

@@ -125,6 +125,10 @@ public static class OpenInferenceEndpoints
             + "FP32 [N,10], or only the outputs asked for; 'id' is echoed. Errors are {\"error\": \"...\"}: 400 for a malformed request, "
             + "404 for an unknown model or version, 413 for too many rows or bytes, 503 when overloaded.")
         .WithMetadata(new InferenceRequestBodyMetadata())
+        .WithMetadata(new ResponseExample(StatusCodes.Status200OK,
+            """{"model_name":"cnn","model_version":"1","id":"42","outputs":[{"name":"logits","datatype":"FP32","shape":[1,10],"data":[-1.2,-0.9,-0.8,-1.1,-1.3,-1.2,-1.3,4.1,-1.0,-0.7]},{"name":"probabilities","datatype":"FP32","shape":[1,10],"data":[0.0041,0.0055,0.0061,0.0045,0.0037,0.0041,0.0037,0.9534,0.005,0.0067]}]}"""))
+        .WithMetadata(new ResponseExample(StatusCodes.Status400BadRequest,
+            """{"error":"Input 'input' has shape [1,784]; the model takes [N,1,28,28] with N at least 1."}"""))
         .Produces<InferenceError>(StatusCodes.Status400BadRequest)
         .Produces<InferenceError>(StatusCodes.Status404NotFound)
         .Produces<InferenceError>(StatusCodes.Status413PayloadTooLarge)

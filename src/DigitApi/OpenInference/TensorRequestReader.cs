@@ -11,11 +11,14 @@ public sealed record TensorRequest(string? Id, float[] Tensor, int Rows, IReadOn
 /// <summary>
 /// Reads an $inference_request and checks it against the model's signature, with an error message that
 /// names what is wrong: one FP32 input named as the model's input, of shape [N,1,28,28], data flat or
-/// nested as the shape; outputs among the model's. Parameters may be any name with a string, number or
-/// boolean value; none changes the answer.
+/// nested as the shape, or raw in the body after the JSON (Triton's binary tensor extension, which
+/// tritonclient uses by default); outputs among the model's. Parameters may be any name with a string,
+/// number or boolean value; only binary_data_size changes how the input is read.
 /// </summary>
 public sealed class TensorRequestReader(IOptions<UploadOptions> uploads, IOptions<OpenInferenceOptions> options)
 {
+    public const string BinaryHeader = "Inference-Header-Content-Length";
+    public const string BinarySizeParameter = "binary_data_size";
     private const int ChunkSize = 64 * 1024;
     private readonly long _maxBytes = uploads.Value.MaxRequestBytes;
     private readonly int _maxRows = options.Value.MaxRows;
@@ -24,10 +27,11 @@ public sealed class TensorRequestReader(IOptions<UploadOptions> uploads, IOption
     public async Task<TensorRequest> ReadAsync(HttpRequest request, ServedModel model, CancellationToken cancellationToken)
     {
         var body = await ReadBodyAsync(request, cancellationToken);
+        var jsonLength = JsonLength(request, body.Length);
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body);
+            document = JsonDocument.Parse(body.AsMemory(0, jsonLength));
         }
         catch (JsonException ex)
         {
@@ -36,11 +40,25 @@ public sealed class TensorRequestReader(IOptions<UploadOptions> uploads, IOption
 
         using (document)
         {
-            return Read(document.RootElement, model);
+            return Read(document.RootElement, model, body.AsMemory(jsonLength));
         }
     }
 
-    private TensorRequest Read(JsonElement root, ServedModel model)
+    // Triton's binary tensor extension: the JSON comes first, this long, and the raw tensors after it.
+    private static int JsonLength(HttpRequest request, int bodyLength)
+    {
+        var header = request.Headers[BinaryHeader].ToString();
+        if (header.Length == 0)
+        {
+            return bodyLength;
+        }
+
+        return int.TryParse(header, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length) && length <= bodyLength
+            ? length
+            : throw OpenInferenceException.BadRequest($"{BinaryHeader} must be the length of the JSON part of the body, at most {bodyLength}.");
+    }
+
+    private TensorRequest Read(JsonElement root, ServedModel model, ReadOnlyMemory<byte> binary)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -65,11 +83,11 @@ public sealed class TensorRequestReader(IOptions<UploadOptions> uploads, IOption
             throw OpenInferenceException.BadRequest($"{inputs.GetArrayLength()} inputs were sent; model '{model.Name}' takes one, '{inputName}'.");
         }
 
-        var (tensor, rows) = ReadInput(inputs[0], inputName, model.Card.Input.Shape);
+        var (tensor, rows) = ReadInput(inputs[0], inputName, model.Card.Input.Shape, binary.Span);
         return new TensorRequest(id, tensor, rows, ReadOutputs(root, model));
     }
 
-    private (float[] Tensor, int Rows) ReadInput(JsonElement input, string inputName, long[] signature)
+    private (float[] Tensor, int Rows) ReadInput(JsonElement input, string inputName, long[] signature, ReadOnlySpan<byte> binary)
     {
         if (input.ValueKind != JsonValueKind.Object)
         {
@@ -90,13 +108,19 @@ public sealed class TensorRequestReader(IOptions<UploadOptions> uploads, IOption
 
         CheckParameters(input, $"input '{name}'");
         var shape = ReadShape(input, name, signature);
+        var rows = (int)shape[0];
+        var tensor = new float[rows * ModelRunner.PixelsPerRow];
+        if (input.TryGetProperty("parameters", out var parameters) && parameters.TryGetProperty(BinarySizeParameter, out var binarySize))
+        {
+            ReadBinary(binarySize, binary, tensor, name);
+            return (tensor, rows);
+        }
+
         if (!input.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
         {
             throw OpenInferenceException.BadRequest($"Input '{name}' needs 'data': an array of numbers, flat or nested as the shape.");
         }
 
-        var rows = (int)shape[0];
-        var tensor = new float[rows * ModelRunner.PixelsPerRow];
         var filled = data.GetArrayLength() > 0 && data[0].ValueKind == JsonValueKind.Array
             ? FillNested(data, shape, 0, tensor, 0, name)
             : FillFlat(data, tensor, name);
@@ -126,6 +150,23 @@ public sealed class TensorRequestReader(IOptions<UploadOptions> uploads, IOption
         }
 
         return shape;
+    }
+
+    // The input's values as little-endian FP32, all of the binary part of the body.
+    private static void ReadBinary(JsonElement size, ReadOnlySpan<byte> binary, float[] tensor, string name)
+    {
+        var expected = tensor.Length * sizeof(float);
+        if (size.ValueKind != JsonValueKind.Number || !size.TryGetInt64(out var bytes) || bytes != expected || binary.Length != expected)
+        {
+            throw OpenInferenceException.BadRequest(
+                $"Input '{name}' in binary needs {BinaryHeader} and {BinarySizeParameter} = {expected} bytes of FP32 after the JSON; the body holds {binary.Length}.");
+        }
+
+        for (var i = 0; i < tensor.Length; i++)
+        {
+            var value = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(binary[(i * sizeof(float))..]);
+            tensor[i] = float.IsFinite(value) ? value : throw OpenInferenceException.BadRequest($"Input '{name}': every value must be a finite FP32 number.");
+        }
     }
 
     private static int FillFlat(JsonElement data, float[] tensor, string name)
