@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Throughput of the real service against the in-process ceiling, on this machine.
-#   tests/load/run.sh                     defaults: 64 connections, 5 s warm-up and 20 s per image, 10 s ceiling
+#   tests/load/run.sh                     defaults: 64 connections, 10 s warm-up and 20 s per image, 10 s ceiling
 #   DURATION=10s CONNECTIONS=64 WARMUP=3s CEILING_SECONDS=5 STARTS=3 tests/load/run.sh
 # Publishes Release, measures process start -> /health/ready (STARTS times), drives POST /predict with wrk
 # for the three sample images (28x28 PNG, 280x280 transparent canvas PNG, 1200x1600 JPEG photo), samples the
@@ -12,7 +12,7 @@ need wrk wrk
 need curl curl
 
 DURATION=${DURATION:-20s}
-WARMUP=${WARMUP:-5s}
+WARMUP=${WARMUP:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 CEILING_SECONDS=${CEILING_SECONDS:-10}
 STARTS=${STARTS:-3}
