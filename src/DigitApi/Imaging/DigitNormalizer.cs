@@ -21,6 +21,18 @@ public static class DigitNormalizer
     /// <param name="box">The union of the kept components' boxes.</param>
     public static float[] Normalize(InkImage ink, int[] labels, IReadOnlySet<int> keep, PixelBox box)
     {
+        // Labels are small consecutive numbers: an array answers "kept?" faster than the set, pixel by pixel.
+        var kept = new bool[keep.Count == 0 ? 1 : keep.Max() + 1];
+        foreach (var label in keep)
+        {
+            kept[label] = true;
+        }
+
+        return Normalize(ink, labels, kept, box);
+    }
+
+    private static float[] Normalize(InkImage ink, int[] labels, bool[] keep, PixelBox box)
+    {
         var strokeWidth = EstimateStrokeWidth(ink, labels, keep, box);
         var scale = (double)FitSize / Math.Max(box.Width, box.Height);
         var radius = 0;
@@ -52,7 +64,7 @@ public static class DigitNormalizer
         return PasteByCentreOfMass(fitted, tw, th, 1f / max);
     }
 
-    private static float[] Crop(InkImage ink, int[] labels, IReadOnlySet<int> keep, int x0, int y0, int cw, int ch)
+    private static float[] Crop(InkImage ink, int[] labels, bool[] keep, int x0, int y0, int cw, int ch)
     {
         var crop = new float[cw * ch];
         for (var y = 0; y < ch; y++)
@@ -72,10 +84,15 @@ public static class DigitNormalizer
                 }
 
                 var index = (sy * ink.Width) + sx;
+                if (ink.Ink[index] == 0)
+                {
+                    continue; // Nothing to copy, whatever its label.
+                }
+
                 var label = labels[index];
                 // Soft anti-aliased edges carry no label: they count when they border a kept stroke, so that
                 // faint shading elsewhere in the box stays out, as do other blobs (specks, neighbouring digits).
-                if (label == 0 ? BordersKept(labels, keep, ink.Width, ink.Height, sx, sy) : keep.Contains(label))
+                if (label == 0 ? BordersKept(labels, keep, ink.Width, ink.Height, sx, sy) : IsKept(keep, label))
                 {
                     crop[(y * cw) + x] = ink.Ink[index] / 255f;
                 }
@@ -85,14 +102,16 @@ public static class DigitNormalizer
         return crop;
     }
 
-    private static bool BordersKept(int[] labels, IReadOnlySet<int> keep, int width, int height, int x, int y)
+    private static bool IsKept(bool[] keep, int label) => label < keep.Length && keep[label];
+
+    private static bool BordersKept(int[] labels, bool[] keep, int width, int height, int x, int y)
     {
         for (var ny = Math.Max(0, y - 1); ny <= Math.Min(height - 1, y + 1); ny++)
         {
             for (var nx = Math.Max(0, x - 1); nx <= Math.Min(width - 1, x + 1); nx++)
             {
                 var label = labels[(ny * width) + nx];
-                if (label != 0 && keep.Contains(label))
+                if (label != 0 && IsKept(keep, label))
                 {
                     return true;
                 }
@@ -103,7 +122,7 @@ public static class DigitNormalizer
     }
 
     // Width of a stroke of area A and perimeter P is about 2A/P.
-    private static double EstimateStrokeWidth(InkImage ink, int[] labels, IReadOnlySet<int> keep, PixelBox box)
+    private static double EstimateStrokeWidth(InkImage ink, int[] labels, bool[] keep, PixelBox box)
     {
         int area = 0, boundary = 0;
         for (var y = box.Y; y < box.Bottom; y++)
@@ -111,7 +130,7 @@ public static class DigitNormalizer
             for (var x = box.X; x < box.Right; x++)
             {
                 var index = (y * ink.Width) + x;
-                if (!keep.Contains(labels[index]))
+                if (!IsKept(keep, labels[index]))
                 {
                     continue;
                 }

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using DigitApi.UnitTests;
+
+namespace DigitApi.Benchmarks;
+
+/// <summary>
+/// The in-process ceiling: the service's decode → normalise → infer pipeline on every core with no
+/// HTTP in front, as many concurrent callers as the load test has connections. The service's
+/// requests/s divided by this figure is the share HTTP, multipart and JSON leave.
+/// </summary>
+public static class Ceiling
+{
+    public static async Task<int> RunAsync(string image, TimeSpan duration, int concurrency)
+    {
+        await using var pipeline = Pipeline.With(new Dictionary<string, string?>());
+        var encoded = SampleImages.Get(image);
+        var predicted = Once(pipeline, encoded);
+        if (predicted != SampleImages.Label)
+        {
+            Console.Error.WriteLine($"{image}: predicted {predicted}, expected {SampleImages.Label}");
+            return 1;
+        }
+
+        // Warm-up (JIT tiers, pools), then the measured run.
+        await Drive(pipeline, encoded, TimeSpan.FromSeconds(2), concurrency);
+        var started = Stopwatch.GetTimestamp();
+        var count = await Drive(pipeline, encoded, duration, concurrency);
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        Console.WriteLine($"{image}\t{count / seconds:F0} per s\t{concurrency} callers\t{Environment.ProcessorCount} cores\t{count} in {seconds:F1} s");
+        return 0;
+    }
+
+    private static int Once(Pipeline pipeline, byte[] encoded) =>
+        pipeline.Classifier.ClassifyAsync(null, [pipeline.Preprocessor.Prepare(encoded).Pixels], CancellationToken.None).GetAwaiter().GetResult()[0].Digit;
+
+    private static async Task<long> Drive(Pipeline pipeline, byte[] encoded, TimeSpan duration, int concurrency)
+    {
+        long count = 0;
+        var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var callers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                // As the endpoint does: preprocess on the caller's thread, then await the batcher.
+                var digit = pipeline.Preprocessor.Prepare(encoded);
+                await pipeline.Classifier.ClassifyAsync(null, [digit.Pixels], CancellationToken.None);
+                Interlocked.Increment(ref count);
+            }
+        }));
+        await Task.WhenAll(callers);
+        return count;
+    }
+}

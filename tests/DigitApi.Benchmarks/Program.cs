@@ -1,0 +1,35 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using DigitApi.Benchmarks;
+
+// dotnet run -c Release --project tests/DigitApi.Benchmarks -- <mode>
+//   images <folder>                          write the three sample uploads (used by tests/load/*.sh)
+//   ceiling <image> [seconds] [concurrency]  the in-process ceiling: decode+normalise+infer on all cores, no HTTP
+//   anything else                            BenchmarkDotNet, e.g. --filter '*' (add --job short for a quick run)
+switch (args.FirstOrDefault())
+{
+    case "images":
+        var folder = Directory.CreateDirectory(args.ElementAtOrDefault(1) ?? ".").FullName;
+        foreach (var name in SampleImages.Names)
+        {
+            var bytes = SampleImages.Get(name);
+            File.WriteAllBytes(Path.Combine(folder, name), bytes);
+            Console.WriteLine($"{Path.Combine(folder, name)}\t{bytes.Length} bytes");
+        }
+
+        return 0;
+
+    case "ceiling":
+        var image = args.ElementAtOrDefault(1) ?? SampleImages.Mnist;
+        var seconds = int.Parse(args.ElementAtOrDefault(2) ?? "10", System.Globalization.CultureInfo.InvariantCulture);
+        var concurrency = int.Parse(args.ElementAtOrDefault(3) ?? "64", System.Globalization.CultureInfo.InvariantCulture);
+        return await Ceiling.RunAsync(image, TimeSpan.FromSeconds(seconds), concurrency);
+
+    default:
+        // In-process: no generated project to build, and the numbers come from the same runtime settings.
+        var config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
+        BenchmarkSwitcher.FromAssembly(typeof(SampleImages).Assembly).Run(args, config);
+        return 0;
+}

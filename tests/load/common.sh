@@ -1,0 +1,82 @@
+# Shared by run.sh, overload.sh and soak.sh (sourced, not run): build, sample images, service lifecycle, RSS.
+# Environment: PORT (default 5080), WORK (scratch folder, default a fresh temporary one), SKIP_PUBLISH=1 to reuse WORK/app.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LOAD="$ROOT/tests/load"
+WORK=${WORK:-$(mktemp -d -t digitapi-load.XXXXXX)}
+PORT=${PORT:-5080}
+URL="http://127.0.0.1:$PORT"
+BENCH="$ROOT/tests/DigitApi.Benchmarks/bin/Release/net10.0/DigitApi.Benchmarks"
+IMAGES=(mnist-28x28.png canvas-280x280.png photo-1200x1600.jpg)
+SERVICE_PID=""
+read -r -a PUBLISH_ARGS <<<"${PUBLISH_ARGS:-}"
+
+need() { command -v "$1" >/dev/null || { echo "this script needs '$1' (Debian: apt-get install $2)" >&2; exit 1; }; }
+
+machine() {
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# Release publish of the service, the benchmark console (sample images, in-process ceiling), the sample images.
+# PUBLISH_ARGS adds publish arguments, e.g. PUBLISH_ARGS=-p:PublishReadyToRun=false to compare start-up.
+build() {
+  if [[ "${SKIP_PUBLISH:-0}" != 1 || ! -f "$WORK/app/DigitApi.dll" ]]; then
+    echo "publishing Release to $WORK/app ..."
+    # For this machine's runtime, as the Dockerfile publishes for its target: ReadyToRun applies (see the csproj).
+    dotnet publish "$ROOT/src/DigitApi/DigitApi.csproj" -c Release --use-current-runtime -o "$WORK/app" --nologo -v quiet "${PUBLISH_ARGS[@]}" >/dev/null
+  fi
+  dotnet build "$ROOT/tests/DigitApi.Benchmarks/DigitApi.Benchmarks.csproj" -c Release --nologo -v quiet >/dev/null
+  "$BENCH" images "$WORK/images" >/dev/null
+}
+
+# Starts the published service on loopback (extra arguments are configuration, e.g. --Inference:QueueCapacity 8)
+# and waits until /health/ready answers 200; READY_MS is the time from launch to ready.
+start_service() {
+  local started now
+  started=$(date +%s%N)
+  (cd "$WORK/app" && exec env ASPNETCORE_URLS="$URL" ASPNETCORE_ENVIRONMENT=Production ORT_DISABLE_TELEMETRY=1 \
+    dotnet DigitApi.dll "$@" >"$WORK/service.log" 2>&1) &
+  SERVICE_PID=$!
+  until curl -sf -o /dev/null "$URL/health/ready"; do
+    kill -0 "$SERVICE_PID" 2>/dev/null || { echo "the service exited; its log:" >&2; tail -20 "$WORK/service.log" >&2; exit 1; }
+    now=$(date +%s%N)
+    (((now - started) / 1000000000 > 60)) && { echo "not ready after 60 s" >&2; stop_service; exit 1; }
+    sleep 0.01
+  done
+  READY_MS=$((($(date +%s%N) - started) / 1000000))
+}
+
+stop_service() {
+  if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+    kill -TERM "$SERVICE_PID"
+    wait "$SERVICE_PID" 2>/dev/null || true
+  fi
+  SERVICE_PID=""
+}
+
+# Resident memory of the service in MB (VmRSS), and its peak so far (VmHWM).
+rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$SERVICE_PID/status"; }
+peak_rss_mb() { awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVICE_PID/status"; }
+
+# Samples RSS every $1 seconds into $2 (one "seconds-since-start MB" line each) until stop_sampler.
+start_sampler() {
+  local every=$1 file=$2 t0
+  t0=$(date +%s)
+  (while kill -0 "$SERVICE_PID" 2>/dev/null; do echo "$(($(date +%s) - t0)) $(rss_mb)"; sleep "$every"; done) >"$file" &
+  SAMPLER_PID=$!
+}
+stop_sampler() { kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; }
+
+# min/max/last of a sampler file's second column.
+summarize_rss() { awk 'NR == 1 {min = max = $2} {if ($2 < min) min = $2; if ($2 > max) max = $2; last = $2} END {printf "min %d MB, max %d MB, last %d MB (%d samples)", min, max, last, NR}' "$1"; }
+
+# One wrk run against POST /predict; prints wrk's RESULT line (see predict.lua). Arguments: duration, image files.
+wrk_predict() {
+  local duration=$1
+  shift
+  wrk -t "${THREADS:-2}" -c "${CONNECTIONS:-64}" -d "$duration" --timeout 10s -s "$LOAD/predict.lua" "$URL/predict" -- "$@" | grep '^RESULT'
+}
+
+field() { sed -E "s/.* $1=([^ ]+).*/\1/" <<<"$2"; }
+
+trap 'stop_service' EXIT

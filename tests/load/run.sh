@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Throughput of the real service against the in-process ceiling, on this machine.
+#   tests/load/run.sh                     defaults: 64 connections, 10 s warm-up and 20 s per image, 10 s ceiling
+#   DURATION=10s CONNECTIONS=64 WARMUP=3s CEILING_SECONDS=5 STARTS=3 tests/load/run.sh
+# Publishes Release, measures process start -> /health/ready (STARTS times), drives POST /predict with wrk
+# for the three sample images (28x28 PNG, 280x280 transparent canvas PNG, 1200x1600 JPEG photo), samples the
+# service's RSS during each run, then runs the same decode+normalise+infer pipeline in process on all cores
+# without HTTP (the ceiling) and prints the service/ceiling ratio. Prints numbers; asserts nothing.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+need wrk wrk
+need curl curl
+
+DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+CEILING_SECONDS=${CEILING_SECONDS:-10}
+STARTS=${STARTS:-3}
+
+machine
+build
+
+starts=()
+for ((i = 1; i <= STARTS; i++)); do
+  start_service
+  starts+=("$READY_MS")
+  stop_service
+done
+echo "start -> ready: ${starts[*]} ms (median $(printf '%s\n' "${starts[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}') ms)"
+
+start_service
+declare -A rps p50 p99 rss
+for image in "${IMAGES[@]}"; do
+  wrk_predict "$WARMUP" "$WORK/images/$image" >/dev/null
+  start_sampler 1 "$WORK/rss-$image.txt"
+  result=$(wrk_predict "$DURATION" "$WORK/images/$image")
+  stop_sampler
+  rps[$image]=$(field rps "$result")
+  p50[$image]=$(field p50_ms "$result")
+  p99[$image]=$(field p99_ms "$result")
+  rss[$image]=$(awk 'BEGIN {max = 0} {if ($2 > max) max = $2} END {print max}' "$WORK/rss-$image.txt")
+  echo "$image: $result rss_max_mb=${rss[$image]}"
+  [[ $(field non2xx "$result") == 0 && $(field errors "$result") == 0 ]] || echo "  (some requests failed: see $WORK/service.log)"
+done
+echo "service peak RSS: $(peak_rss_mb) MB"
+stop_service
+
+declare -A ceiling
+for image in "${IMAGES[@]}"; do
+  line=$("$BENCH" ceiling "$image" "$CEILING_SECONDS" "$CONNECTIONS")
+  ceiling[$image]=$(awk '{print $2}' <<<"$line")
+  echo "ceiling $line"
+done
+
+echo
+echo "| upload | requests/s | p50 | p99 | RSS (max) | in-process ceiling | service / ceiling |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+for image in "${IMAGES[@]}"; do
+  printf '| %s | %s | %s ms | %s ms | %s MB | %s/s | %s %% |\n' "$image" "${rps[$image]}" "${p50[$image]}" "${p99[$image]}" \
+    "${rss[$image]}" "${ceiling[$image]}" "$(awk -v a="${rps[$image]}" -v b="${ceiling[$image]}" 'BEGIN {printf "%.0f", 100 * a / b}')"
+done
+echo "$CONNECTIONS connections, $DURATION per image after $WARMUP warm-up; $(machine)"
