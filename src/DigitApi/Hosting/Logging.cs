@@ -15,13 +15,15 @@ public static class Logging
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
                 .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning);
+            // Console writes happen on the async sink's own thread, not on the request's (one line per request
+            // at thousands of requests per second); the sink flushes when the host disposes the logger.
             if (development)
             {
-                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+                logger.WriteTo.Async(sink => sink.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
             }
             else
             {
-                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+                logger.WriteTo.Async(sink => sink.Console(new RenderedCompactJsonFormatter()));
             }
         });
         return builder;

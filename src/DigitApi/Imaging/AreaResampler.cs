@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+
 namespace DigitApi.Imaging;
 
 /// <summary>
@@ -37,46 +41,62 @@ public static class AreaResampler
     }
 
     /// <summary>Reduces (or enlarges) an 8-bit image; each target pixel is the area-weighted mean of what it covers.</summary>
+    /// <remarks>
+    /// Columns first, with SIMD over whole rows (the bulk of the work when a large image shrinks), then the
+    /// few taps along each target row; the working rows come from the pool, so only the result is allocated.
+    /// </remarks>
     public static byte[] Resample(ReadOnlySpan<byte> source, int sw, int sh, int tw, int th)
     {
         var horizontal = Taps.For(sw, tw);
         var vertical = Taps.For(sh, th);
-        var row = new float[sw];
-        var rows = new float[sh * tw];
-        for (var y = 0; y < sh; y++)
-        {
-            var line = source.Slice(y * sw, sw);
-            for (var x = 0; x < sw; x++)
-            {
-                row[x] = line[x];
-            }
-
-            horizontal.Apply(row, rows.AsSpan(y * tw, tw));
-        }
-
         var result = new byte[tw * th];
-        var sum = new float[tw];
-        for (var y = 0; y < th; y++)
+        var rented = ArrayPool<float>.Shared.Rent(2 * sw);
+        try
         {
-            Array.Clear(sum);
-            for (var k = vertical.Start[y]; k < vertical.Start[y + 1]; k++)
+            var line = rented.AsSpan(0, sw);
+            var sum = rented.AsSpan(sw, sw);
+            for (var y = 0; y < th; y++)
             {
-                var line = rows.AsSpan(vertical.Index[k] * tw, tw);
-                var weight = vertical.Weight[k];
-                for (var x = 0; x < tw; x++)
+                sum.Clear();
+                for (var k = vertical.Start[y]; k < vertical.Start[y + 1]; k++)
                 {
-                    sum[x] += line[x] * weight;
+                    ToSingle(source.Slice(vertical.Index[k] * sw, sw), line);
+                    TensorPrimitives.MultiplyAdd(line, vertical.Weight[k], sum, sum);
                 }
-            }
 
-            var target = result.AsSpan(y * tw, tw);
-            for (var x = 0; x < tw; x++)
-            {
-                target[x] = (byte)Math.Clamp((int)(sum[x] + 0.5f), 0, 255);
+                horizontal.ApplyRounded(sum, result.AsSpan(y * tw, tw));
             }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
         }
 
         return result;
+    }
+
+    private static void ToSingle(ReadOnlySpan<byte> bytes, Span<float> floats)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= bytes.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
+            {
+                var (low, high) = Vector256.Widen(Vector256.Create(bytes.Slice(i, Vector256<byte>.Count)));
+                var (a, b) = Vector256.Widen(low);
+                var (c, d) = Vector256.Widen(high);
+                var step = Vector256<float>.Count;
+                Vector256.ConvertToSingle(a.AsInt32()).CopyTo(floats.Slice(i));
+                Vector256.ConvertToSingle(b.AsInt32()).CopyTo(floats.Slice(i + step));
+                Vector256.ConvertToSingle(c.AsInt32()).CopyTo(floats.Slice(i + (2 * step)));
+                Vector256.ConvertToSingle(d.AsInt32()).CopyTo(floats.Slice(i + (3 * step)));
+            }
+        }
+
+        for (; i < bytes.Length; i++)
+        {
+            floats[i] = bytes[i];
+        }
     }
 
     /// <summary>
@@ -140,6 +160,21 @@ public static class AreaResampler
 
             start[targetSize] = index.Count;
             return new Taps(start, [.. index], [.. weight]);
+        }
+
+        public void ApplyRounded(ReadOnlySpan<float> source, Span<byte> target)
+        {
+            var (start, index, weight) = (Start, Index, Weight);
+            for (var t = 0; t < target.Length; t++)
+            {
+                var sum = 0.5f;
+                for (var k = start[t]; k < start[t + 1]; k++)
+                {
+                    sum += source[index[k]] * weight[k];
+                }
+
+                target[t] = (byte)Math.Clamp((int)sum, 0, 255);
+            }
         }
 
         public void Apply(ReadOnlySpan<float> source, Span<float> target)

@@ -3,67 +3,126 @@ namespace DigitApi.Imaging;
 /// <summary>One 8-connected blob of ink; <paramref name="MeanInk"/> is its average ink value (0-255) when known.</summary>
 public sealed record InkComponent(int Label, int Area, PixelBox Box, double MeanInk = 0);
 
-/// <summary>Labels 8-connected ink regions of a mask (iterative flood fill: no recursion, no stack overflow).</summary>
+/// <summary>Labels 8-connected ink regions of a mask and filters the blobs that are not digit strokes.</summary>
 public static class ConnectedComponents
 {
     /// <summary>Labels the ink's mask, with each blob's mean ink value.</summary>
     public static (int[] Labels, List<InkComponent> Components) Label(InkImage ink) => Label(ink.Mask, ink.Width, ink.Height, ink.Ink);
 
-    /// <summary>Labels start at 1; 0 is background.</summary>
+    /// <summary>Labels start at 1, in the raster order of each blob's first pixel; 0 is background.</summary>
+    /// <remarks>
+    /// Run-based: each row's runs of ink are joined to the runs they touch in the row above (union-find),
+    /// so the work grows with the number of runs, not of ink pixels.
+    /// </remarks>
     public static (int[] Labels, List<InkComponent> Components) Label(bool[] mask, int width, int height, byte[]? values = null)
     {
+        var runs = FindRuns(mask, width, height);
+        var parent = new int[runs.Count];
+        for (var r = 0; r < parent.Length; r++)
+        {
+            parent[r] = r;
+        }
+
+        JoinTouchingRuns(runs, parent);
+
         var labels = new int[mask.Length];
         var components = new List<InkComponent>();
-        var stack = new Stack<int>();
-        for (var start = 0; start < mask.Length; start++)
+        var labelOfRoot = new int[runs.Count];
+        var stats = new List<(long Sum, int Area, int MinX, int MinY, int MaxX, int MaxY)>();
+        for (var r = 0; r < runs.Count; r++)
         {
-            if (!mask[start] || labels[start] != 0)
+            var root = Find(parent, r);
+            if (labelOfRoot[root] == 0)
             {
-                continue;
+                stats.Add((0, 0, width, height, -1, -1));
+                labelOfRoot[root] = stats.Count;
             }
 
-            var label = components.Count + 1;
+            var label = labelOfRoot[root];
+            var (y, x0, x1) = runs[r];
+            var row = y * width;
+            labels.AsSpan(row + x0, x1 - x0).Fill(label);
             long sum = 0;
-            int area = 0, minX = width, minY = height, maxX = -1, maxY = -1;
-            labels[start] = label;
-            stack.Push(start);
-            while (stack.Count > 0)
+            if (values is not null)
             {
-                var index = stack.Pop();
-                var (x, y) = (index % width, index / width);
-                area++;
-                sum += values?[index] ?? 0;
-                (minX, maxX, minY, maxY) = (Math.Min(minX, x), Math.Max(maxX, x), Math.Min(minY, y), Math.Max(maxY, y));
-                for (var dy = -1; dy <= 1; dy++)
+                foreach (var v in values.AsSpan(row + x0, x1 - x0))
                 {
-                    var ny = y + dy;
-                    if (ny < 0 || ny >= height)
-                    {
-                        continue;
-                    }
-
-                    for (var dx = -1; dx <= 1; dx++)
-                    {
-                        var nx = x + dx;
-                        if (nx < 0 || nx >= width)
-                        {
-                            continue;
-                        }
-
-                        var next = (ny * width) + nx;
-                        if (mask[next] && labels[next] == 0)
-                        {
-                            labels[next] = label;
-                            stack.Push(next);
-                        }
-                    }
+                    sum += v;
                 }
             }
 
-            components.Add(new InkComponent(label, area, new PixelBox(minX, minY, maxX - minX + 1, maxY - minY + 1), (double)sum / area));
+            var s = stats[label - 1];
+            stats[label - 1] = (s.Sum + sum, s.Area + (x1 - x0), Math.Min(s.MinX, x0), Math.Min(s.MinY, y), Math.Max(s.MaxX, x1 - 1), Math.Max(s.MaxY, y));
+        }
+
+        for (var i = 0; i < stats.Count; i++)
+        {
+            var s = stats[i];
+            components.Add(new InkComponent(i + 1, s.Area, new PixelBox(s.MinX, s.MinY, s.MaxX - s.MinX + 1, s.MaxY - s.MinY + 1), (double)s.Sum / s.Area));
         }
 
         return (labels, components);
+    }
+
+    /// <summary>Runs of ink in raster order: row, first column, one past the last column.</summary>
+    private static List<(int Y, int X0, int X1)> FindRuns(bool[] mask, int width, int height)
+    {
+        var runs = new List<(int Y, int X0, int X1)>();
+        for (var y = 0; y < height; y++)
+        {
+            var row = mask.AsSpan(y * width, width);
+            var x = 0;
+            while (x < width)
+            {
+                var offset = row[x..].IndexOf(true);
+                if (offset < 0)
+                {
+                    break;
+                }
+
+                var x0 = x + offset;
+                var length = row[x0..].IndexOf(false);
+                var x1 = length < 0 ? width : x0 + length;
+                runs.Add((y, x0, x1));
+                x = x1;
+            }
+        }
+
+        return runs;
+    }
+
+    // 8-connected: a run touches a run of the row above when their columns overlap or meet at a corner.
+    private static void JoinTouchingRuns(List<(int Y, int X0, int X1)> runs, int[] parent)
+    {
+        var above = 0;
+        for (var r = 0; r < runs.Count; r++)
+        {
+            var (y, x0, x1) = runs[r];
+            while (above < r && (runs[above].Y < y - 1 || (runs[above].Y == y - 1 && runs[above].X1 < x0)))
+            {
+                above++;
+            }
+
+            for (var a = above; a < r && runs[a].Y == y - 1 && runs[a].X0 <= x1; a++)
+            {
+                var (ra, rr) = (Find(parent, a), Find(parent, r));
+                if (ra != rr)
+                {
+                    parent[Math.Max(ra, rr)] = Math.Min(ra, rr);
+                }
+            }
+        }
+    }
+
+    private static int Find(int[] parent, int i)
+    {
+        while (parent[i] != i)
+        {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+
+        return i;
     }
 
     /// <summary>

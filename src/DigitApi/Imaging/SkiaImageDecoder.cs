@@ -128,7 +128,7 @@ public sealed class SkiaImageDecoder(IOptions<ImageOptions> options) : IImageDec
         try
         {
             GetPixels(codec, info, rgba, format);
-            return ToGrayOnBackground(rgba.AsSpan(0, info.BytesSize), width, height);
+            return new GrayImage(width, height, RgbaFlattener.ToGray(rgba.AsSpan(0, info.BytesSize), width, height));
         }
         finally
         {
@@ -147,58 +147,6 @@ public sealed class SkiaImageDecoder(IOptions<ImageOptions> options) : IImageDec
                     $"The {format} image is damaged or truncated ({result}).");
             }
         }
-    }
-
-    // Transparent canvases get the background that contrasts with their strokes: white behind dark ink,
-    // black behind light ink, so that a white-on-transparent drawing does not vanish.
-    private static GrayImage ToGrayOnBackground(ReadOnlySpan<byte> rgba, int width, int height)
-    {
-        var count = width * height;
-        var luma = GC.AllocateUninitializedArray<byte>(count);
-        long opaqueLuma = 0, opaqueCount = 0, transparentCount = 0;
-        for (int i = 0, p = 0; i < count; i++, p += 4)
-        {
-            var y = (byte)(((rgba[p] * 77) + (rgba[p + 1] * 150) + (rgba[p + 2] * 29) + 128) >> 8);
-            luma[i] = y;
-            var a = rgba[p + 3];
-            if (a > 127)
-            {
-                opaqueLuma += y;
-                opaqueCount++;
-            }
-            else
-            {
-                transparentCount++;
-            }
-        }
-
-        if (transparentCount == 0 && opaqueCount == count)
-        {
-            var allOpaque = true;
-            for (var p = 3; p < rgba.Length; p += 4)
-            {
-                if (rgba[p] != 255)
-                {
-                    allOpaque = false;
-                    break;
-                }
-            }
-
-            if (allOpaque)
-            {
-                return new GrayImage(width, height, luma);
-            }
-        }
-
-        var lightStrokes = transparentCount > count / 20 && opaqueCount > 0 && opaqueLuma / opaqueCount > 127;
-        var background = lightStrokes ? 0 : 255;
-        for (int i = 0, p = 3; i < count; i++, p += 4)
-        {
-            var a = rgba[p];
-            luma[i] = (byte)(((luma[i] * a) + (background * (255 - a)) + 127) / 255);
-        }
-
-        return new GrayImage(width, height, luma);
     }
 
     private static GrayImage Orient(GrayImage image, SKEncodedOrigin origin)
