@@ -1,3 +1,4 @@
+using DigitApi.Admission;
 using DigitApi.Endpoints;
 using DigitApi.Hosting;
 using DigitApi.Imaging;
@@ -30,6 +31,7 @@ builder.Services.AddNumbers();
 builder.Services.AddOpenInference();
 builder.Services.AddSingleton<PredictionServices>();
 builder.Services.AddGracefulShutdown(builder.Configuration);
+builder.Services.AddAdmissionControl();
 
 // Protection: forwarded headers, rate limiting, API keys, CORS; metrics at /metrics.
 builder.Services.AddDigitApiSecurity(builder.Configuration);
@@ -49,6 +51,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDigitApiSecurity();
 app.UseGracefulShutdown();
+app.UseAdmissionControl(); // load shedding before any upload is read
 app.UseDigitApiSwagger();
 app.UseDefaultFiles(); // the draw-a-digit page: wwwroot/index.html at /
 app.UseStaticFiles();

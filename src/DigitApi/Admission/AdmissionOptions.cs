@@ -1,0 +1,20 @@
+namespace DigitApi.Admission;
+
+/// <summary>
+/// How many inference requests (POST under /predict and /v2/models) are worked on at once, and how many
+/// more wait for a turn without being read. 0 means "from the CPU count".
+/// </summary>
+public sealed class AdmissionOptions
+{
+    public const string SectionName = "Admission";
+
+    /// <summary>Requests being read, decoded and classified at once; default 32 per core.</summary>
+    public int MaxConcurrentRequests { get; set; }
+
+    /// <summary>Requests waiting (unread, so costing no CPU) for a turn, first come first served; default 32 per core.</summary>
+    public int QueueLength { get; set; }
+
+    public int EffectiveMaxConcurrentRequests => MaxConcurrentRequests > 0 ? MaxConcurrentRequests : 32 * Environment.ProcessorCount;
+
+    public int EffectiveQueueLength => QueueLength > 0 ? QueueLength : 32 * Environment.ProcessorCount;
+}
