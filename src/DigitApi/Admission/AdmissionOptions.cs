@@ -8,13 +8,13 @@ public sealed class AdmissionOptions
 {
     public const string SectionName = "Admission";
 
-    /// <summary>Requests being read, decoded and classified at once; default 32 per core.</summary>
+    /// <summary>Requests being read, decoded and classified at once; default 16 per core.</summary>
     public int MaxConcurrentRequests { get; set; }
 
-    /// <summary>Requests waiting (unread, so costing no CPU) for a turn, first come first served; default 32 per core.</summary>
+    /// <summary>Requests waiting (unread, so costing no CPU) for a turn, first come first served; default 16 per core.</summary>
     public int QueueLength { get; set; }
 
-    public int EffectiveMaxConcurrentRequests => MaxConcurrentRequests > 0 ? MaxConcurrentRequests : 32 * Environment.ProcessorCount;
+    public int EffectiveMaxConcurrentRequests => MaxConcurrentRequests > 0 ? MaxConcurrentRequests : 16 * Environment.ProcessorCount;
 
-    public int EffectiveQueueLength => QueueLength > 0 ? QueueLength : 32 * Environment.ProcessorCount;
+    public int EffectiveQueueLength => QueueLength > 0 ? QueueLength : 16 * Environment.ProcessorCount;
 }
