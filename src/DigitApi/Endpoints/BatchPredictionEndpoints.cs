@@ -25,9 +25,7 @@ public static class BatchPredictionEndpoints
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var name = services.Catalog.Resolve(model);
-        services.Diagnostics.Set("Model", name);
-        request.HttpContext.TagModel(name);
+        var name = services.UseModel(request.HttpContext, model);
         using var uploads = await services.Uploads.ReadEachAsync(request, services.Uploads.MaxBatchImages, cancellationToken);
 
         // Each image fails alone: its problem takes its place in the answer and the others carry on.

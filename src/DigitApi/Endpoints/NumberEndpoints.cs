@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using DigitApi.Hosting;
 using DigitApi.Inference;
 using DigitApi.Numbers;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,9 +26,7 @@ public static class NumberEndpoints
     {
         var started = Stopwatch.GetTimestamp();
         // A number is right only when every one of its digits is, so the default is the most accurate model there is.
-        var name = services.Catalog.Resolve(model ?? (services.Catalog.Ensemble is null ? null : ModelCatalog.EnsembleName));
-        services.Diagnostics.Set("Model", name);
-        request.HttpContext.TagModel(name);
+        var name = services.UseModel(request.HttpContext, model ?? (services.Catalog.Ensemble is null ? null : ModelCatalog.EnsembleName));
         using var uploads = await services.Uploads.ReadAsync(request, 1, cancellationToken);
         var number = preprocessor.Prepare(uploads.Uploads[0].Bytes);
         var reading = await reader.ReadAsync(number, name, cancellationToken);

@@ -71,9 +71,7 @@ public static class PredictionEndpoints
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var name = services.Catalog.Resolve(model);
-        services.Diagnostics.Set("Model", name);
-        request.HttpContext.TagModel(name);
+        var name = services.UseModel(request.HttpContext, model);
         using var uploads = await services.Uploads.ReadAsync(request, 1, cancellationToken);
         var digit = services.Preprocessor.Prepare(uploads.Uploads[0].Bytes);
         var prediction = (await services.Classifier.ClassifyAsync(name, [digit.Pixels], cancellationToken))[0];

@@ -1,3 +1,4 @@
+using DigitApi.Hosting;
 using DigitApi.Imaging;
 using DigitApi.Inference;
 using DigitApi.Uploads;
@@ -22,6 +23,16 @@ public sealed class PredictionServices(
     public ModelCatalog Catalog { get; } = catalog;
 
     public IDiagnosticContext Diagnostics { get; } = diagnostics;
+
+    /// <summary>The model a request asked for (or the default), named in its log line and its metrics.</summary>
+    /// <exception cref="UnknownModelException">No such model.</exception>
+    public string UseModel(HttpContext context, string? requested)
+    {
+        var name = Catalog.Resolve(requested);
+        Diagnostics.Set("Model", name);
+        context.TagModel(name);
+        return name;
+    }
 
     /// <summary>The 28x28 input as a base64 PNG, ink white on black as the model saw it.</summary>
     public string EncodeInput(float[] pixels)

@@ -1,4 +1,3 @@
-using System.Net;
 using DigitApi.Tests;
 using SkiaSharp;
 
@@ -16,20 +15,7 @@ public sealed class BackpressureTests(BackpressureTests.Service factory) : IClas
         var images = Enumerable.Range(0, 40).Select(i => TestImages.Presented(digits.Images[i], invert: true, scale: 4, canvas: 160, left: 10, top: 10, SKEncodedImageFormat.Png)).ToArray();
 
         // Each worker holds a batch open for 300 ms while the queue (capacity 2) refills behind it.
-        var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
-        {
-            using var response = await client.PostAsync("/predict", Http.Image(images[i % images.Length]), Cancel);
-            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
-            {
-                var problem = await response.AssertProblemAsync(503);
-                Assert.Equal("/problems/overloaded", problem.GetProperty("type").GetString());
-                Assert.Equal("1", response.Headers.GetValues("Retry-After").Single());
-                return (Accepted: false, Right: false);
-            }
-
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            return (Accepted: true, Right: (await response.ReadJsonAsync()).GetProperty("digit").GetInt32() == digits.Labels[i % images.Length]);
-        }));
+        var results = await Burst.SendAsync(client, 200, i => (images[i % images.Length], digits.Labels[i % images.Length]), Cancel);
 
         Assert.Contains(results, r => !r.Accepted);
         Assert.Contains(results, r => r.Accepted);
