@@ -7,6 +7,7 @@ using DigitApi.Benchmarks;
 // dotnet run -c Release --project tests/DigitApi.Benchmarks -- <mode>
 //   images <folder>                          write the three sample uploads (used by tests/load/*.sh)
 //   ceiling <image> [seconds] [concurrency]  the in-process ceiling: decode+normalise+infer on all cores, no HTTP
+//   http-floor [url]                         bare Kestrel answering POST /predict with a fixed prediction (tests/load/run.sh)
 //   anything else                            BenchmarkDotNet, e.g. --filter '*' (add --job short for a quick run)
 switch (args.FirstOrDefault())
 {
@@ -26,6 +27,9 @@ switch (args.FirstOrDefault())
         var seconds = int.Parse(args.ElementAtOrDefault(2) ?? "10", System.Globalization.CultureInfo.InvariantCulture);
         var concurrency = int.Parse(args.ElementAtOrDefault(3) ?? "64", System.Globalization.CultureInfo.InvariantCulture);
         return await Ceiling.RunAsync(image, TimeSpan.FromSeconds(seconds), concurrency);
+
+    case "http-floor":
+        return await HttpFloor.RunAsync(args.ElementAtOrDefault(1) ?? "http://127.0.0.1:5081");
 
     default:
         // In-process: no generated project to build, and the numbers come from the same runtime settings.

@@ -4,8 +4,10 @@
 #   DURATION=10s CONNECTIONS=64 WARMUP=3s CEILING_SECONDS=5 STARTS=3 tests/load/run.sh
 # Publishes Release, measures process start -> /health/ready (STARTS times), drives POST /predict with wrk
 # for the three sample images (28x28 PNG, 280x280 transparent canvas PNG, 1200x1600 JPEG photo), samples the
-# service's RSS during each run, then runs the same decode+normalise+infer pipeline in process on all cores
-# without HTTP (the ceiling) and prints the service/ceiling ratio. Prints numbers; asserts nothing.
+# service's RSS during each run, then drives a bare Kestrel endpoint that reads the same upload and answers a
+# fixed prediction (the HTTP floor: what HTTP alone leaves on this machine), then runs the same
+# decode+normalise+infer pipeline in process on all cores without HTTP (the ceiling), and prints the
+# service/ceiling and service/floor ratios. Prints numbers; asserts nothing.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 need wrk wrk
@@ -45,6 +47,21 @@ done
 echo "service peak RSS: $(peak_rss_mb) MB"
 stop_service
 
+# The HTTP floor: bare Kestrel reading the same upload and answering a fixed prediction (no decode, no model).
+FLOOR_URL="http://127.0.0.1:$((PORT + 1))"
+"$BENCH" http-floor "$FLOOR_URL" >"$WORK/floor.log" 2>&1 &
+FLOOR_PID=$!
+until curl -sf -o /dev/null "$FLOOR_URL/health/ready"; do sleep 0.05; done
+declare -A floor
+for image in "${IMAGES[@]}"; do
+  URL=$FLOOR_URL wrk_predict "$WARMUP" "$WORK/images/$image" >/dev/null
+  result=$(URL=$FLOOR_URL wrk_predict "$DURATION" "$WORK/images/$image")
+  floor[$image]=$(field rps "$result")
+  echo "HTTP floor $image: $result"
+done
+kill "$FLOOR_PID"
+wait "$FLOOR_PID" 2>/dev/null || true
+
 declare -A ceiling
 for image in "${IMAGES[@]}"; do
   line=$("$BENCH" ceiling "$image" "$CEILING_SECONDS" "$CONNECTIONS")
@@ -53,10 +70,11 @@ for image in "${IMAGES[@]}"; do
 done
 
 echo
-echo "| upload | requests/s | p50 | p99 | RSS (max) | in-process ceiling | service / ceiling |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f", 100 * a / b}'; }
+echo "| upload | requests/s | p50 | p99 | RSS (max) | in-process ceiling | service / ceiling | HTTP floor | service / floor |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for image in "${IMAGES[@]}"; do
-  printf '| %s | %s | %s ms | %s ms | %s MB | %s/s | %s %% |\n' "$image" "${rps[$image]}" "${p50[$image]}" "${p99[$image]}" \
-    "${rss[$image]}" "${ceiling[$image]}" "$(awk -v a="${rps[$image]}" -v b="${ceiling[$image]}" 'BEGIN {printf "%.0f", 100 * a / b}')"
+  printf '| %s | %s | %s ms | %s ms | %s MB | %s/s | %s %% | %s/s | %s %% |\n' "$image" "${rps[$image]}" "${p50[$image]}" "${p99[$image]}" \
+    "${rss[$image]}" "${ceiling[$image]}" "$(ratio "${rps[$image]}" "${ceiling[$image]}")" "${floor[$image]}" "$(ratio "${rps[$image]}" "${floor[$image]}")"
 done
 echo "$CONNECTIONS connections, $DURATION per image after $WARMUP warm-up; $(machine)"
