@@ -81,7 +81,11 @@ public sealed class BatchEndpointTests(DigitApiFactory factory) : IClassFixture<
         using var response = await _client.PostAsync("/predict/batch?model=mlp", Http.Images(files), Cancel);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal([10], rows);
+        // One run carried all ten images (a late run of another request on this service may be listed beside it).
+        lock (rows)
+        {
+            Assert.Contains(10, rows);
+        }
     }
 
     [Fact]

@@ -11,10 +11,11 @@ public sealed class AdmissionOptions
     /// <summary>Requests being read, decoded and classified at once; default 16 per core.</summary>
     public int MaxConcurrentRequests { get; set; }
 
-    /// <summary>Requests waiting (unread, so costing no CPU) for a turn, first come first served; default 16 per core.</summary>
+    /// <summary>Requests waiting (unread, so costing no CPU) for a turn, first come first served; default 128 per core,
+    /// so that a burst of a few hundred clients is absorbed and served rather than refused.</summary>
     public int QueueLength { get; set; }
 
     public int EffectiveMaxConcurrentRequests => MaxConcurrentRequests > 0 ? MaxConcurrentRequests : 16 * Environment.ProcessorCount;
 
-    public int EffectiveQueueLength => QueueLength > 0 ? QueueLength : 16 * Environment.ProcessorCount;
+    public int EffectiveQueueLength => QueueLength > 0 ? QueueLength : 128 * Environment.ProcessorCount;
 }
