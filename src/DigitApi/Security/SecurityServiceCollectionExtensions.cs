@@ -69,7 +69,12 @@ public static class SecurityServiceCollectionExtensions
         app.UseForwardedHeaders();
         app.UseDigitApiSecurityHeaders();
         app.UseCors(CorsPolicy);
-        app.UseRateLimiter();
+        // Off (the default for local use): no limiter in the request path at all, not one that lets everything pass.
+        if (app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value.Enabled)
+        {
+            app.UseRateLimiter();
+        }
+
         app.UseMiddleware<ApiKeyMiddleware>();
         return app;
     }
