@@ -77,6 +77,17 @@ wrk_predict() {
   wrk -t "${THREADS:-2}" -c "${CONNECTIONS:-64}" -d "$duration" --timeout 10s -s "$LOAD/predict.lua" "$URL/predict" -- "$@" | grep '^RESULT'
 }
 
+# Writes a multipart/form-data body with $1 (a sample image name) as field "image" to $2; prints its Content-Type.
+multipart_body() {
+  local boundary=digitapi-load-5b2e
+  {
+    printf -- '--%s\r\nContent-Disposition: form-data; name="image"; filename="%s"\r\nContent-Type: application/octet-stream\r\n\r\n' "$boundary" "$1"
+    cat "$WORK/images/$1"
+    printf -- '\r\n--%s--\r\n' "$boundary"
+  } >"$2"
+  echo "multipart/form-data; boundary=$boundary"
+}
+
 field() { sed -E "s/.* $1=([^ ]+).*/\1/" <<<"$2"; }
 
 trap 'stop_service' EXIT

@@ -26,16 +26,11 @@ capacity=$(field rps "$(CONNECTIONS=64 wrk_predict 10s "$WORK/images/$IMAGE")")
 rate=$((capacity * FACTOR))
 echo "capacity: $capacity requests/s ($IMAGE, 64 connections); offering $rate requests/s for $DURATION s with Inference:QueueCapacity=$QUEUE"
 
-boundary=digitapi-overload-5b2e
-{
-  printf -- '--%s\r\nContent-Disposition: form-data; name="image"; filename="%s"\r\nContent-Type: application/octet-stream\r\n\r\n' "$boundary" "$IMAGE"
-  cat "$WORK/images/$IMAGE"
-  printf -- '\r\n--%s--\r\n' "$boundary"
-} >"$WORK/body.bin"
+content_type=$(multipart_body "$IMAGE" "$WORK/body.bin")
 
 start_sampler 2 "$WORK/rss-overload.txt"
 hey -z "${DURATION}s" -c "$CLIENTS" -q "$(awk -v r="$rate" -v c="$CLIENTS" 'BEGIN {printf "%.2f", r / c}')" -t 10 \
-  -m POST -T "multipart/form-data; boundary=$boundary" -D "$WORK/body.bin" -o csv "$URL/predict" >"$WORK/overload.csv"
+  -m POST -T "$content_type" -D "$WORK/body.bin" -o csv "$URL/predict" >"$WORK/overload.csv"
 stop_sampler
 health=$(curl -s -o /dev/null -w '%{http_code}' "$URL/health/ready" || true)
 

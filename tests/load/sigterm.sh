@@ -19,14 +19,9 @@ SECONDS_BEFORE=${SECONDS_BEFORE:-5}
 machine
 build
 start_service --Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware Debug
-boundary=digitapi-sigterm-3c1f
-{
-  printf -- '--%s\r\nContent-Disposition: form-data; name="image"; filename="%s"\r\nContent-Type: application/octet-stream\r\n\r\n' "$boundary" "$IMAGE"
-  cat "$WORK/images/$IMAGE"
-  printf -- '\r\n--%s--\r\n' "$boundary"
-} >"$WORK/body.bin"
+content_type=$(multipart_body "$IMAGE" "$WORK/body.bin")
 
-hey -z "$((SECONDS_BEFORE * 2))s" -c "$CONNECTIONS" -t 30 -m POST -T "multipart/form-data; boundary=$boundary" \
+hey -z "$((SECONDS_BEFORE * 2))s" -c "$CONNECTIONS" -t 30 -m POST -T "$content_type" \
   -D "$WORK/body.bin" "$URL/predict" >"$WORK/sigterm-hey.txt" 2>&1 &
 HEY_PID=$!
 sleep "$SECONDS_BEFORE"

@@ -57,10 +57,9 @@ public sealed class AdmissionControl : IDisposable
             if (!lease.IsAcquired)
             {
                 _metrics.Rejected("all", "admission");
-                context.Response.Headers.RetryAfter = "1";
                 await ErrorResponses.WriteAsync(context, ProblemHandling.Create(
                     StatusCodes.Status503ServiceUnavailable, "overloaded", "Service overloaded",
-                    "The service is at capacity and its waiting line is full. Retry after 1 s."));
+                    "The service is at capacity and its waiting line is full. Retry after 1 s."), retryAfterSeconds: 1);
                 return;
             }
 

@@ -120,11 +120,10 @@ public static class GracefulShutdownExtensions
         {
             if (context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
             {
-                context.Response.Headers.RetryAfter = "5";
                 context.Response.Headers.Connection = "close";
                 await ErrorResponses.WriteAsync(context, ProblemHandling.Create(
                     StatusCodes.Status503ServiceUnavailable, "shutting-down", "Shutting down",
-                    "This replica is shutting down and accepts no new work; retry, and another replica will answer."));
+                    "This replica is shutting down and accepts no new work; retry, and another replica will answer."), retryAfterSeconds: 5);
                 return;
             }
 

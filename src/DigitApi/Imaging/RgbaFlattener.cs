@@ -31,24 +31,26 @@ public static class RgbaFlattener
         var i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            var lumaSum = Vector256<uint>.Zero;
-            var countSum = Vector256<uint>.Zero;
-            // Each lane adds at most 255 per step: flushed every 2^20 pixels, far below overflowing 32 bits.
-            var flushAt = 1 << 20;
-            for (; i <= pixels.Length - Vector256<uint>.Count; i += Vector256<uint>.Count)
+            // Each lane adds at most 255 per step: summed per chunk of 2^20 pixels, far from overflowing 32 bits.
+            const int Chunk = 1 << 20;
+            var vectorEnd = pixels.Length - (pixels.Length % Vector256<uint>.Count);
+            for (var chunk = 0; chunk < vectorEnd; chunk += Chunk)
             {
-                var v = Vector256.Create(pixels.Slice(i, Vector256<uint>.Count));
-                var opaque = Vector256.GreaterThan(v >>> 24, Vector256.Create(127u));
-                lumaSum += Luma(v) & opaque;
-                countSum -= opaque; // an all-ones lane is -1
-                if (i % flushAt == 0 && i > 0)
+                var lumaSum = Vector256<uint>.Zero;
+                var countSum = Vector256<uint>.Zero;
+                for (i = chunk; i < Math.Min(vectorEnd, chunk + Chunk); i += Vector256<uint>.Count)
                 {
-                    (opaqueLuma, opaqueCount) = (opaqueLuma + Sum(lumaSum), opaqueCount + Sum(countSum));
-                    (lumaSum, countSum) = (Vector256<uint>.Zero, Vector256<uint>.Zero);
+                    var v = Vector256.Create(pixels.Slice(i, Vector256<uint>.Count));
+                    var opaque = Vector256.GreaterThan(v >>> 24, Vector256.Create(127u));
+                    lumaSum += Luma(v) & opaque;
+                    countSum -= opaque; // an all-ones lane is -1
                 }
+
+                opaqueLuma += Vector256.Sum(lumaSum);
+                opaqueCount += Vector256.Sum(countSum);
             }
 
-            (opaqueLuma, opaqueCount) = (opaqueLuma + Sum(lumaSum), opaqueCount + Sum(countSum));
+            i = vectorEnd;
         }
 
         for (; i < pixels.Length; i++)
@@ -113,16 +115,5 @@ public static class RgbaFlattener
     {
         var t = value + Vector256.Create(128u);
         return (t + (t >>> 8)) >>> 8;
-    }
-
-    private static long Sum(Vector256<uint> lanes)
-    {
-        long sum = 0;
-        for (var lane = 0; lane < Vector256<uint>.Count; lane++)
-        {
-            sum += lanes.GetElement(lane);
-        }
-
-        return sum;
     }
 }

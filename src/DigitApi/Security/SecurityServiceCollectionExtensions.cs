@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using DigitApi.Hosting;
@@ -40,7 +39,7 @@ public static class SecurityServiceCollectionExtensions
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 var settings = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                if (!settings.Enabled || settings.ExemptPaths.Any(p => context.Request.Path.StartsWithSegments(p)))
+                if (settings.ExemptPaths.Any(p => context.Request.Path.StartsWithSegments(p)))
                 {
                     return RateLimitPartition.GetNoLimiter("exempt");
                 }
@@ -82,9 +81,8 @@ public static class SecurityServiceCollectionExtensions
     private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
-        rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await ErrorResponses.WriteAsync(rejected.HttpContext, ProblemHandling.Create(
             StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests",
-            $"This client has sent more requests than the service allows; retry after {seconds} s."));
+            $"This client has sent more requests than the service allows; retry after {seconds} s."), seconds);
     }
 }
