@@ -56,6 +56,11 @@ public sealed class BrowserFixture : IAsyncLifetime
             Headless = true,
             Args = ChromiumArgs,
         });
+
+        // The first page pays for Chromium's first renderer and the service's first static files and JIT;
+        // paying it here, with a long timeout, keeps a busy machine from failing whichever test comes first.
+        var first = await OpenAsync();
+        await first.Page.Context.CloseAsync();
     }
 
     /// <summary>A fresh page at <c>/</c> with the model list loaded; skips the test without Chromium.</summary>
@@ -66,6 +71,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         options.BaseURL = Service.BaseAddress.ToString();
         var context = await Browser.NewContextAsync(options);
         context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(90_000);
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.Console += (_, message) =>

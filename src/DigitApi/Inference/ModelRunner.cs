@@ -181,6 +181,7 @@ public sealed class ModelRunner : IAsyncDisposable
     private void Execute(InferenceWorker worker, List<InferenceJob> batch, int rows)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        ReadOnlySpan<float> logits;
         try
         {
             var offset = 0;
@@ -190,21 +191,22 @@ public sealed class ModelRunner : IAsyncDisposable
                 offset += job.Rows;
             }
 
-            var logits = worker.Run(rows);
-            offset = 0;
-            foreach (var job in batch)
-            {
-                job.Complete(logits.Slice(offset * ClassesPerRow, job.Rows * ClassesPerRow).ToArray());
-                offset += job.Rows;
-            }
+            logits = worker.Run(rows);
         }
         catch (Exception ex)
         {
-            batch.ForEach(j => j.Fail(ex));
-        }
-        finally
-        {
             _metrics.Inference(Card.Name, rows, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            batch.ForEach(j => j.Fail(ex));
+            return;
+        }
+
+        // Recorded before any caller resumes, so that an answered request has always been counted.
+        _metrics.Inference(Card.Name, rows, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        var start = 0;
+        foreach (var job in batch)
+        {
+            job.Complete(logits.Slice(start * ClassesPerRow, job.Rows * ClassesPerRow).ToArray());
+            start += job.Rows;
         }
     }
 }
