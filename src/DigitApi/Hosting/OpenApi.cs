@@ -36,13 +36,20 @@ public static class OpenApi
         return services;
     }
 
+    /// <summary>
+    /// The document and the UI under /swagger, branched on the path: predictions do not pass through Swashbuckle's
+    /// middleware (two more async layers and an embedded static-file lookup per request).
+    /// </summary>
     public static WebApplication UseDigitApiSwagger(this WebApplication app)
     {
-        app.UseSwagger();
-        app.UseSwaggerUI(options =>
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/swagger"), swagger =>
         {
-            options.SwaggerEndpoint("/swagger/v1/swagger.json", "DigitApi v1");
-            options.DocumentTitle = "DigitApi – Swagger UI";
+            swagger.UseSwagger();
+            swagger.UseSwaggerUI(options =>
+            {
+                options.SwaggerEndpoint("/swagger/v1/swagger.json", "DigitApi v1");
+                options.DocumentTitle = "DigitApi – Swagger UI";
+            });
         });
         return app;
     }

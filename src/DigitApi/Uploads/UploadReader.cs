@@ -15,8 +15,11 @@ public sealed class UploadReader(IOptions<UploadOptions> options)
     public const string FieldName = "image";
     private const int ChunkSize = 16 * 1024;
 
-    // MultipartReader's own read buffer (default 4 KiB): fewer, larger reads of a photo-sized part.
+    // MultipartReader's own read buffer (default 4 KiB): fewer, larger reads of a photo-sized part. The reader
+    // rents it and never returns it (dotnet/aspnetcore#57478), so every request allocates it anew: a small
+    // body gets a buffer of about its own size.
     private const int MultipartBufferSize = 16 * 1024;
+    private const int MinMultipartBufferSize = 1024;
     private readonly UploadOptions _options = options.Value;
 
     public int MaxBatchImages => _options.MaxBatchImages;
@@ -82,7 +85,8 @@ public sealed class UploadReader(IOptions<UploadOptions> options)
             throw new MissingImageException("The multipart request has no boundary.");
         }
 
-        var reader = new MultipartReader(boundary, request.Body, MultipartBufferSize) { BodyLengthLimit = _options.MaxRequestBytes };
+        var bufferSize = (int)Math.Clamp(request.ContentLength ?? MultipartBufferSize, MinMultipartBufferSize, MultipartBufferSize);
+        var reader = new MultipartReader(boundary, request.Body, bufferSize) { BodyLengthLimit = _options.MaxRequestBytes };
         // One image per request: the part is about as long as the body, so its buffer is sized once, not grown.
         var sizeHint = maxImages == 1 ? request.ContentLength : null;
         var parts = 0;
