@@ -94,6 +94,20 @@ public class DockerfileTests
 
     [Theory]
     [MemberData(nameof(RuntimeStages))]
+    public void SetsTheSameGen0BudgetAsDotnetRunAndTheLoadScripts(string stageName)
+    {
+        // The published performance figures hold only for the GC setting the container really runs with.
+        var value = Dockerfile[stageName].Env(Dockerfile.ExpandGlobals).GetValueOrDefault("DOTNET_GCgen0size");
+        Assert.Matches("^0x[0-9a-fA-F]+$", value);
+        Assert.True(Convert.ToInt64(value, 16) >= 4 * 1024 * 1024, $"a gen-0 budget of {value} bytes is below the runtime's own default");
+        using var launch = JsonDocument.Parse(Repository.Read("src/DigitApi/Properties/launchSettings.json"));
+        var profile = launch.RootElement.GetProperty("profiles").GetProperty("DigitApi");
+        Assert.Equal(value, profile.GetProperty("environmentVariables").GetProperty("DOTNET_GCgen0size").GetString());
+        Assert.Contains($"GEN0=${{GEN0-{value}}}", Repository.Read("tests/load/common.sh"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(RuntimeStages))]
     public void HealthCheckRunsTheAppsProbeWithoutAShell(string stageName)
     {
         var healthCheck = Dockerfile[stageName].Last("HEALTHCHECK");

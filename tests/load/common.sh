@@ -8,6 +8,10 @@ PORT=${PORT:-5080}
 URL="http://127.0.0.1:$PORT"
 BENCH="$ROOT/tests/DigitApi.Benchmarks/bin/Release/net10.0/DigitApi.Benchmarks"
 IMAGES=(mnist-28x28.png canvas-280x280.png photo-1200x1600.jpg)
+# The gen-0 budget the container image sets (Dockerfile); GEN0= (empty) measures the runtime's default.
+# Exported so that the in-process ceiling and the HTTP floor run under the same setting.
+GEN0=${GEN0-0x1000000}
+if [[ -n "$GEN0" ]]; then export DOTNET_GCgen0size="$GEN0"; else unset DOTNET_GCgen0size; fi
 SERVICE_PID=""
 read -r -a PUBLISH_ARGS <<<"${PUBLISH_ARGS:-}"
 
@@ -57,6 +61,8 @@ stop_service() {
 # Resident memory of the service in MB (VmRSS), and its peak so far (VmHWM).
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$SERVICE_PID/status"; }
 peak_rss_mb() { awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVICE_PID/status"; }
+# CPU time the service has used (user + system), in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVICE_PID/stat"; }
 
 # Samples RSS every $1 seconds into $2 (one "seconds-since-start MB" line each) until stop_sampler.
 start_sampler() {

@@ -3,11 +3,12 @@
 #   tests/load/run.sh                     defaults: 64 connections, 10 s warm-up and 20 s per image, 10 s ceiling
 #   DURATION=10s CONNECTIONS=64 WARMUP=3s CEILING_SECONDS=5 STARTS=3 tests/load/run.sh
 # Publishes Release, measures process start -> /health/ready (STARTS times), drives POST /predict with wrk
-# for the three sample images (28x28 PNG, 280x280 transparent canvas PNG, 1200x1600 JPEG photo), samples the
-# service's RSS during each run, then drives a bare Kestrel endpoint that reads the same upload and answers a
+# for the three sample images (28x28 PNG, 280x280 transparent canvas PNG, 1200x1600 JPEG photo) after warming
+# up on all three, samples the service's RSS and counts its CPU time per request during each run, then drives a bare Kestrel endpoint that reads the same upload and answers a
 # fixed prediction (the HTTP floor: what HTTP alone leaves on this machine), then runs the same
 # decode+normalise+infer pipeline in process on all cores without HTTP (the ceiling), and prints the
-# service/ceiling and service/floor ratios. Prints numbers; asserts nothing.
+# service/ceiling and service/floor ratios. CPU per request (service vs pipeline in process) is the steadier
+# overhead figure on a shared machine, and does not count wrk's share of the cores. Prints numbers; asserts nothing.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 need wrk wrk
@@ -31,17 +32,23 @@ done
 echo "start -> ready: ${starts[*]} ms (median $(printf '%s\n' "${starts[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}') ms)"
 
 start_service
-declare -A rps p50 p99 rss
+# Every image once before any is measured: tiered compilation settles on all three code paths.
 for image in "${IMAGES[@]}"; do
   wrk_predict "$WARMUP" "$WORK/images/$image" >/dev/null
+done
+declare -A rps p50 p99 rss cpu
+for image in "${IMAGES[@]}"; do
+  wrk_predict 3s "$WORK/images/$image" >/dev/null
   start_sampler 1 "$WORK/rss-$image.txt"
+  cpu_before=$(cpu_ticks)
   result=$(wrk_predict "$DURATION" "$WORK/images/$image")
+  cpu[$image]=$(awk -v t=$(($(cpu_ticks) - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="$(field requests "$result")" 'BEGIN {printf "%.0f", t * 1e6 / hz / n}')
   stop_sampler
   rps[$image]=$(field rps "$result")
   p50[$image]=$(field p50_ms "$result")
   p99[$image]=$(field p99_ms "$result")
   rss[$image]=$(awk 'BEGIN {max = 0} {if ($2 > max) max = $2} END {print max}' "$WORK/rss-$image.txt")
-  echo "$image: $result rss_max_mb=${rss[$image]}"
+  echo "$image: $result rss_max_mb=${rss[$image]} service_cpu_us_per_request=${cpu[$image]}"
   [[ $(field non2xx "$result") == 0 && $(field errors "$result") == 0 ]] || echo "  (some requests failed: see $WORK/service.log)"
 done
 echo "service peak RSS: $(peak_rss_mb) MB"
@@ -62,19 +69,21 @@ done
 kill "$FLOOR_PID"
 wait "$FLOOR_PID" 2>/dev/null || true
 
-declare -A ceiling
+declare -A ceiling ceiling_cpu
 for image in "${IMAGES[@]}"; do
   line=$("$BENCH" ceiling "$image" "$CEILING_SECONDS" "$CONNECTIONS")
   ceiling[$image]=$(awk '{print $2}' <<<"$line")
+  ceiling_cpu[$image]=$(grep -oE '[0-9]+ us cpu per image' <<<"$line" | cut -d' ' -f1)
   echo "ceiling $line"
 done
 
 echo
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f", 100 * a / b}'; }
-echo "| upload | requests/s | p50 | p99 | RSS (max) | in-process ceiling | service / ceiling | HTTP floor | service / floor |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| upload | requests/s | p50 | p99 | RSS (max) | in-process ceiling | service / ceiling | HTTP floor | service / floor | CPU per request: service / pipeline |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for image in "${IMAGES[@]}"; do
-  printf '| %s | %s | %s ms | %s ms | %s MB | %s/s | %s %% | %s/s | %s %% |\n' "$image" "${rps[$image]}" "${p50[$image]}" "${p99[$image]}" \
-    "${rss[$image]}" "${ceiling[$image]}" "$(ratio "${rps[$image]}" "${ceiling[$image]}")" "${floor[$image]}" "$(ratio "${rps[$image]}" "${floor[$image]}")"
+  printf '| %s | %s | %s ms | %s ms | %s MB | %s/s | %s %% | %s/s | %s %% | %s µs / %s µs |\n' "$image" "${rps[$image]}" "${p50[$image]}" "${p99[$image]}" \
+    "${rss[$image]}" "${ceiling[$image]}" "$(ratio "${rps[$image]}" "${ceiling[$image]}")" "${floor[$image]}" "$(ratio "${rps[$image]}" "${floor[$image]}")" \
+    "${cpu[$image]}" "${ceiling_cpu[$image]}"
 done
 echo "$CONNECTIONS connections, $DURATION per image after $WARMUP warm-up; $(machine)"
