@@ -107,6 +107,16 @@ public class ContainerSmokeTests(PublishedImage image) : IClassFixture<Published
         });
     }
 
+    [Fact]
+    public void RunsWithTheGen0BudgetTheImageSets()
+    {
+        // An environment-only runtime setting: the start-up log reports the budget the GC really took.
+        var expected = Convert.ToInt64(image.Image.Env["DOTNET_GCgen0size"], 16) / (1024.0 * 1024);
+        var cpuLine = image.App.Output.Select(line => JsonDocument.Parse(line).RootElement)
+            .Single(json => json.TryGetProperty("Gen0BudgetMb", out _));
+        Assert.Equal(expected, cpuLine.GetProperty("Gen0BudgetMb").GetDouble());
+    }
+
     /// <summary>The image's HEALTHCHECK command, as Docker runs it (exec form).</summary>
     private string[] HealthCheckCommand()
     {

@@ -37,8 +37,10 @@ public sealed partial class ModelRegistry(
     public void Load()
     {
         // ProcessorCount honours the container's CPU quota (cgroup cpu.max), rounded up: the pool is sized from it.
+        // The gen-0 budget is set from outside (DOTNET_GCgen0size in the container); the log shows whether it took.
+        var gen0Budget = GC.GetConfigurationVariables().TryGetValue("GCGen0MaxBudget", out var budget) ? Convert.ToInt64(budget) : 0;
         LogCpu(logger, Environment.ProcessorCount, System.Runtime.GCSettings.IsServerGC ? "server" : "workstation",
-            options.Value.EffectiveIntraOpThreads, options.Value.AllowSpinning);
+            gen0Budget / (1024.0 * 1024), options.Value.EffectiveIntraOpThreads, options.Value.AllowSpinning);
         foreach (var card in catalog.Cards)
         {
             var started = Stopwatch.GetTimestamp();
@@ -113,8 +115,8 @@ public sealed partial class ModelRegistry(
     private static partial void LogLoaded(ILogger logger, string model, ExecutionProvider provider, int workers, int intraOpThreads, double queueDelayMs, bool ioBinding, double elapsedMs);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information,
-        Message = "CPU: {ProcessorCount} cores available to this process, {GcMode} GC; ONNX Runtime: {IntraOpThreads} intra-op threads per session, spinning {Spinning}")]
-    private static partial void LogCpu(ILogger logger, int processorCount, string gcMode, int intraOpThreads, bool spinning);
+        Message = "CPU: {ProcessorCount} cores available to this process, {GcMode} GC with a {Gen0BudgetMb:F0} MB gen-0 budget; ONNX Runtime: {IntraOpThreads} intra-op threads per session, spinning {Spinning}")]
+    private static partial void LogCpu(ILogger logger, int processorCount, string gcMode, double gen0BudgetMb, int intraOpThreads, bool spinning);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Model {Model} is unavailable: {Reason}")]
     private static partial void LogFailed(ILogger logger, string model, string reason);
