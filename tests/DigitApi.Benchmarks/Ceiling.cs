@@ -24,9 +24,9 @@ public static class Ceiling
         // Warm-up (JIT tiers, pools), then the measured run.
         await Drive(pipeline, encoded, TimeSpan.FromSeconds(2), concurrency);
         var started = Stopwatch.GetTimestamp();
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         var count = await Drive(pipeline, encoded, duration, concurrency);
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         Console.WriteLine($"{image}\t{count / seconds:F0} per s\t{cpu.TotalMicroseconds / count:F0} us cpu per image\t{concurrency} callers\t{Environment.ProcessorCount} cores\t{count} in {seconds:F1} s");
         return 0;

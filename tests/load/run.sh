@@ -4,11 +4,12 @@
 #   DURATION=10s CONNECTIONS=64 WARMUP=3s CEILING_SECONDS=5 STARTS=3 tests/load/run.sh
 # Publishes Release, measures process start -> /health/ready (STARTS times), drives POST /predict with wrk
 # for the three sample images (28x28 PNG, 280x280 transparent canvas PNG, 1200x1600 JPEG photo) after warming
-# up on all three, samples the service's RSS and counts its CPU time per request during each run, then drives a bare Kestrel endpoint that reads the same upload and answers a
-# fixed prediction (the HTTP floor: what HTTP alone leaves on this machine), then runs the same
-# decode+normalise+infer pipeline in process on all cores without HTTP (the ceiling), and prints the
-# service/ceiling and service/floor ratios. CPU per request (service vs pipeline in process) is the steadier
-# overhead figure on a shared machine, and does not count wrk's share of the cores. Prints numbers; asserts nothing.
+# up on all three, and samples the service's RSS and its CPU time per request during each run. Then drives a
+# bare Kestrel endpoint that reads the same upload and answers a fixed prediction (the HTTP floor: what HTTP
+# alone leaves on this machine), runs the same decode+normalise+infer pipeline in process on all cores without
+# HTTP (the ceiling), and prints the service/ceiling and service/floor ratios. CPU per request (service vs
+# pipeline in process) is the steadier overhead figure on a shared machine, and does not count wrk's share of
+# the cores. Prints numbers; asserts nothing.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 need wrk wrk

@@ -15,7 +15,7 @@ public static class Logging
             logger.ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
-                .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning);
+                .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning);
             // Console writes happen on the async sink's own thread, not on the request's (one line per request
             // at thousands of requests per second); the sink flushes when the host disposes the logger.
             if (development)

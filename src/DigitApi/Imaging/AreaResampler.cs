@@ -164,16 +164,9 @@ public static class AreaResampler
 
         public void ApplyRounded(ReadOnlySpan<float> source, Span<byte> target)
         {
-            var (start, index, weight) = (Start, Index, Weight);
             for (var t = 0; t < target.Length; t++)
             {
-                var sum = 0.5f;
-                for (var k = start[t]; k < start[t + 1]; k++)
-                {
-                    sum += source[index[k]] * weight[k];
-                }
-
-                target[t] = (byte)Math.Clamp((int)sum, 0, 255);
+                target[t] = (byte)Math.Clamp((int)(WeightedSum(source, t) + 0.5f), 0, 255);
             }
         }
 
@@ -181,14 +174,20 @@ public static class AreaResampler
         {
             for (var t = 0; t < target.Length; t++)
             {
-                var sum = 0f;
-                for (var k = Start[t]; k < Start[t + 1]; k++)
-                {
-                    sum += source[Index[k]] * Weight[k];
-                }
-
-                target[t] = sum;
+                target[t] = WeightedSum(source, t);
             }
+        }
+
+        // The area-weighted mean of the source values target pixel t covers.
+        private float WeightedSum(ReadOnlySpan<float> source, int t)
+        {
+            var sum = 0f;
+            for (var k = Start[t]; k < Start[t + 1]; k++)
+            {
+                sum += source[Index[k]] * Weight[k];
+            }
+
+            return sum;
         }
     }
 }

@@ -181,7 +181,8 @@ public sealed class ModelRunner : IAsyncDisposable
     private void Execute(InferenceWorker worker, List<InferenceJob> batch, int rows)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        ReadOnlySpan<float> logits;
+        ReadOnlySpan<float> logits = default;
+        Exception? failure = null;
         try
         {
             var offset = 0;
@@ -195,18 +196,22 @@ public sealed class ModelRunner : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            _metrics.Inference(Card.Name, rows, System.Diagnostics.Stopwatch.GetElapsedTime(started));
-            batch.ForEach(j => j.Fail(ex));
-            return;
+            failure = ex;
         }
 
         // Recorded before any caller resumes, so that an answered request has always been counted.
         _metrics.Inference(Card.Name, rows, System.Diagnostics.Stopwatch.GetElapsedTime(started));
-        var start = 0;
+        if (failure is not null)
+        {
+            batch.ForEach(j => j.Fail(failure));
+            return;
+        }
+
+        var first = 0;
         foreach (var job in batch)
         {
-            job.Complete(logits.Slice(start * ClassesPerRow, job.Rows * ClassesPerRow).ToArray());
-            start += job.Rows;
+            job.Complete(logits.Slice(first * ClassesPerRow, job.Rows * ClassesPerRow).ToArray());
+            first += job.Rows;
         }
     }
 }
