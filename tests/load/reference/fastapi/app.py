@@ -1,0 +1,71 @@
+"""Reference service for the load comparison: a digit endpoint as commonly built in Python.
+
+FastAPI + uvicorn (one worker process per core) + Pillow + PyTorch, with the CNN's weights read from
+the committed ONNX file so that it answers like DigitApi's cnn model.
+    MODEL=models/cnn.onnx uvicorn app:app --workers 2 --port 5091
+POST /predict with multipart field "image"; answers {"digit": n, "confidence": p}.
+"""
+import io
+import os
+
+import onnx
+import torch
+import torch.nn.functional as F
+from fastapi import FastAPI, File, HTTPException, UploadFile
+from onnx import numpy_helper
+from PIL import Image, ImageOps
+from torch import nn
+
+# One thread per worker process: the workers already use every core.
+torch.set_num_threads(1)
+
+
+class Cnn(nn.Module):
+    """models/train/train.py's Cnn."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1, self.conv2 = nn.Conv2d(1, 16, 5), nn.Conv2d(16, 32, 5)
+        self.fc1, self.fc2 = nn.Linear(512, 128), nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        return self.fc2(F.relu(self.fc1(x.flatten(1))))
+
+
+def load_model(path):
+    model = Cnn()
+    weights = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in onnx.load(path).graph.initializer}
+    model.load_state_dict(weights)
+    return model.eval()
+
+
+model = load_model(os.environ.get("MODEL", "models/cnn.onnx"))
+app = FastAPI()
+
+
+@app.get("/health/ready")
+def ready():
+    return "ok"
+
+
+@app.post("/predict")
+def predict(image: UploadFile = File(...)):
+    try:
+        picture = Image.open(io.BytesIO(image.file.read()))
+        picture.load()
+    except Exception as error:
+        raise HTTPException(status_code=415, detail=str(error))
+    # Dark ink on a light (or transparent) background: flatten onto white, grey, 28x28, invert to MNIST's
+    # light-on-dark and normalise as the model was trained.
+    if picture.mode in ("RGBA", "LA", "P"):
+        picture = picture.convert("RGBA")
+        white = Image.new("RGBA", picture.size, (255, 255, 255, 255))
+        picture = Image.alpha_composite(white, picture)
+    grey = ImageOps.invert(picture.convert("L").resize((28, 28), Image.BILINEAR))
+    x = torch.frombuffer(bytearray(grey.tobytes()), dtype=torch.uint8).float().div(255).sub(0.5).div(0.5)
+    with torch.no_grad():
+        probabilities = torch.softmax(model(x.view(1, 1, 28, 28)), dim=1)[0]
+    digit = int(probabilities.argmax())
+    return {"digit": digit, "confidence": float(probabilities[digit])}
