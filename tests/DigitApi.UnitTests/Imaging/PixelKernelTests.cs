@@ -3,7 +3,7 @@ using DigitApi.Imaging;
 namespace DigitApi.UnitTests.Imaging;
 
 /// <summary>
-/// The request path's SIMD and run-based kernels against plain per-pixel reference versions, on random
+/// The request path's SIMD, table and run-based kernels against plain per-pixel reference versions, on random
 /// images of awkward sizes (vector tails, one-pixel rows and columns).
 /// </summary>
 public class PixelKernelTests
@@ -71,6 +71,24 @@ public class PixelKernelTests
     }
 
     [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Ink_extraction_matches_per_pixel_background_subtraction(int seed)
+    {
+        var random = new Random(seed);
+        foreach (var (width, height) in Sizes(random).Append((280, 200)).Append((150, 200)))
+        {
+            var image = new GrayImage(width, height, ShadedPaperWithStrokes(random, width, height, darkInk: seed % 2 == 0));
+
+            var ink = InkExtractor.Extract(image);
+            var expected = ReferenceExtract(image);
+
+            Assert.Equal(expected is null, ink is null);
+            Assert.Equal(expected?.Ink, ink?.Ink);
+            Assert.Equal(expected?.Mask, ink?.Mask);
+        }
+    }
+
+    [Theory]
     [InlineData(280, 280, 200, 200)]
     [InlineData(1200, 37, 200, 6)]
     [InlineData(33, 70, 15, 32)]
@@ -124,6 +142,101 @@ public class PixelKernelTests
         }
 
         return rgba;
+    }
+
+    // Paper lit from one side (a gradient of up to 80 levels), noise, and a few strokes of ink.
+    private static byte[] ShadedPaperWithStrokes(Random random, int width, int height, bool darkInk)
+    {
+        var pixels = new byte[width * height];
+        var (gx, gy) = (random.NextDouble() * 80 / width, random.NextDouble() * 80 / height);
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var paper = 170 + (gx * x) + (gy * y) + random.Next(-6, 7);
+                var stroke = (x + (2 * y)) % Math.Max(3, width / 4) < 2 || random.Next(50) == 0;
+                var value = stroke ? random.Next(0, 60) : paper;
+                pixels[(y * width) + x] = (byte)Math.Clamp(darkInk ? value : 255 - value, 0, 255);
+            }
+        }
+
+        return pixels;
+    }
+
+    // InkExtractor.Extract pixel by pixel: polarity from the histogram's tails, per-block medians eroded over
+    // neighbouring blocks, bilinear background subtracted, then Otsu's threshold and the contrast stretch.
+    private static InkImage? ReferenceExtract(GrayImage image)
+    {
+        var (w, h) = (image.Width, image.Height);
+        var histogram = new int[256];
+        foreach (var p in image.Pixels)
+        {
+            histogram[p]++;
+        }
+
+        var median = InkExtractor.Percentile(histogram, 0.5);
+        var invert = median - InkExtractor.Percentile(histogram, 0.002) > InkExtractor.Percentile(histogram, 0.998) - median;
+        var values = image.Pixels.Select(p => invert ? (byte)(255 - p) : p).ToArray();
+
+        var block = Math.Max(8, Math.Max(w, h) / 8);
+        var (across, down) = ((w + block - 1) / block, (h + block - 1) / block);
+        var medians = new int[across, down];
+        for (var j = 0; j < down; j++)
+        {
+            for (var i = 0; i < across; i++)
+            {
+                var counts = new int[256];
+                for (var y = j * block; y < Math.Min(h, (j + 1) * block); y++)
+                {
+                    for (var x = i * block; x < Math.Min(w, (i + 1) * block); x++)
+                    {
+                        counts[values[(y * w) + x]]++;
+                    }
+                }
+
+                medians[i, j] = InkExtractor.Percentile(counts, 0.5);
+            }
+        }
+
+        int Background(int i, int j) =>
+            (from dj in new[] { -1, 0, 1 } from di in new[] { -1, 0, 1 }
+             where i + di >= 0 && j + dj >= 0 && i + di < across && j + dj < down
+             select medians[i + di, j + dj]).Min();
+
+        var flat = Enumerable.Range(0, across * down).All(k => Background(k % across, k / across) == 0);
+        for (var y = 0; y < h && !flat; y++)
+        {
+            var fy = Math.Clamp(((y + 0.5) / block) - 0.5, 0, down - 1);
+            var (j0, ty) = ((int)fy, fy - (int)fy);
+            var j1 = Math.Min(j0 + 1, down - 1);
+            for (var x = 0; x < w; x++)
+            {
+                var fx = Math.Clamp(((x + 0.5) / block) - 0.5, 0, across - 1);
+                var (i0, tx) = ((int)fx, fx - (int)fx);
+                var i1 = Math.Min(i0 + 1, across - 1);
+                var top = Background(i0, j0) + ((Background(i1, j0) - Background(i0, j0)) * tx);
+                var bottom = Background(i0, j1) + ((Background(i1, j1) - Background(i0, j1)) * tx);
+                values[(y * w) + x] = (byte)Math.Max(0, values[(y * w) + x] - (int)(top + ((bottom - top) * ty) + 0.5));
+            }
+        }
+
+        Array.Clear(histogram);
+        foreach (var v in values)
+        {
+            histogram[v]++;
+        }
+
+        var otsu = Math.Max(InkExtractor.OtsuThreshold(histogram), 20);
+        var above = histogram.Select((c, v) => v > otsu ? c : 0).ToArray();
+        var peak = Math.Max(above.Sum() == 0 ? 0 : InkExtractor.Percentile(above, 0.9), InkExtractor.Percentile(histogram, 0.999));
+        if (peak < InkExtractor.MinInkContrast)
+        {
+            return null;
+        }
+
+        var threshold = Math.Max(otsu, peak / 4);
+        var ink = values.Select(v => v <= threshold / 3 ? (byte)0 : (byte)Math.Min(255, (int)((v * (255.0 / peak)) + 0.5))).ToArray();
+        return new InkImage(w, h, ink, values.Select(v => v > threshold).ToArray());
     }
 
     private static byte[] ReferenceFlatten(byte[] rgba, int width, int height)
