@@ -7,7 +7,9 @@
 #   DURATION=10s WARMUP=5s CONNECTIONS=64 tests/load/compare.sh
 # Needs: wrk, npm, and python3 with fastapi, uvicorn, python-multipart, Pillow, torch and onnx (Debian:
 # apt-get install wrk npm python3-fastapi python3-uvicorn python3-multipart python3-pil python3-torch python3-onnx).
-# Prints each service's requests/s and p99 and DigitApi's multiple of the best reference; asserts nothing.
+# Prints each service's requests/s, p99 and CPU time per request (all its processes, from /proc), and
+# DigitApi's multiple of the best reference in both: CPU per request is the steadier figure on a shared
+# machine, where other tenants' load moves requests/s from run to run. Asserts nothing.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 need wrk wrk
@@ -46,18 +48,33 @@ start_reference() {
   exit 1
 }
 
-# Warms up on every image, then measures each; fills rps[$name,$image] and p99[$name,$image].
-declare -A rps p99
+# CPU time (user + system, clock ticks) of $SERVICE_PID and every process below it (cluster and uvicorn workers).
+tree_ticks() {
+  local pids=("$SERVICE_PID") i=0 total=0 pid
+  while ((i < ${#pids[@]})); do
+    pids+=($(pgrep -P "${pids[i]}" || true))
+    i=$((i + 1))
+  done
+  for pid in "${pids[@]}"; do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+
+# Warms up on every image, then measures each; fills rps, p99 and cpu (µs per request) for [$name,$image].
+declare -A rps p99 cpu
 measure() {
-  local name=$1 image result
+  local name=$1 image result before
   for image in "${IMAGES[@]}"; do
     wrk_predict "$WARMUP" "$WORK/images/$image" >/dev/null
   done
   for image in "${IMAGES[@]}"; do
+    before=$(tree_ticks)
     result=$(wrk_predict "$DURATION" "$WORK/images/$image")
+    cpu[$name,$image]=$(awk -v t=$(($(tree_ticks) - before)) -v hz="$(getconf CLK_TCK)" -v n="$(field requests "$result")" 'BEGIN {printf "%.0f", t * 1e6 / hz / n}')
     rps[$name,$image]=$(field rps "$result")
     p99[$name,$image]=$(field p99_ms "$result")
-    echo "$name $image: $result"
+    echo "$name $image: $result cpu_us_per_request=${cpu[$name,$image]}"
   done
 }
 
@@ -76,14 +93,15 @@ measure fastapi
 stop_service
 
 echo
-echo "| upload | DigitApi | Node.js (sharp) | Python (FastAPI + PyTorch) | DigitApi / best reference |"
+echo "| upload | DigitApi | Node.js (sharp) | Python (FastAPI + PyTorch) | DigitApi / best reference: requests/s, CPU per request |"
 echo "|---|---:|---:|---:|---:|"
 for image in "${IMAGES[@]}"; do
-  best=$(printf '%s\n' "${rps[node,$image]}" "${rps[fastapi,$image]}" | sort -n | tail -1)
+  best_rps=$(printf '%s\n' "${rps[node,$image]}" "${rps[fastapi,$image]}" | sort -n | tail -1)
+  best_cpu=$(printf '%s\n' "${cpu[node,$image]}" "${cpu[fastapi,$image]}" | sort -n | head -1)
   row="| $image"
   for name in "${SERVICES[@]}"; do
-    row+=" | ${rps[$name,$image]}/s (p99 ${p99[$name,$image]} ms)"
+    row+=" | ${rps[$name,$image]}/s, p99 ${p99[$name,$image]} ms, ${cpu[$name,$image]} µs"
   done
-  echo "$row | $(awk -v a="${rps[DigitApi,$image]}" -v b="$best" 'BEGIN {printf "%.1fx", a / b}') |"
+  echo "$row | $(awk -v a="${rps[DigitApi,$image]}" -v b="$best_rps" -v c="${cpu[DigitApi,$image]}" -v d="$best_cpu" 'BEGIN {printf "%.1fx, %.1fx", a / b, d / c}') |"
 done
 echo "$CONNECTIONS connections, $DURATION per image after $WARMUP per image of warm-up; $(machine)"

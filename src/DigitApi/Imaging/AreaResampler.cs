@@ -50,18 +50,24 @@ public static class AreaResampler
     {
         var horizontal = Taps.For(sw, tw);
         var vertical = Taps.For(sh, th);
-        var result = new byte[tw * th];
+        var result = GC.AllocateUninitializedArray<byte>(tw * th);
         var rented = ArrayPool<float>.Shared.Rent(2 * sw);
         try
         {
             var line = rented.AsSpan(0, sw);
             var sum = rented.AsSpan(sw, sw);
+            var converted = -1; // the source row in line: a row on the border of two targets serves both
             for (var y = 0; y < th; y++)
             {
                 sum.Clear();
                 for (var k = vertical.Start[y]; k < vertical.Start[y + 1]; k++)
                 {
-                    ToSingle(source.Slice(vertical.Index[k] * sw, sw), line);
+                    if (vertical.Index[k] != converted)
+                    {
+                        converted = vertical.Index[k];
+                        ToSingle(source.Slice(converted * sw, sw), line);
+                    }
+
                     TensorPrimitives.MultiplyAdd(line, vertical.Weight[k], sum, sum);
                 }
 

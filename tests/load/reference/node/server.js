@@ -25,7 +25,7 @@ function serve() {
   const ort = require("onnxruntime-node");
 
   // One core per process: libvips and ONNX Runtime threads would otherwise contend with the other workers.
-  sharp.concurrency(1);
+  if (workers > 1) sharp.concurrency(1);
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 10 * 1024 * 1024 } });
   const sessionReady = ort.InferenceSession.create(process.env.MODEL || "models/cnn.onnx", {
     intraOpNumThreads: 1,
