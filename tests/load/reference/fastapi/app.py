@@ -7,31 +7,20 @@ POST /predict with multipart field "image"; answers {"digit": n, "confidence": p
 """
 import io
 import os
+import sys
 
 import onnx
 import torch
-import torch.nn.functional as F
 from fastapi import FastAPI, File, HTTPException, UploadFile
 from onnx import numpy_helper
 from PIL import Image, ImageOps
-from torch import nn
+
+# The CNN exactly as it was trained: models/train/train.py's class.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "models", "train"))
+from train import Cnn  # noqa: E402
 
 # One thread per worker process: the workers already use every core.
 torch.set_num_threads(1)
-
-
-class Cnn(nn.Module):
-    """models/train/train.py's Cnn."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv1, self.conv2 = nn.Conv2d(1, 16, 5), nn.Conv2d(16, 32, 5)
-        self.fc1, self.fc2 = nn.Linear(512, 128), nn.Linear(128, 10)
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-        return self.fc2(F.relu(self.fc1(x.flatten(1))))
 
 
 def load_model(path):
