@@ -82,7 +82,7 @@ public static class AreaResampler
         return result;
     }
 
-    private static void ToSingle(ReadOnlySpan<byte> bytes, Span<float> floats)
+    internal static void ToSingle(ReadOnlySpan<byte> bytes, Span<float> floats)
     {
         var i = 0;
         if (Vector256.IsHardwareAccelerated)

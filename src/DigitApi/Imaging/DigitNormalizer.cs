@@ -33,119 +33,53 @@ public static class DigitNormalizer
 
     private static float[] Normalize(InkImage ink, int[] labels, bool[] keep, PixelBox box)
     {
-        var strokeWidth = EstimateStrokeWidth(ink, labels, keep, box);
-        var scale = (double)FitSize / Math.Max(box.Width, box.Height);
-        var radius = 0;
-        if (strokeWidth * scale < ThinStroke)
+        var region = DigitRegion.Around(ink, labels, keep, Grown(box, 1));
+        try
         {
-            radius = (int)Math.Ceiling(((TargetStroke / scale) - strokeWidth) / 2);
-            radius = Math.Clamp(radius, 0, Math.Max(1, Math.Max(box.Width, box.Height) / 8));
-            scale = (double)FitSize / (Math.Max(box.Width, box.Height) + (2 * radius));
-        }
-
-        var pad = radius + 1;
-        var (cx, cy) = (box.X - pad, box.Y - pad);
-        var (cw, ch) = (box.Width + (2 * pad), box.Height + (2 * pad));
-        var crop = Crop(ink, labels, keep, cx, cy, cw, ch);
-        if (radius > 0)
-        {
-            crop = Dilate(crop, cw, ch, radius);
-        }
-
-        var tw = Math.Clamp((int)Math.Round(cw * scale), 1, Size);
-        var th = Math.Clamp((int)Math.Round(ch * scale), 1, Size);
-        var fitted = AreaResampler.Resample(crop, cw, ch, tw, th);
-        var max = fitted.Max();
-        if (max <= 0)
-        {
-            return new float[Size * Size];
-        }
-
-        return PasteByCentreOfMass(fitted, tw, th, 1f / max);
-    }
-
-    private static float[] Crop(InkImage ink, int[] labels, bool[] keep, int x0, int y0, int cw, int ch)
-    {
-        var crop = new float[cw * ch];
-        for (var y = 0; y < ch; y++)
-        {
-            var sy = y0 + y;
-            if (sy < 0 || sy >= ink.Height)
+            // Width of a stroke of area A and outline P is about 2A/P.
+            var (area, outline) = region.CountOutline(box);
+            var strokeWidth = outline == 0 ? 0 : 2.0 * area / outline;
+            var scale = (double)FitSize / Math.Max(box.Width, box.Height);
+            var radius = 0;
+            if (strokeWidth * scale < ThinStroke)
             {
-                continue;
+                radius = (int)Math.Ceiling(((TargetStroke / scale) - strokeWidth) / 2);
+                radius = Math.Clamp(radius, 0, Math.Max(1, Math.Max(box.Width, box.Height) / 8));
+                scale = (double)FitSize / (Math.Max(box.Width, box.Height) + (2 * radius));
             }
 
-            for (var x = 0; x < cw; x++)
+            var pad = radius + 1;
+            if (pad > 1)
             {
-                var sx = x0 + x;
-                if (sx < 0 || sx >= ink.Width)
-                {
-                    continue;
-                }
-
-                var index = (sy * ink.Width) + sx;
-                if (ink.Ink[index] == 0)
-                {
-                    continue; // Nothing to copy, whatever its label.
-                }
-
-                var label = labels[index];
-                // Soft anti-aliased edges carry no label: they count when they border a kept stroke, so that
-                // faint shading elsewhere in the box stays out, as do other blobs (specks, neighbouring digits).
-                if (label == 0 ? BordersKept(labels, keep, ink.Width, ink.Height, sx, sy) : IsKept(keep, label))
-                {
-                    crop[(y * cw) + x] = ink.Ink[index] / 255f;
-                }
+                region.Dispose();
+                region = DigitRegion.Around(ink, labels, keep, Grown(box, pad));
             }
+
+            var (cw, ch) = (box.Width + (2 * pad), box.Height + (2 * pad));
+            var crop = region.DigitInk();
+            if (radius > 0)
+            {
+                crop = Dilate(crop, cw, ch, radius);
+            }
+
+            var tw = Math.Clamp((int)Math.Round(cw * scale), 1, Size);
+            var th = Math.Clamp((int)Math.Round(ch * scale), 1, Size);
+            var fitted = AreaResampler.Resample(crop, cw, ch, tw, th);
+            var max = fitted.Max();
+            if (max <= 0)
+            {
+                return new float[Size * Size];
+            }
+
+            return PasteByCentreOfMass(fitted, tw, th, 1f / max);
         }
-
-        return crop;
-    }
-
-    private static bool IsKept(bool[] keep, int label) => label < keep.Length && keep[label];
-
-    private static bool BordersKept(int[] labels, bool[] keep, int width, int height, int x, int y)
-    {
-        for (var ny = Math.Max(0, y - 1); ny <= Math.Min(height - 1, y + 1); ny++)
+        finally
         {
-            for (var nx = Math.Max(0, x - 1); nx <= Math.Min(width - 1, x + 1); nx++)
-            {
-                var label = labels[(ny * width) + nx];
-                if (label != 0 && IsKept(keep, label))
-                {
-                    return true;
-                }
-            }
+            region.Dispose();
         }
-
-        return false;
     }
 
-    // Width of a stroke of area A and perimeter P is about 2A/P.
-    private static double EstimateStrokeWidth(InkImage ink, int[] labels, bool[] keep, PixelBox box)
-    {
-        int area = 0, boundary = 0;
-        for (var y = box.Y; y < box.Bottom; y++)
-        {
-            for (var x = box.X; x < box.Right; x++)
-            {
-                var index = (y * ink.Width) + x;
-                if (!IsKept(keep, labels[index]))
-                {
-                    continue;
-                }
-
-                area++;
-                if (x == 0 || y == 0 || x == ink.Width - 1 || y == ink.Height - 1
-                    || !ink.Mask[index - 1] || !ink.Mask[index + 1] || !ink.Mask[index - ink.Width] || !ink.Mask[index + ink.Width])
-                {
-                    boundary++;
-                }
-            }
-        }
-
-        return boundary == 0 ? 0 : 2.0 * area / boundary;
-    }
+    private static PixelBox Grown(PixelBox box, int by) => new(box.X - by, box.Y - by, box.Width + (2 * by), box.Height + (2 * by));
 
     // Separable square max filter: a thicker pen.
     private static float[] Dilate(float[] source, int w, int h, int radius)

@@ -18,10 +18,11 @@ public static class InkExtractor
     public static InkImage? Extract(GrayImage image)
     {
         var (w, h) = (image.Width, image.Height);
-        var values = ToBrightInk(image);
-        SubtractBackground(values, w, h);
-
-        var histogram = Histogram(values);
+        var (values, histogram) = ToBrightInk(image);
+        if (SubtractBackground(values, w, h))
+        {
+            histogram = Histogram(values);
+        }
 
         // Otsu separates ink from the remaining paper texture; the floor stops it splitting pure noise.
         // The peak is the ink's strength: the top of the classes Otsu found, or the brightest 0.1 % when
@@ -127,7 +128,8 @@ public static class InkExtractor
     }
 
     // Ink is the minority: whichever tail of the histogram lies farther from the median is the ink.
-    private static byte[] ToBrightInk(GrayImage image)
+    // Returns the values with the ink bright, and their histogram.
+    private static (byte[] Values, int[] Histogram) ToBrightInk(GrayImage image)
     {
         var histogram = Histogram(image.Pixels);
         var median = Percentile(histogram, 0.5);
@@ -135,43 +137,40 @@ public static class InkExtractor
         var lightTail = Percentile(histogram, 0.998) - median;
         if (darkTail <= lightTail)
         {
-            return (byte[])image.Pixels.Clone();
+            return ((byte[])image.Pixels.Clone(), histogram);
         }
 
         var values = GC.AllocateUninitializedArray<byte>(image.Pixels.Length);
         TensorPrimitives.OnesComplement(image.Pixels, values); // 255 - v
-        return values;
+        histogram.AsSpan().Reverse();
+        return (values, histogram);
     }
 
     // Background = per-block median, eroded over neighbouring blocks so that blocks full of ink
-    // take their neighbours' paper level; bilinearly interpolated and subtracted.
-    private static void SubtractBackground(byte[] values, int w, int h)
+    // take their neighbours' paper level; bilinearly interpolated and subtracted. False when the
+    // background is black throughout, and nothing was subtracted.
+    private static bool SubtractBackground(byte[] values, int w, int h)
     {
         var block = Math.Max(8, Math.Max(w, h) / 8);
         var bx = (w + block - 1) / block;
         var by = (h + block - 1) / block;
         var medians = new int[bx * by];
-        Span<int> histogram = stackalloc int[256];
         Span<int> tallies = stackalloc int[4 * 256];
         for (var j = 0; j < by; j++)
         {
             for (var i = 0; i < bx; i++)
             {
                 // Small blocks (small images) are cheaper to count directly than to merge four tallies for.
-                var counts = block >= 16 ? tallies : histogram;
+                var counts = block >= 16 ? tallies : tallies[..256];
                 counts.Clear();
                 var (x0, x1) = (i * block, Math.Min(w, (i + 1) * block));
-                for (var y = j * block; y < Math.Min(h, (j + 1) * block); y++)
+                var (y0, y1) = (j * block, Math.Min(h, (j + 1) * block));
+                for (var y = y0; y < y1; y++)
                 {
                     Tally(values.AsSpan((y * w) + x0, x1 - x0), counts);
                 }
 
-                if (block >= 16)
-                {
-                    Merge(tallies, histogram);
-                }
-
-                medians[(j * bx) + i] = Percentile(histogram, 0.5);
+                medians[(j * bx) + i] = Median(counts, (x1 - x0) * (y1 - y0));
             }
         }
 
@@ -199,7 +198,7 @@ public static class InkExtractor
 
         if (background.All(b => b == 0))
         {
-            return;
+            return false;
         }
 
         // Bilinear: each row of blocks is interpolated across once (a row of doubles per block row), then each
@@ -216,6 +215,8 @@ public static class InkExtractor
             TensorPrimitives.Max(row, level, row);
             TensorPrimitives.Subtract(row, level, row);
         }
+
+        return true;
     }
 
     // For each row of blocks, the background interpolated at every column.
@@ -265,6 +266,28 @@ public static class InkExtractor
     {
         var (upper, lower) = (Vector256.Create(top.Slice(x, 4)), Vector256.Create(bottom.Slice(x, 4)));
         return Avx.ConvertToVector128Int32WithTruncation(upper + ((lower - upper) * t) + Vector256.Create(0.5));
+    }
+
+    // The median of count values tallied into one or four interleaved tallies (see Tally), merged value by value
+    // only up to the median: Percentile(merged, 0.5) for a histogram of count values.
+    private static int Median(ReadOnlySpan<int> tallies, int count)
+    {
+        var target = Math.Max(1, (count + 1) / 2);
+        var seen = 0;
+        for (var v = 0; v < 256; v++)
+        {
+            for (var k = v; k < tallies.Length; k += 256)
+            {
+                seen += tallies[k];
+            }
+
+            if (seen >= target)
+            {
+                return v;
+            }
+        }
+
+        return 255;
     }
 
     internal static int Percentile(ReadOnlySpan<int> histogram, double fraction)

@@ -89,6 +89,49 @@ public class PixelKernelTests
     }
 
     [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Ink_extraction_on_clean_paper_matches_the_reference(int seed)
+    {
+        var random = new Random(seed);
+        foreach (var (width, height) in Sizes(random).Append((280, 280)))
+        {
+            var image = new GrayImage(width, height, ShadedPaperWithStrokes(random, width, height, darkInk: seed % 2 == 0, clean: true));
+
+            var ink = InkExtractor.Extract(image);
+            var expected = ReferenceExtract(image);
+
+            Assert.Equal(expected is null, ink is null);
+            Assert.Equal(expected?.Ink, ink?.Ink);
+            Assert.Equal(expected?.Mask, ink?.Mask);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Digit_region_matches_per_pixel_label_lookups(int seed)
+    {
+        var random = new Random(seed);
+        foreach (var (width, height) in Sizes(random))
+        {
+            // Any labels, also on unmasked pixels and none on masked ones (as the number segmenter's cuts leave).
+            var ink = new InkImage(width, height,
+                Enumerable.Range(0, width * height).Select(_ => random.Next(3) == 0 ? (byte)0 : (byte)random.Next(256)).ToArray(),
+                Enumerable.Range(0, width * height).Select(_ => random.Next(2) == 0).ToArray());
+            var labels = Enumerable.Range(0, width * height).Select(_ => random.Next(4) == 0 ? 0 : random.Next(1, 6)).ToArray();
+            var keep = Enumerable.Range(0, random.Next(1, 5)).Select(_ => random.Next(2) == 0).ToArray();
+            var (bx, by) = (random.Next(width), random.Next(height));
+            var box = new PixelBox(bx, by, random.Next(1, width - bx + 1), random.Next(1, height - by + 1));
+            var pad = random.Next(1, 4);
+            var area = new PixelBox(box.X - pad, box.Y - pad, box.Width + (2 * pad), box.Height + (2 * pad));
+
+            using var region = DigitRegion.Around(ink, labels, keep, area);
+
+            Assert.Equal(ReferenceOutline(ink, labels, keep, box), region.CountOutline(box));
+            Assert.Equal(ReferenceDigitInk(ink, labels, keep, area), region.DigitInk());
+        }
+    }
+
+    [Theory]
     [InlineData(280, 280, 200, 200)]
     [InlineData(1200, 37, 200, 6)]
     [InlineData(33, 70, 15, 32)]
@@ -145,15 +188,16 @@ public class PixelKernelTests
     }
 
     // Paper lit from one side (a gradient of up to 80 levels), noise, and a few strokes of ink.
-    private static byte[] ShadedPaperWithStrokes(Random random, int width, int height, bool darkInk)
+    // Clean: flat paper without noise, as a drawing on a canvas.
+    private static byte[] ShadedPaperWithStrokes(Random random, int width, int height, bool darkInk, bool clean = false)
     {
         var pixels = new byte[width * height];
-        var (gx, gy) = (random.NextDouble() * 80 / width, random.NextDouble() * 80 / height);
+        var (gx, gy) = clean ? (0, 0) : (random.NextDouble() * 80 / width, random.NextDouble() * 80 / height);
         for (var y = 0; y < height; y++)
         {
             for (var x = 0; x < width; x++)
             {
-                var paper = 170 + (gx * x) + (gy * y) + random.Next(-6, 7);
+                var paper = clean ? 255 : 170 + (gx * x) + (gy * y) + random.Next(-6, 7);
                 var stroke = (x + (2 * y)) % Math.Max(3, width / 4) < 2 || random.Next(50) == 0;
                 var value = stroke ? random.Next(0, 60) : paper;
                 pixels[(y * width) + x] = (byte)Math.Clamp(darkInk ? value : 255 - value, 0, 255);
@@ -294,5 +338,58 @@ public class PixelKernelTests
         }
 
         return (labels, components);
+    }
+
+    private static bool IsKept(bool[] keep, int label) => label != 0 && label < keep.Length && keep[label];
+
+    // Kept pixels in the box, and those of them on the image edge or next to a pixel outside the mask.
+    private static (int Area, int Outline) ReferenceOutline(InkImage ink, int[] labels, bool[] keep, PixelBox box)
+    {
+        int area = 0, outline = 0;
+        for (var y = box.Y; y < box.Bottom; y++)
+        {
+            for (var x = box.X; x < box.Right; x++)
+            {
+                var i = (y * ink.Width) + x;
+                if (IsKept(keep, labels[i]))
+                {
+                    area++;
+                    var edge = x == 0 || y == 0 || x == ink.Width - 1 || y == ink.Height - 1;
+                    if (edge || !ink.Mask[i - 1] || !ink.Mask[i + 1] || !ink.Mask[i - ink.Width] || !ink.Mask[i + ink.Width])
+                    {
+                        outline++;
+                    }
+                }
+            }
+        }
+
+        return (area, outline);
+    }
+
+    // The ink of kept pixels, and of unlabelled ones with a kept neighbour (8-connected), over the area.
+    private static float[] ReferenceDigitInk(InkImage ink, int[] labels, bool[] keep, PixelBox area)
+    {
+        var result = new float[area.Width * area.Height];
+        for (var y = 0; y < area.Height; y++)
+        {
+            for (var x = 0; x < area.Width; x++)
+            {
+                var (sx, sy) = (area.X + x, area.Y + y);
+                if (sx < 0 || sy < 0 || sx >= ink.Width || sy >= ink.Height || ink.Ink[(sy * ink.Width) + sx] == 0)
+                {
+                    continue;
+                }
+
+                var label = labels[(sy * ink.Width) + sx];
+                var belongs = label != 0 ? IsKept(keep, label) : Enumerable.Range(sy - 1, 3).Any(ny => Enumerable.Range(sx - 1, 3).Any(nx =>
+                    nx >= 0 && ny >= 0 && nx < ink.Width && ny < ink.Height && IsKept(keep, labels[(ny * ink.Width) + nx])));
+                if (belongs)
+                {
+                    result[(y * area.Width) + x] = ink.Ink[(sy * ink.Width) + sx] / 255f;
+                }
+            }
+        }
+
+        return result;
     }
 }

@@ -1,0 +1,201 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace DigitApi.Imaging;
+
+/// <summary>
+/// The pixels around one digit as flat byte planes, one pixel wider on every side than the area asked for so
+/// that each of its pixels has all eight neighbours, zero outside the image: the digit's own (kept) components,
+/// other components, the ink mask and the ink values. Built once per digit, so that what the normaliser asks
+/// of every pixel (stroke width, which soft edges belong to the digit) is a few whole-plane SIMD operations
+/// instead of a label lookup and a neighbourhood walk per pixel.
+/// </summary>
+internal sealed class DigitRegion : IDisposable
+{
+    private const byte Set = 0xFF;
+
+    // Kept, other, mask and ink, then two of scratch.
+    private const int Planes = 6;
+
+    // Beyond this many kept labels, classifying a pixel by comparing with each one costs more than a lookup.
+    private const int MaxComparedLabels = 16;
+
+    private readonly byte[] _planes;
+    private readonly int _length;
+
+    private DigitRegion(int x, int y, int width, int height)
+    {
+        (X, Y, Width, Height) = (x, y, width, height);
+        _length = width * height;
+        _planes = ArrayPool<byte>.Shared.Rent(Planes * _length);
+        _planes.AsSpan(0, Planes * _length).Clear();
+    }
+
+    /// <summary>Image column of the region's first column.</summary>
+    public int X { get; }
+
+    /// <summary>Image row of the region's first row.</summary>
+    public int Y { get; }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    /// <summary>0xFF where the pixel carries one of the digit's labels.</summary>
+    public Span<byte> Kept => Plane(0);
+
+    /// <summary>0xFF where the pixel carries another component's label.</summary>
+    public Span<byte> Other => Plane(1);
+
+    /// <summary>1 where the ink mask is set (the mask's own bytes).</summary>
+    public Span<byte> Mask => Plane(2);
+
+    /// <summary>The ink values, 0 outside the image.</summary>
+    public Span<byte> Ink => Plane(3);
+
+    /// <summary>The region covering <paramref name="area"/> and one pixel around it.</summary>
+    /// <param name="ink">The extracted ink.</param>
+    /// <param name="labels">Component labels of the ink, 0 for none.</param>
+    /// <param name="keep">keep[label] is true for the digit's labels (labels beyond its end are not kept).</param>
+    /// <param name="area">The area of interest, in image pixels; it may reach beyond the image.</param>
+    public static DigitRegion Around(InkImage ink, int[] labels, bool[] keep, PixelBox area)
+    {
+        var region = new DigitRegion(area.X - 1, area.Y - 1, area.Width + 2, area.Height + 2);
+        var keptLabels = new List<int>();
+        for (var label = 1; label < keep.Length; label++)
+        {
+            if (keep[label])
+            {
+                keptLabels.Add(label);
+            }
+        }
+
+        var mask = MemoryMarshal.AsBytes(ink.Mask.AsSpan());
+        var (x0, x1) = (Math.Max(0, region.X), Math.Min(ink.Width, region.X + region.Width));
+        for (var y = Math.Max(0, region.Y); y < Math.Min(ink.Height, region.Y + region.Height) && x0 < x1; y++)
+        {
+            var (from, to, count) = ((y * ink.Width) + x0, ((y - region.Y) * region.Width) + (x0 - region.X), x1 - x0);
+            mask.Slice(from, count).CopyTo(region.Mask.Slice(to, count));
+            ink.Ink.AsSpan(from, count).CopyTo(region.Ink.Slice(to, count));
+            Classify(labels.AsSpan(from, count), keep, keptLabels, region.Kept.Slice(to, count), region.Other.Slice(to, count));
+        }
+
+        return region;
+    }
+
+    /// <summary>Index of image pixel (x, y) in the planes.</summary>
+    public int IndexOf(int x, int y) => ((y - Y) * Width) + (x - X);
+
+    public void Dispose() => ArrayPool<byte>.Shared.Return(_planes);
+
+    private Span<byte> Plane(int k) => _planes.AsSpan(k * _length, _length);
+
+    private static void Classify(ReadOnlySpan<int> labels, bool[] keep, List<int> keptLabels, Span<byte> kept, Span<byte> other)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated && keptLabels.Count <= MaxComparedLabels)
+        {
+            for (; i <= labels.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
+            {
+                var (k0, o0) = Classify(labels.Slice(i, 8), keptLabels);
+                var (k1, o1) = Classify(labels.Slice(i + 8, 8), keptLabels);
+                var (k2, o2) = Classify(labels.Slice(i + 16, 8), keptLabels);
+                var (k3, o3) = Classify(labels.Slice(i + 24, 8), keptLabels);
+                Narrow(k0, k1, k2, k3).CopyTo(kept.Slice(i));
+                Narrow(o0, o1, o2, o3).CopyTo(other.Slice(i));
+            }
+        }
+
+        for (; i < labels.Length; i++)
+        {
+            var label = labels[i];
+            var isKept = label != 0 && label < keep.Length && keep[label];
+            kept[i] = isKept ? Set : (byte)0;
+            other[i] = label != 0 && !isKept ? Set : (byte)0;
+        }
+    }
+
+    // Eight labels: all-ones lanes where kept, and where labelled but not kept.
+    private static (Vector256<int> Kept, Vector256<int> Other) Classify(ReadOnlySpan<int> labels, List<int> keptLabels)
+    {
+        var values = Vector256.Create(labels);
+        var kept = Vector256<int>.Zero;
+        foreach (var label in keptLabels)
+        {
+            kept |= Vector256.Equals(values, Vector256.Create(label));
+        }
+
+        return (kept, ~(kept | Vector256.Equals(values, Vector256<int>.Zero)));
+    }
+
+    private static Vector256<byte> Narrow(Vector256<int> a, Vector256<int> b, Vector256<int> c, Vector256<int> d) =>
+        Vector256.Narrow(Vector256.Narrow(a, b), Vector256.Narrow(c, d)).AsByte();
+
+    /// <summary>
+    /// Pixels of the digit that lie on its outline: kept, and on the image edge or next to a pixel outside the
+    /// ink mask (4-connected). Counts within <paramref name="box"/>; returns (kept pixels, outline pixels).
+    /// </summary>
+    public (int Area, int Outline) CountOutline(PixelBox box)
+    {
+        // interior = kept & the mask left, right, above and below: whole planes, shifted (pixels of the outer
+        // ring read across a row's end, and are never counted).
+        var interior = Plane(4);
+        var at = Width;
+        var inner = _length - (2 * Width);
+        var kept = Kept;
+        var mask = Mask;
+        var target = interior.Slice(at, inner);
+        TensorPrimitives.BitwiseAnd(kept.Slice(at, inner), mask.Slice(at - 1, inner), target);
+        TensorPrimitives.BitwiseAnd(target, mask.Slice(at + 1, inner), target);
+        TensorPrimitives.BitwiseAnd(target, mask.Slice(at - Width, inner), target);
+        TensorPrimitives.BitwiseAnd(target, mask.Slice(at + Width, inner), target);
+
+        int area = 0, inside = 0;
+        for (var y = box.Y; y < box.Bottom; y++)
+        {
+            var row = IndexOf(box.X, y);
+            area += kept.Slice(row, box.Width).Count(Set);
+            inside += interior.Slice(row, box.Width).Count((byte)1);
+        }
+
+        return (area, area - inside);
+    }
+
+    /// <summary>
+    /// The ink of the digit over the region less its one-pixel margin, as values in [0, 1] row by row: its
+    /// kept pixels, and unlabelled ink (anti-aliased edges) next to a kept pixel (8-connected); nothing else.
+    /// </summary>
+    public float[] DigitInk()
+    {
+        // Kept pixels grown by one in every direction: across (left | self | right), then down the columns.
+        var across = Plane(4);
+        var grown = Plane(5);
+        var kept = Kept;
+        var n = _length - 2;
+        TensorPrimitives.BitwiseOr(kept[..n], kept.Slice(2, n), across.Slice(1, n));
+        TensorPrimitives.BitwiseOr(across.Slice(1, n), kept.Slice(1, n), across.Slice(1, n));
+        var inner = _length - (2 * Width);
+        var target = grown.Slice(Width, inner);
+        TensorPrimitives.BitwiseOr(across[..inner], across.Slice(2 * Width, inner), target);
+        TensorPrimitives.BitwiseOr(target, across.Slice(Width, inner), target);
+
+        // Of those, what another component does not own keeps its ink.
+        var notOther = across; // reused: its values are no longer needed
+        TensorPrimitives.OnesComplement(Other, notOther);
+        TensorPrimitives.BitwiseAnd(grown, notOther, grown);
+        TensorPrimitives.BitwiseAnd(grown, Ink, grown);
+
+        var (w, h) = (Width - 2, Height - 2);
+        var result = new float[w * h];
+        for (var y = 0; y < h; y++)
+        {
+            var row = result.AsSpan(y * w, w);
+            AreaResampler.ToSingle(grown.Slice(((y + 1) * Width) + 1, w), row);
+            TensorPrimitives.Divide(row, 255f, row);
+        }
+
+        return result;
+    }
+}
