@@ -20,8 +20,10 @@ public sealed partial class ModelWarmupService(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        // The warm-up digits are decoded and normalised on another core while the models load.
+        var warmupDigits = Task.Run(() => LoadWarmupDigits(preprocessor), cancellationToken);
         registry.Load();
-        var digits = LoadWarmupDigits(preprocessor);
+        var digits = warmupDigits.GetAwaiter().GetResult();
         foreach (var runner in registry.Runners.ToList())
         {
             var wrong = Check(runner, digits);

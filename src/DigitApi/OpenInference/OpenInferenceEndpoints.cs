@@ -2,6 +2,7 @@ using System.Reflection;
 using DigitApi.Hosting;
 using DigitApi.Inference;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace DigitApi.OpenInference;
 
@@ -136,4 +137,4 @@ public static class OpenInferenceEndpoints
 }
 
 /// <summary>What the infer handlers need, bound with [AsParameters].</summary>
-public sealed record OpenInferenceServices(OpenInferenceModels Models, TensorRequestReader Reader, TensorInference Inference);
+public sealed record OpenInferenceServices([FromServices] OpenInferenceModels Models, [FromServices] TensorRequestReader Reader, [FromServices] TensorInference Inference);
