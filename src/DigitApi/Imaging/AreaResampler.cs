@@ -205,6 +205,13 @@ public static class AreaResampler
 
         private static unsafe Vector256<int> Rounded(float* values, int[] index, float[] weight, int count, int size, int t)
         {
+            var rounded = Vector256.ConvertToInt32(Sums(values, index, weight, count, size, t) + Vector256.Create(0.5f));
+            return Vector256.Min(Vector256.Max(rounded, Vector256<int>.Zero), Vector256.Create(255));
+        }
+
+        // The weighted sums of targets t..t+7, tap by tap in the scalar order (tap k of eight targets is one gather).
+        private static unsafe Vector256<float> Sums(float* values, int[] index, float[] weight, int count, int size, int t)
+        {
             var sum = Vector256<float>.Zero;
             for (var k = 0; k < count; k++)
             {
@@ -213,8 +220,7 @@ public static class AreaResampler
                 sum += taps * Vector256.Create(weight.AsSpan(at, 8));
             }
 
-            var rounded = Vector256.ConvertToInt32(sum + Vector256.Create(0.5f));
-            return Vector256.Min(Vector256.Max(rounded, Vector256<int>.Zero), Vector256.Create(255));
+            return sum;
         }
 
         // The taps as count planes of one tap per target: plane k holds every target's k-th tap (index, weight),
@@ -244,10 +250,27 @@ public static class AreaResampler
 
         public void Apply(ReadOnlySpan<float> source, Span<float> target)
         {
-            for (var t = 0; t < target.Length; t++)
+            var t = Avx2.IsSupported ? ApplyGathered(source, target) : 0;
+            for (; t < target.Length; t++)
             {
                 target[t] = WeightedSum(source, t);
             }
+        }
+
+        // As ApplyRoundedGathered, eight targets at a time, without rounding.
+        private unsafe int ApplyGathered(ReadOnlySpan<float> source, Span<float> target)
+        {
+            var (index, weight, count) = _padded.Value;
+            var t = 0;
+            fixed (float* values = source)
+            {
+                for (; t <= target.Length - Vector256<float>.Count; t += Vector256<float>.Count)
+                {
+                    Sums(values, index, weight, count, target.Length, t).CopyTo(target.Slice(t));
+                }
+            }
+
+            return t;
         }
 
         // The area-weighted mean of the source values target pixel t covers.

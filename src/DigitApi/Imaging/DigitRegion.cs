@@ -30,7 +30,6 @@ internal sealed class DigitRegion : IDisposable
         (X, Y, Width, Height) = (x, y, width, height);
         _length = width * height;
         _planes = ArrayPool<byte>.Shared.Rent(Planes * _length);
-        _planes.AsSpan(0, Planes * _length).Clear();
     }
 
     /// <summary>Image column of the region's first column.</summary>
@@ -63,6 +62,13 @@ internal sealed class DigitRegion : IDisposable
     public static DigitRegion Around(InkImage ink, int[] labels, bool[] keep, PixelBox area)
     {
         var region = new DigitRegion(area.X - 1, area.Y - 1, area.Width + 2, area.Height + 2);
+        if (region.X < 0 || region.Y < 0 || region.X + region.Width > ink.Width || region.Y + region.Height > ink.Height)
+        {
+            // Only pixels inside the image are copied below; the rest must read as nothing. (The scratch planes
+            // need no clearing: every value read from them is written first, but for the outer ring's.)
+            region._planes.AsSpan(0, 4 * region._length).Clear();
+        }
+
         var keptLabels = new List<int>();
         for (var label = 1; label < keep.Length; label++)
         {

@@ -18,8 +18,9 @@ public static class InkExtractor
     public static InkImage? Extract(GrayImage image)
     {
         var (w, h) = (image.Width, image.Height);
-        var (values, histogram) = ToBrightInk(image);
-        if (SubtractBackground(values, w, h))
+        var survey = BlockSurvey.Of(image.Pixels, w, h);
+        var (values, histogram, medians) = ToBrightInk(image, survey);
+        if (SubtractBackground(values, w, h, survey.Block, medians))
         {
             histogram = Histogram(values);
         }
@@ -92,7 +93,7 @@ public static class InkExtractor
 
     // Counts into 4 x 256 tallies, four interleaved ones so that runs of one value (paper, an empty canvas) do
     // not each wait on the previous increment of the same counter; or, given only 256, into those directly.
-    private static void Tally(ReadOnlySpan<byte> values, Span<int> tallies)
+    internal static void Tally(ReadOnlySpan<byte> values, Span<int> tallies)
     {
         var i = 0;
         if (tallies.Length == 256)
@@ -128,52 +129,31 @@ public static class InkExtractor
     }
 
     // Ink is the minority: whichever tail of the histogram lies farther from the median is the ink.
-    // Returns the values with the ink bright, and their histogram.
-    private static (byte[] Values, int[] Histogram) ToBrightInk(GrayImage image)
+    // Returns the values with the ink bright, their histogram and their block medians.
+    private static (byte[] Values, int[] Histogram, int[] Medians) ToBrightInk(GrayImage image, BlockSurvey survey)
     {
-        var histogram = Histogram(image.Pixels);
+        var histogram = survey.Histogram;
         var median = Percentile(histogram, 0.5);
         var darkTail = median - Percentile(histogram, 0.002);
         var lightTail = Percentile(histogram, 0.998) - median;
         if (darkTail <= lightTail)
         {
-            return ((byte[])image.Pixels.Clone(), histogram);
+            return ((byte[])image.Pixels.Clone(), histogram, survey.Medians);
         }
 
         var values = GC.AllocateUninitializedArray<byte>(image.Pixels.Length);
         TensorPrimitives.OnesComplement(image.Pixels, values); // 255 - v
         histogram.AsSpan().Reverse();
-        return (values, histogram);
+        return (values, histogram, survey.ComplementMedians);
     }
 
     // Background = per-block median, eroded over neighbouring blocks so that blocks full of ink
     // take their neighbours' paper level; bilinearly interpolated and subtracted. False when the
     // background is black throughout, and nothing was subtracted.
-    private static bool SubtractBackground(byte[] values, int w, int h)
+    private static bool SubtractBackground(byte[] values, int w, int h, int block, int[] medians)
     {
-        var block = Math.Max(8, Math.Max(w, h) / 8);
         var bx = (w + block - 1) / block;
         var by = (h + block - 1) / block;
-        var medians = new int[bx * by];
-        Span<int> tallies = stackalloc int[4 * 256];
-        for (var j = 0; j < by; j++)
-        {
-            for (var i = 0; i < bx; i++)
-            {
-                // Small blocks (small images) are cheaper to count directly than to merge four tallies for.
-                var counts = block >= 16 ? tallies : tallies[..256];
-                counts.Clear();
-                var (x0, x1) = (i * block, Math.Min(w, (i + 1) * block));
-                var (y0, y1) = (j * block, Math.Min(h, (j + 1) * block));
-                for (var y = y0; y < y1; y++)
-                {
-                    Tally(values.AsSpan((y * w) + x0, x1 - x0), counts);
-                }
-
-                medians[(j * bx) + i] = Median(counts, (x1 - x0) * (y1 - y0));
-            }
-        }
-
         var background = new int[bx * by];
         for (var j = 0; j < by; j++)
         {
@@ -266,28 +246,6 @@ public static class InkExtractor
     {
         var (upper, lower) = (Vector256.Create(top.Slice(x, 4)), Vector256.Create(bottom.Slice(x, 4)));
         return Avx.ConvertToVector128Int32WithTruncation(upper + ((lower - upper) * t) + Vector256.Create(0.5));
-    }
-
-    // The median of count values tallied into one or four interleaved tallies (see Tally), merged value by value
-    // only up to the median: Percentile(merged, 0.5) for a histogram of count values.
-    private static int Median(ReadOnlySpan<int> tallies, int count)
-    {
-        var target = Math.Max(1, (count + 1) / 2);
-        var seen = 0;
-        for (var v = 0; v < 256; v++)
-        {
-            for (var k = v; k < tallies.Length; k += 256)
-            {
-                seen += tallies[k];
-            }
-
-            if (seen >= target)
-            {
-                return v;
-            }
-        }
-
-        return 255;
     }
 
     internal static int Percentile(ReadOnlySpan<int> histogram, double fraction)

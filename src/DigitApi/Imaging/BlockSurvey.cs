@@ -1,0 +1,96 @@
+using System.Numerics.Tensors;
+
+namespace DigitApi.Imaging;
+
+/// <summary>
+/// One pass over a grayscale image in square blocks: the histogram of the whole image, and each block's median
+/// both ways up (of its values, and of their complements 255 - v), so that the ink extractor can choose the
+/// polarity and then find the paper's level without counting the pixels again.
+/// </summary>
+internal sealed class BlockSurvey
+{
+    private BlockSurvey(int block, int[] histogram, int[] medians, int[] complementMedians)
+    {
+        (Block, Histogram, Medians, ComplementMedians) = (block, histogram, medians, complementMedians);
+    }
+
+    /// <summary>The side of a block; blocks run in raster order, the last of a row or column cut short.</summary>
+    public int Block { get; }
+
+    /// <summary>Counts of each value over the whole image.</summary>
+    public int[] Histogram { get; }
+
+    /// <summary>Each block's median: the lowest value that at least half its pixels do not exceed.</summary>
+    public int[] Medians { get; }
+
+    /// <summary>Each block's median of 255 - v, as <see cref="Medians"/> would give it for the complemented image.</summary>
+    public int[] ComplementMedians { get; }
+
+    public static BlockSurvey Of(byte[] pixels, int w, int h)
+    {
+        var block = Math.Max(8, Math.Max(w, h) / 8);
+        var (bx, by) = ((w + block - 1) / block, (h + block - 1) / block);
+        var (histogram, medians, complementMedians) = (new int[256], new int[bx * by], new int[bx * by]);
+        Span<int> tallies = stackalloc int[4 * 256];
+        for (var j = 0; j < by; j++)
+        {
+            for (var i = 0; i < bx; i++)
+            {
+                // Small blocks (small images) are cheaper to count directly than to merge four tallies for.
+                var counts = block >= 16 ? tallies : tallies[..256];
+                counts.Clear();
+                var (x0, x1) = (i * block, Math.Min(w, (i + 1) * block));
+                var (y0, y1) = (j * block, Math.Min(h, (j + 1) * block));
+                for (var y = y0; y < y1; y++)
+                {
+                    InkExtractor.Tally(pixels.AsSpan((y * w) + x0, x1 - x0), counts);
+                }
+
+                var merged = counts[..256];
+                for (var k = 256; k < counts.Length; k += 256)
+                {
+                    TensorPrimitives.Add(merged, counts.Slice(k, 256), merged);
+                }
+
+                TensorPrimitives.Add(histogram, merged, histogram);
+                var half = Math.Max(1, (((x1 - x0) * (y1 - y0)) + 1) / 2);
+                medians[(j * bx) + i] = LowestReaching(merged, half);
+                complementMedians[(j * bx) + i] = 255 - HighestReaching(merged, half);
+            }
+        }
+
+        return new BlockSurvey(block, histogram, medians, complementMedians);
+    }
+
+    // The lowest value v with at least count values <= v.
+    private static int LowestReaching(ReadOnlySpan<int> histogram, int count)
+    {
+        var seen = 0;
+        for (var v = 0; v < 256; v++)
+        {
+            seen += histogram[v];
+            if (seen >= count)
+            {
+                return v;
+            }
+        }
+
+        return 255;
+    }
+
+    // The highest value v with at least count values >= v.
+    private static int HighestReaching(ReadOnlySpan<int> histogram, int count)
+    {
+        var seen = 0;
+        for (var v = 255; v >= 0; v--)
+        {
+            seen += histogram[v];
+            if (seen >= count)
+            {
+                return v;
+            }
+        }
+
+        return 0;
+    }
+}
