@@ -21,18 +21,6 @@ public static class DigitNormalizer
     /// <param name="box">The union of the kept components' boxes.</param>
     public static float[] Normalize(InkImage ink, int[] labels, IReadOnlySet<int> keep, PixelBox box)
     {
-        // Labels are small consecutive numbers: an array answers "kept?" faster than the set, pixel by pixel.
-        var kept = new bool[keep.Count == 0 ? 1 : keep.Max() + 1];
-        foreach (var label in keep)
-        {
-            kept[label] = true;
-        }
-
-        return Normalize(ink, labels, kept, box);
-    }
-
-    private static float[] Normalize(InkImage ink, int[] labels, bool[] keep, PixelBox box)
-    {
         var region = DigitRegion.Around(ink, labels, keep, Grown(box, 1));
         try
         {

@@ -32,34 +32,33 @@ internal sealed class DigitRegion : IDisposable
         _planes = ArrayPool<byte>.Shared.Rent(Planes * _length);
     }
 
-    /// <summary>Image column of the region's first column.</summary>
-    public int X { get; }
+    // Image column and row of the region's first pixel, and its size.
+    private int X { get; }
 
-    /// <summary>Image row of the region's first row.</summary>
-    public int Y { get; }
+    private int Y { get; }
 
-    public int Width { get; }
+    private int Width { get; }
 
-    public int Height { get; }
+    private int Height { get; }
 
-    /// <summary>0xFF where the pixel carries one of the digit's labels.</summary>
-    public Span<byte> Kept => Plane(0);
+    // 0xFF where the pixel carries one of the digit's labels.
+    private Span<byte> Kept => Plane(0);
 
-    /// <summary>0xFF where the pixel carries another component's label.</summary>
-    public Span<byte> Other => Plane(1);
+    // 0xFF where the pixel carries another component's label.
+    private Span<byte> Other => Plane(1);
 
-    /// <summary>1 where the ink mask is set (the mask's own bytes).</summary>
-    public Span<byte> Mask => Plane(2);
+    // 1 where the ink mask is set (the mask's own bytes).
+    private Span<byte> Mask => Plane(2);
 
-    /// <summary>The ink values, 0 outside the image.</summary>
-    public Span<byte> Ink => Plane(3);
+    // The ink values, 0 outside the image.
+    private Span<byte> Ink => Plane(3);
 
     /// <summary>The region covering <paramref name="area"/> and one pixel around it.</summary>
     /// <param name="ink">The extracted ink.</param>
     /// <param name="labels">Component labels of the ink, 0 for none.</param>
-    /// <param name="keep">keep[label] is true for the digit's labels (labels beyond its end are not kept).</param>
+    /// <param name="keep">The labels that make up the digit.</param>
     /// <param name="area">The area of interest, in image pixels; it may reach beyond the image.</param>
-    public static DigitRegion Around(InkImage ink, int[] labels, bool[] keep, PixelBox area)
+    public static DigitRegion Around(InkImage ink, int[] labels, IReadOnlySet<int> keep, PixelBox area)
     {
         var region = new DigitRegion(area.X - 1, area.Y - 1, area.Width + 2, area.Height + 2);
         if (region.X < 0 || region.Y < 0 || region.X + region.Width > ink.Width || region.Y + region.Height > ink.Height)
@@ -69,13 +68,12 @@ internal sealed class DigitRegion : IDisposable
             region._planes.AsSpan(0, 4 * region._length).Clear();
         }
 
-        var keptLabels = new List<int>();
-        for (var label = 1; label < keep.Length; label++)
+        // Label 0 is no component's. Compared one by one where there are few, looked up where there are many.
+        var keptLabels = keep.Where(label => label > 0).ToArray();
+        var isKept = new bool[keptLabels.Length == 0 ? 1 : keptLabels.Max() + 1];
+        foreach (var label in keptLabels)
         {
-            if (keep[label])
-            {
-                keptLabels.Add(label);
-            }
+            isKept[label] = true;
         }
 
         var mask = MemoryMarshal.AsBytes(ink.Mask.AsSpan());
@@ -85,23 +83,23 @@ internal sealed class DigitRegion : IDisposable
             var (from, to, count) = ((y * ink.Width) + x0, ((y - region.Y) * region.Width) + (x0 - region.X), x1 - x0);
             mask.Slice(from, count).CopyTo(region.Mask.Slice(to, count));
             ink.Ink.AsSpan(from, count).CopyTo(region.Ink.Slice(to, count));
-            Classify(labels.AsSpan(from, count), keep, keptLabels, region.Kept.Slice(to, count), region.Other.Slice(to, count));
+            Classify(labels.AsSpan(from, count), isKept, keptLabels, region.Kept.Slice(to, count), region.Other.Slice(to, count));
         }
 
         return region;
     }
 
-    /// <summary>Index of image pixel (x, y) in the planes.</summary>
-    public int IndexOf(int x, int y) => ((y - Y) * Width) + (x - X);
+    // Index of image pixel (x, y) in the planes.
+    private int IndexOf(int x, int y) => ((y - Y) * Width) + (x - X);
 
     public void Dispose() => ArrayPool<byte>.Shared.Return(_planes);
 
     private Span<byte> Plane(int k) => _planes.AsSpan(k * _length, _length);
 
-    private static void Classify(ReadOnlySpan<int> labels, bool[] keep, List<int> keptLabels, Span<byte> kept, Span<byte> other)
+    private static void Classify(ReadOnlySpan<int> labels, bool[] isKept, int[] keptLabels, Span<byte> kept, Span<byte> other)
     {
         var i = 0;
-        if (Vector256.IsHardwareAccelerated && keptLabels.Count <= MaxComparedLabels)
+        if (Vector256.IsHardwareAccelerated && keptLabels.Length <= MaxComparedLabels)
         {
             for (; i <= labels.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
             {
@@ -117,14 +115,14 @@ internal sealed class DigitRegion : IDisposable
         for (; i < labels.Length; i++)
         {
             var label = labels[i];
-            var isKept = label != 0 && label < keep.Length && keep[label];
-            kept[i] = isKept ? Set : (byte)0;
-            other[i] = label != 0 && !isKept ? Set : (byte)0;
+            var labelKept = label < isKept.Length && isKept[label];
+            kept[i] = labelKept ? Set : (byte)0;
+            other[i] = label != 0 && !labelKept ? Set : (byte)0;
         }
     }
 
     // Eight labels: all-ones lanes where kept, and where labelled but not kept.
-    private static (Vector256<int> Kept, Vector256<int> Other) Classify(ReadOnlySpan<int> labels, List<int> keptLabels)
+    private static (Vector256<int> Kept, Vector256<int> Other) Classify(ReadOnlySpan<int> labels, int[] keptLabels)
     {
         var values = Vector256.Create(labels);
         var kept = Vector256<int>.Zero;

@@ -143,8 +143,9 @@ public static class InkExtractor
 
         var values = GC.AllocateUninitializedArray<byte>(image.Pixels.Length);
         TensorPrimitives.OnesComplement(image.Pixels, values); // 255 - v
-        histogram.AsSpan().Reverse();
-        return (values, histogram, survey.ComplementMedians);
+        var complemented = histogram.ToArray();
+        Array.Reverse(complemented);
+        return (values, complemented, survey.ComplementMedians);
     }
 
     // Background = per-block median, eroded over neighbouring blocks so that blocks full of ink

@@ -110,7 +110,7 @@ public class PixelKernelTests
             var pad = random.Next(1, 4);
             var area = new PixelBox(box.X - pad, box.Y - pad, box.Width + (2 * pad), box.Height + (2 * pad));
 
-            using var region = DigitRegion.Around(ink, labels, keep, area);
+            using var region = DigitRegion.Around(ink, labels, Enumerable.Range(0, keep.Length).Where(l => keep[l]).ToHashSet(), area);
 
             Assert.Equal(ReferenceOutline(ink, labels, keep, box), region.CountOutline(box));
             Assert.Equal(ReferenceDigitInk(ink, labels, keep, area), region.DigitInk());
