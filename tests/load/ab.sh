@@ -16,61 +16,53 @@ REV_A=${1:?usage: tests/load/ab.sh REV_A [REV_B]}
 REV_B=${2:-}
 
 machine
-dotnet build "$ROOT/tests/DigitApi.Benchmarks/DigitApi.Benchmarks.csproj" -c Release --nologo -v quiet >/dev/null
-"$BENCH" images "$WORK/images" >/dev/null
+sample_images
 
 # Publishes a revision (or, with none, the working tree) to $WORK/$1.
 publish() {
-  local name=$1 rev=$2 source=$ROOT
-  if [[ -n "$rev" ]]; then
-    source="$WORK/src-$name"
-    git -C "$ROOT" worktree add --detach -f "$source" "$rev" >/dev/null 2>&1
-  fi
+  local name=$1 rev=$2
   echo "publishing ${rev:-the working tree} as $name ..."
-  dotnet publish "$source/src/DigitApi/DigitApi.csproj" -c Release --use-current-runtime -o "$WORK/$name" --nologo -v quiet >/dev/null
-  if [[ -n "$rev" ]]; then git -C "$ROOT" worktree remove --force "$source"; fi
+  if [[ -z "$rev" ]]; then
+    publish_service "$ROOT" "$WORK/$name"
+    return
+  fi
+  git -C "$ROOT" worktree add --detach -f "$WORK/src-$name" "$rev" >/dev/null 2>&1
+  publish_service "$WORK/src-$name" "$WORK/$name"
+  git -C "$ROOT" worktree remove --force "$WORK/src-$name"
 }
 
-declare -A PID PORTS
-start() {
-  local name=$1 port=$2
-  (cd "$WORK/$name" && exec env ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
-    dotnet DigitApi.dll >"$WORK/$name.log" 2>&1) &
-  PID[$name]=$!
-  PORTS[$name]=$port
-  until curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready"; do
-    kill -0 "${PID[$name]}" 2>/dev/null || { echo "$name exited; its log:" >&2; tail -20 "$WORK/$name.log" >&2; exit 1; }
-    sleep 0.05
-  done
-}
-ticks() { awk '{print $14 + $15}' "/proc/${PID[$1]}/stat"; }
-stop_both() { for name in "${!PID[@]}"; do kill -TERM "${PID[$name]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+declare -A PID=([a]="" [b]="") URLS=([a]="http://127.0.0.1:$((PORT + 10))" [b]="http://127.0.0.1:$((PORT + 11))")
+stop_both() { for name in a b; do SERVICE_PID=${PID[$name]} stop_service; done; }
 trap stop_both EXIT
 
 publish a "$REV_A"
 publish b "$REV_B"
-start a $((PORT + 10))
-start b $((PORT + 11))
+for name in a b; do
+  APP="$WORK/$name" SERVICE_LOG="$WORK/$name.log" URL=${URLS[$name]} start_service
+  PID[$name]=$SERVICE_PID
+  SERVICE_PID=""
+done
 
 for image in "${IMAGES[@]}"; do
-  for name in a b; do URL="http://127.0.0.1:${PORTS[$name]}" wrk_predict 4s "$WORK/images/$image" >/dev/null; done
+  for name in a b; do URL=${URLS[$name]} wrk_predict 4s "$WORK/images/$image" >/dev/null; done
 done
 
 echo "| upload | A: CPU per request | B: CPU per request | B / A | A: requests/s per burst | B: requests/s per burst |"
 echo "|---|---:|---:|---:|---|---|"
 for image in "${IMAGES[@]}"; do
-  declare -A cpu=([a]=0 [b]=0) count=([a]=0 [b]=0) rates=([a]="" [b]="")
+  declare -A ticks=([a]=0 [b]=0) count=([a]=0 [b]=0) rates=([a]="" [b]="")
   for ((round = 0; round < ROUNDS; round++)); do
     for name in a b; do
-      before=$(ticks "$name")
-      result=$(URL="http://127.0.0.1:${PORTS[$name]}" wrk_predict "$BURST" "$WORK/images/$image")
-      cpu[$name]=$((cpu[$name] + $(ticks "$name") - before))
+      before=$(cpu_ticks "${PID[$name]}")
+      result=$(URL=${URLS[$name]} wrk_predict "$BURST" "$WORK/images/$image")
+      ticks[$name]=$((ticks[$name] + $(cpu_ticks "${PID[$name]}") - before))
       count[$name]=$((count[$name] + $(field requests "$result")))
       rates[$name]+="$(field rps "$result") "
     done
   done
-  us() { awk -v t="${cpu[$1]}" -v n="${count[$1]}" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", t * 1e6 / hz / n}'; }
-  printf '| %s | %s µs | %s µs | %s | %s| %s|\n' "$image" "$(us a)" "$(us b)" \
-    "$(awk -v a="$(us a)" -v b="$(us b)" 'BEGIN {printf "%.2f", b / a}')" "${rates[a]}" "${rates[b]}"
+  a=$(us_per_request "${ticks[a]}" "${count[a]}")
+  b=$(us_per_request "${ticks[b]}" "${count[b]}")
+  printf '| %s | %s µs | %s µs | %s | %s| %s|\n' "$image" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", b / a}')" \
+    "${rates[a]}" "${rates[b]}"
 done
 echo "A: $REV_A; B: ${REV_B:-working tree}; $ROUNDS rounds of $BURST per image and build, ${CONNECTIONS:-64} connections; $(machine)"

@@ -21,28 +21,39 @@ machine() {
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
-# Release publish of the service, the benchmark console (sample images, in-process ceiling), the sample images.
-# PUBLISH_ARGS adds publish arguments, e.g. PUBLISH_ARGS=-p:PublishReadyToRun=false to compare start-up.
-build() {
-  if [[ "${SKIP_PUBLISH:-0}" != 1 || ! -f "$WORK/app/DigitApi.dll" ]]; then
-    echo "publishing Release to $WORK/app ..."
-    # For this machine's runtime, as the Dockerfile publishes for its target: ReadyToRun applies (see the csproj).
-    dotnet publish "$ROOT/src/DigitApi/DigitApi.csproj" -c Release --use-current-runtime -o "$WORK/app" --nologo -v quiet "${PUBLISH_ARGS[@]}" >/dev/null
-  fi
+# Release publish of the service in source tree $1 to folder $2, for this machine's runtime as the Dockerfile
+# publishes for its target (ReadyToRun applies, see the csproj). PUBLISH_ARGS adds publish arguments, e.g.
+# PUBLISH_ARGS=-p:PublishReadyToRun=false to compare start-up.
+publish_service() {
+  dotnet publish "$1/src/DigitApi/DigitApi.csproj" -c Release --use-current-runtime -o "$2" --nologo -v quiet "${PUBLISH_ARGS[@]}" >/dev/null
+}
+
+# The benchmark console (sample images, in-process ceiling, HTTP floor) and the sample images in $WORK/images.
+sample_images() {
   dotnet build "$ROOT/tests/DigitApi.Benchmarks/DigitApi.Benchmarks.csproj" -c Release --nologo -v quiet >/dev/null
   "$BENCH" images "$WORK/images" >/dev/null
 }
 
+# The working tree's service published to $WORK/app, and the sample images.
+build() {
+  if [[ "${SKIP_PUBLISH:-0}" != 1 || ! -f "$WORK/app/DigitApi.dll" ]]; then
+    echo "publishing Release to $WORK/app ..."
+    publish_service "$ROOT" "$WORK/app"
+  fi
+  sample_images
+}
+
 # Starts the published service on loopback (extra arguments are configuration, e.g. --Inference:QueueCapacity 8)
-# and waits until /health/ready answers 200; READY_MS is the time from launch to ready.
+# and waits until /health/ready answers 200; READY_MS is the time from launch to ready. APP (default $WORK/app)
+# and SERVICE_LOG (default $WORK/service.log) choose another published folder and log.
 start_service() {
-  local started now
+  local started now app=${APP:-$WORK/app} log=${SERVICE_LOG:-$WORK/service.log}
   started=$(date +%s%N)
-  (cd "$WORK/app" && exec env ASPNETCORE_URLS="$URL" ASPNETCORE_ENVIRONMENT=Production ORT_DISABLE_TELEMETRY=1 \
-    dotnet DigitApi.dll "$@" >"$WORK/service.log" 2>&1) &
+  (cd "$app" && exec env ASPNETCORE_URLS="$URL" ASPNETCORE_ENVIRONMENT=Production ORT_DISABLE_TELEMETRY=1 \
+    dotnet DigitApi.dll "$@" >"$log" 2>&1) &
   SERVICE_PID=$!
   until curl -sf -o /dev/null "$URL/health/ready"; do
-    kill -0 "$SERVICE_PID" 2>/dev/null || { echo "the service exited; its log:" >&2; tail -20 "$WORK/service.log" >&2; exit 1; }
+    kill -0 "$SERVICE_PID" 2>/dev/null || { echo "the service exited; its log:" >&2; tail -20 "$log" >&2; exit 1; }
     now=$(date +%s%N)
     (((now - started) / 1000000000 > 60)) && { echo "not ready after 60 s" >&2; stop_service; exit 1; }
     sleep 0.01
@@ -61,8 +72,10 @@ stop_service() {
 # Resident memory of the service in MB (VmRSS), and its peak so far (VmHWM).
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$SERVICE_PID/status"; }
 peak_rss_mb() { awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVICE_PID/status"; }
-# CPU time the service has used (user + system), in clock ticks.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVICE_PID/stat"; }
+# CPU time the service (or process $1) has used (user + system), in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/${1:-$SERVICE_PID}/stat"; }
+# Microseconds of CPU per request: $1 clock ticks spent on $2 requests.
+us_per_request() { awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", t * 1e6 / hz / n}'; }
 
 # Samples RSS every $1 seconds into $2 (one "seconds-since-start MB" line each) until stop_sampler.
 start_sampler() {

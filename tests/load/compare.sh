@@ -56,7 +56,7 @@ tree_ticks() {
     i=$((i + 1))
   done
   for pid in "${pids[@]}"; do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    total=$((total + $(cpu_ticks "$pid" 2>/dev/null || echo 0)))
   done
   echo "$total"
 }
@@ -71,7 +71,7 @@ measure() {
   for image in "${IMAGES[@]}"; do
     before=$(tree_ticks)
     result=$(wrk_predict "$DURATION" "$WORK/images/$image")
-    cpu[$name,$image]=$(awk -v t=$(($(tree_ticks) - before)) -v hz="$(getconf CLK_TCK)" -v n="$(field requests "$result")" 'BEGIN {printf "%.0f", t * 1e6 / hz / n}')
+    cpu[$name,$image]=$(us_per_request $(($(tree_ticks) - before)) "$(field requests "$result")")
     rps[$name,$image]=$(field rps "$result")
     p99[$name,$image]=$(field p99_ms "$result")
     echo "$name $image: $result cpu_us_per_request=${cpu[$name,$image]}"

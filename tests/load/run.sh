@@ -43,7 +43,7 @@ for image in "${IMAGES[@]}"; do
   start_sampler 1 "$WORK/rss-$image.txt"
   cpu_before=$(cpu_ticks)
   result=$(wrk_predict "$DURATION" "$WORK/images/$image")
-  cpu[$image]=$(awk -v t=$(($(cpu_ticks) - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="$(field requests "$result")" 'BEGIN {printf "%.0f", t * 1e6 / hz / n}')
+  cpu[$image]=$(us_per_request $(($(cpu_ticks) - cpu_before)) "$(field requests "$result")")
   stop_sampler
   rps[$image]=$(field rps "$result")
   p50[$image]=$(field p50_ms "$result")
