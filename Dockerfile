@@ -60,10 +60,11 @@ LABEL org.opencontainers.image.title="DigitApi (CUDA)" \
       org.opencontainers.image.revision="${IMAGE_REVISION}" \
       org.opencontainers.image.source="${IMAGE_SOURCE}" \
       org.opencontainers.image.base.name="nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04"
-# .NET's own dependencies (no ICU: the app runs with invariant globalization) and the same
+# .NET's own dependencies (no ICU: the app runs with invariant globalization), libjpeg-turbo's TurboJPEG
+# library for the JPEG decoder (Imaging:JpegDecoder=TurboJpeg below: startup fails without it), and the same
 # non-root user id as Microsoft's images (1654), without a home directory.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates libssl3t64 libstdc++6 tzdata zlib1g \
+    && apt-get install -y --no-install-recommends ca-certificates libssl3t64 libstdc++6 tzdata zlib1g libturbojpeg \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --gid ${APP_UID} app \
     && useradd --uid ${APP_UID} --gid ${APP_UID} --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin app
@@ -78,6 +79,7 @@ ENV DOTNET_ROOT=/usr/share/dotnet \
     ORT_DISABLE_TELEMETRY=1 \
     ASPNETCORE_HTTP_PORTS=8080 \
     Inference__Provider=Cuda \
+    Imaging__JpegDecoder=TurboJpeg \
     RateLimiting__Enabled=true
 WORKDIR /app
 COPY --from=build-gpu /app .

@@ -28,4 +28,18 @@ public sealed class ImageOptions
     /// </summary>
     [Range(64, 4096)]
     public int WorkingSize { get; set; } = 200;
+
+    /// <summary>
+    /// Who decodes JPEG: <see cref="JpegDecoder.Auto"/> uses the system's libjpeg-turbo (TurboJPEG API) when it
+    /// is installed and SkiaSharp otherwise; <see cref="JpegDecoder.TurboJpeg"/> requires it (startup fails
+    /// without it, as the container images want); <see cref="JpegDecoder.Skia"/> never uses it.
+    /// </summary>
+    public JpegDecoder JpegDecoder { get; set; } = JpegDecoder.Auto;
+}
+
+public enum JpegDecoder
+{
+    Auto,
+    Skia,
+    TurboJpeg,
 }

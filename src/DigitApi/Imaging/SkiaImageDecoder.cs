@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
 
@@ -7,10 +8,31 @@ namespace DigitApi.Imaging;
 
 /// <summary>
 /// The only type that touches SkiaSharp (see DESIGN.md): replacing the image library means replacing this file.
+/// JPEG pixels come from the system's libjpeg-turbo (<see cref="TurboJpeg"/>) when it is installed; Skia still
+/// reads the header (size limits, EXIF orientation) and decodes whatever that library leaves.
 /// </summary>
-public sealed class SkiaImageDecoder(IOptions<ImageOptions> options) : IImageDecoder
+public sealed partial class SkiaImageDecoder : IImageDecoder
 {
-    private readonly ImageOptions _options = options.Value;
+    private readonly ImageOptions _options;
+    private readonly TurboJpeg? _turboJpeg;
+
+    public SkiaImageDecoder(IOptions<ImageOptions> options, ILogger<SkiaImageDecoder>? logger = null)
+    {
+        _options = options.Value;
+        _turboJpeg = _options.JpegDecoder == JpegDecoder.Skia ? null : TurboJpeg.TryLoad();
+        if (_turboJpeg is null && _options.JpegDecoder == JpegDecoder.TurboJpeg)
+        {
+            throw new InvalidOperationException(
+                "Imaging:JpegDecoder is TurboJpeg, but libjpeg-turbo's TurboJPEG library (libturbojpeg.so.0) was not found. " +
+                "Install it (Debian: libturbojpeg0, Ubuntu: libturbojpeg) or set Imaging:JpegDecoder to Auto.");
+        }
+
+        LogJpegDecoder(logger ?? NullLogger<SkiaImageDecoder>.Instance,
+            _turboJpeg is null ? "SkiaSharp" : "libjpeg-turbo (TurboJPEG, straight to gray)", _options.JpegDecoder);
+    }
+
+    /// <summary>Whether JPEG pixels come from the system's libjpeg-turbo rather than from SkiaSharp.</summary>
+    public bool UsesTurboJpeg => _turboJpeg is not null;
 
     /// <inheritdoc/>
     public unsafe GrayImage Decode(ReadOnlySpan<byte> encoded)
@@ -30,7 +52,8 @@ public sealed class SkiaImageDecoder(IOptions<ImageOptions> options) : IImageDec
                 ?? throw new ImageRejectedException(ImageRejection.Undecodable, $"The {format} image could not be read: its data are damaged.");
 
             CheckLimits(codec, format);
-            var gray = DecodeFirstFrame(codec, NativeDecodeSize(codec, _options.WorkingSize), format);
+            var size = NativeDecodeSize(codec, _options.WorkingSize);
+            var gray = (format == ImageFormat.Jpeg ? DecodeJpegToGray(encoded, size) : null) ?? DecodeFirstFrame(codec, size, format);
             var oriented = Orient(gray, codec.EncodedOrigin);
             var reduced = ReduceToWorkingSize(oriented);
 
@@ -110,6 +133,17 @@ public sealed class SkiaImageDecoder(IOptions<ImageOptions> options) : IImageDec
         return Math.Max(scaled.Width, scaled.Height) >= workingSize ? scaled : full;
     }
 
+    private GrayImage? DecodeJpegToGray(ReadOnlySpan<byte> encoded, SKSizeI size)
+    {
+        if (_turboJpeg is null)
+        {
+            return null;
+        }
+
+        var gray = GC.AllocateUninitializedArray<byte>(size.Width * size.Height);
+        return _turboJpeg.TryDecodeGray(encoded, size.Width, size.Height, gray) ? new GrayImage(size.Width, size.Height, gray) : null;
+    }
+
     private static GrayImage DecodeFirstFrame(SKCodec codec, SKSizeI size, ImageFormat format)
     {
         var (width, height) = (size.Width, size.Height);
@@ -182,6 +216,9 @@ public sealed class SkiaImageDecoder(IOptions<ImageOptions> options) : IImageDec
 
         return new GrayImage(ow, oh, result);
     }
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "JPEG decoder: {Decoder} (Imaging:JpegDecoder = {Setting})")]
+    private static partial void LogJpegDecoder(ILogger logger, string decoder, JpegDecoder setting);
 
     private GrayImage ReduceToWorkingSize(GrayImage image)
     {

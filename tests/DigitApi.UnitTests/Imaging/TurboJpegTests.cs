@@ -1,0 +1,122 @@
+using DigitApi.Imaging;
+using DigitApi.Tests;
+using Microsoft.Extensions.Options;
+using SkiaSharp;
+
+namespace DigitApi.UnitTests.Imaging;
+
+/// <summary>
+/// JPEG through the system's libjpeg-turbo (TurboJPEG API). These tests require the library (CI installs it):
+/// <see cref="JpegDecoder.TurboJpeg"/> makes the decoder refuse to start without it rather than fall back.
+/// </summary>
+public class TurboJpegTests
+{
+    private static readonly SkiaImageDecoder Turbo = Decoder(JpegDecoder.TurboJpeg);
+    private static readonly SkiaImageDecoder Skia = Decoder(JpegDecoder.Skia);
+
+    public static TheoryData<string> Jpegs => ["seven.jpg", "seven-exif-rotated.jpg", "photo", "gray photo", "1000x750 photo"];
+
+    [Fact]
+    public void TheLibraryIsFoundAndChosen()
+    {
+        Assert.NotNull(TurboJpeg.TryLoad());
+        Assert.True(Turbo.UsesTurboJpeg);
+        Assert.True(Decoder(JpegDecoder.Auto).UsesTurboJpeg);
+        Assert.False(Skia.UsesTurboJpeg);
+    }
+
+    [Theory]
+    [MemberData(nameof(Jpegs))]
+    public void GrayFromLibjpegTurboMatchesSkiasColourDecodeTurnedGray(string jpeg)
+    {
+        var bytes = Bytes(jpeg);
+
+        var turbo = Turbo.Decode(bytes);
+        var skia = Skia.Decode(bytes);
+
+        // Same size, orientation and scale; pixels differ only by rounding (JPEG's own luma vs luma recomputed
+        // from RGB that was computed from it).
+        Assert.Equal((skia.Width, skia.Height), (turbo.Width, turbo.Height));
+        Assert.Equal((skia.SourceScaleX, skia.SourceScaleY), (turbo.SourceScaleX, turbo.SourceScaleY));
+        var differences = skia.Pixels.Zip(turbo.Pixels, (a, b) => Math.Abs(a - b)).ToList();
+        Assert.True(differences.Average() < 1.0, $"mean difference {differences.Average():F2}");
+        Assert.True(differences.Max() <= 4, $"largest difference {differences.Max()}");
+    }
+
+    [Fact]
+    public void APhotoDecodesAtTheScaleSkiaReportsAndGivesTheSameDigit()
+    {
+        var photo = Bytes("photo");
+
+        var gray = new byte[150 * 200];
+        Assert.True(TurboJpeg.TryLoad()!.TryDecodeGray(photo, 150, 200, gray));
+
+        Assert.Equal(DigitPreprocessor.Prepare(Skia.Decode(photo)).Pixels, DigitPreprocessor.Prepare(new GrayImage(150, 200, gray)).Pixels, (a, b) => MathF.Abs(a - b) < 0.1f);
+    }
+
+    [Fact]
+    public void CmykJpegIsLeftToSkia()
+    {
+        var cmyk = SkiaImageDecoderTests.Read("seven-cmyk.jpg");
+        var gray = new byte[160 * 200];
+
+        Assert.False(TurboJpeg.TryLoad()!.TryDecodeGray(cmyk, 160, 200, gray));
+        var image = Turbo.Decode(cmyk);
+        var upright = Skia.Decode(SkiaImageDecoderTests.Read("seven-rgb24.png"));
+        Assert.True(upright.Pixels.Zip(image.Pixels, (a, b) => Math.Abs(a - b)).Average() < 4, "the CMYK seven decodes like the RGB one");
+    }
+
+    [Fact]
+    public void TruncatedOrDamagedJpegIsLeftToSkiasVerdict()
+    {
+        var jpeg = Bytes("photo");
+        var truncated = jpeg.AsSpan(0, jpeg.Length / 2).ToArray();
+        var damaged = (byte[])jpeg.Clone();
+        new Random(3).NextBytes(damaged.AsSpan(600, 2000));
+        var gray = new byte[150 * 200];
+
+        Assert.False(TurboJpeg.TryLoad()!.TryDecodeGray(truncated, 150, 200, gray));
+        Assert.False(TurboJpeg.TryLoad()!.TryDecodeGray(damaged, 150, 200, gray));
+        Assert.Equal(ImageRejection.Undecodable, Assert.Throws<ImageRejectedException>(() => Turbo.Decode(truncated)).Reason);
+        // Skia decodes through corrupt entropy data (as it did before libjpeg-turbo was used) and owns the answer.
+        Assert.Equal(Skia.Decode(damaged).Pixels, Turbo.Decode(damaged).Pixels);
+    }
+
+    [Fact]
+    public void ATargetSmallerThanTheImageIsRefusedBeforeDecoding()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => TurboJpeg.TryLoad()!.TryDecodeGray(Bytes("photo"), 150, 200, new byte[100]));
+    }
+
+    private static SkiaImageDecoder Decoder(JpegDecoder jpeg) => new(Options.Create(new ImageOptions { JpegDecoder = jpeg }));
+
+    private static byte[] Bytes(string name) => name switch
+    {
+        "photo" => PhotoDigits.Photo(MnistTestSet.Instance.Images[7], seed: 7),
+        "gray photo" => Gray(PhotoDigits.Photo(MnistTestSet.Instance.Images[8], seed: 8)),
+        "1000x750 photo" => Large(),
+        _ => SkiaImageDecoderTests.Read(name),
+    };
+
+    private static byte[] Gray(byte[] jpeg)
+    {
+        using var colour = SKBitmap.Decode(jpeg);
+        using var gray = colour.Copy(SKColorType.Gray8);
+        return TestImages.Encode(gray, SKEncodedImageFormat.Jpeg, 90);
+    }
+
+    // Decoded at 1/4 for the working size (1/8 would leave 125 pixels): a scale other than 1/8.
+    private static byte[] Large()
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(1000, 750, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(new SKColor(210, 200, 180));
+            using var pen = new SKPaint { Color = new SKColor(20, 30, 120), StrokeWidth = 20, IsStroke = true, StrokeCap = SKStrokeCap.Round };
+            canvas.DrawLine(375, 200, 625, 200, pen);
+            canvas.DrawLine(625, 200, 475, 575, pen);
+        }
+
+        return TestImages.Encode(bitmap, SKEncodedImageFormat.Jpeg, 85);
+    }
+}
