@@ -61,6 +61,10 @@ start_service() {
   READY_MS=$((($(date +%s%N) - started) / 1000000))
 }
 
+# Which library decodes JPEG in the running service (its startup log line): libjpeg-turbo when the system has
+# it, SkiaSharp otherwise (README, Configuration: Imaging:JpegDecoder).
+jpeg_decoder() { grep -o '"Decoder":"[^"]*"' "${SERVICE_LOG:-$WORK/service.log}" | head -1 | cut -d'"' -f4; }
+
 stop_service() {
   if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
     kill -TERM "$SERVICE_PID"

@@ -80,6 +80,7 @@ measure() {
 
 SERVICES=(DigitApi node fastapi)
 start_service
+echo "DigitApi's JPEG decoder: $(jpeg_decoder)"
 measure DigitApi
 stop_service
 

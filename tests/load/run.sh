@@ -33,6 +33,7 @@ done
 echo "start -> ready: ${starts[*]} ms (median $(printf '%s\n' "${starts[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}') ms)"
 
 start_service
+echo "JPEG decoder: $(jpeg_decoder)"
 # Every image once before any is measured: tiered compilation settles on all three code paths.
 for image in "${IMAGES[@]}"; do
   wrk_predict "$WARMUP" "$WORK/images/$image" >/dev/null

@@ -217,7 +217,7 @@ public sealed partial class SkiaImageDecoder : IImageDecoder
         return new GrayImage(ow, oh, result);
     }
 
-    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "JPEG decoder: {Decoder} (Imaging:JpegDecoder = {Setting})")]
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "JPEG decoder: {Decoder:l} (Imaging:JpegDecoder = {Setting})")]
     private static partial void LogJpegDecoder(ILogger logger, string decoder, JpegDecoder setting);
 
     private GrayImage ReduceToWorkingSize(GrayImage image)
