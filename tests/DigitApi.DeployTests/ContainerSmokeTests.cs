@@ -116,6 +116,23 @@ public class ContainerSmokeTests(PublishedImage image) : IClassFixture<Published
         Assert.Equal(expected, cpuLine.RootElement.GetProperty("Gen0BudgetMb").GetDouble());
     }
 
+    [Fact]
+    public async Task DecodesJpegWithTheLibjpegTurboCopyTheImageCarries()
+    {
+        // Required by the image's settings, logged at startup, and mapped from the app's folder (not the system's).
+        Assert.Equal("TurboJpeg", image.Image.Env["Imaging__JpegDecoder"]);
+        using var startup = JsonDocument.Parse(image.App.Output.Single(line => line.Contains("\"LogJpegDecoder\"", StringComparison.Ordinal)));
+        Assert.StartsWith("libjpeg-turbo", startup.RootElement.GetProperty("Decoder").GetString(), StringComparison.Ordinal);
+        var carried = image.Image.HostPath($"{image.Image.WorkDir}/libturbojpeg.so.0");
+        Assert.Contains(File.ReadLines($"/proc/{image.App.ProcessId}/maps"), line => line.EndsWith(carried, StringComparison.Ordinal));
+
+        using var content = new ByteArrayContent(File.ReadAllBytes(Repository.PathOf("tests", "TestData", "images", "seven-exif-rotated.jpg")));
+        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        using var response = await image.Http.PostAsync(new Uri(image.App.BaseAddress, "/predict"), content, Cancellation);
+        using var prediction = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancellation));
+        Assert.Equal(7, prediction.RootElement.GetProperty("digit").GetInt32());
+    }
+
     /// <summary>The image's HEALTHCHECK command, as Docker runs it (exec form).</summary>
     private string[] HealthCheckCommand()
     {

@@ -54,7 +54,8 @@ public sealed class PublishedImage : IAsyncLifetime
                 ["BUILDPLATFORM"] = platform,
             },
             BaseImageEnv,
-            RunDotnetAsync);
+            RunDotnetAsync,
+            new Dictionary<string, string> { ["turbojpeg"] = TurboJpegStandIn() });
         Image = await replay.RunAsync(Dockerfile.Final);
 
         // Nothing in the image is writable, for the app's user or any other.
@@ -102,6 +103,22 @@ public sealed class PublishedImage : IAsyncLifetime
         }
 
         _work.Delete(recursive: true);
+    }
+
+    /// <summary>
+    /// The Dockerfile's <c>turbojpeg</c> stage (Ubuntu's libturbojpeg, copied out to /turbojpeg) as this machine's copy of
+    /// the same library: CI installs it (Debian: libturbojpeg0).
+    /// </summary>
+    private string TurboJpegStandIn()
+    {
+        var library = new[] { "x86_64-linux-gnu", "aarch64-linux-gnu" }
+            .Select(triplet => $"/usr/lib/{triplet}/libturbojpeg.so.0")
+            .FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("libturbojpeg.so.0 is not installed here (Debian: apt-get install libturbojpeg0); the image carries it");
+        var folder = Path.Combine(_work.FullName, "stand-in-turbojpeg");
+        Directory.CreateDirectory(Path.Combine(folder, "turbojpeg"));
+        File.Copy(library, Path.Combine(folder, "turbojpeg", "libturbojpeg.so.0"));
+        return folder;
     }
 
     /// <summary>What Microsoft's .NET images set before a Dockerfile's own ENV (their Dockerfiles, dotnet/dotnet-docker).</summary>

@@ -17,7 +17,9 @@ public sealed record ReplayedStage(
 /// Replays Dockerfile stages on this machine, with each stage's root filesystem mapped to a folder: WORKDIR,
 /// COPY from the build context (filtered by .dockerignore) or from an earlier stage, ARG, ENV, and RUN for plain
 /// <c>dotnet</c> commands. It is how the tests build "exactly as the Dockerfile does" without a Docker engine;
-/// anything it cannot replay faithfully is refused rather than approximated.
+/// anything it cannot replay faithfully is refused rather than approximated. The one exception is explicit: a stage
+/// that installs a system package (apt, which cannot run here) is stood in by a folder the caller fills with this
+/// machine's copy of the same files (<paramref name="standIns"/>: stage name to folder).
 /// </summary>
 public sealed class StageReplay(
     Dockerfile dockerfile,
@@ -26,7 +28,8 @@ public sealed class StageReplay(
     string workRoot,
     IReadOnlyDictionary<string, string> buildArgs,
     Func<string, IReadOnlyDictionary<string, string>> baseImageEnv,
-    Func<IReadOnlyList<string>, string, IReadOnlyDictionary<string, string>, Task> runDotnet)
+    Func<IReadOnlyList<string>, string, IReadOnlyDictionary<string, string>, Task> runDotnet,
+    IReadOnlyDictionary<string, string>? standIns = null)
 {
     private static readonly string[] ShellOperators = ["&&", "||", ";", "|", ">", "<", "`", "$(", "*"];
     private readonly Dictionary<string, ReplayedStage> _done = new(StringComparer.OrdinalIgnoreCase);
@@ -40,6 +43,11 @@ public sealed class StageReplay(
         if (_done.TryGetValue(stage.ToString(), out var done))
         {
             return done;
+        }
+
+        if (standIns is not null && standIns.TryGetValue(stage.ToString(), out var standIn))
+        {
+            return _done[stage.ToString()] = new ReplayedStage(standIn, "/", new Dictionary<string, string>(), null, [], null);
         }
 
         var parent = dockerfile.LocalStage(stage.BaseImage);
