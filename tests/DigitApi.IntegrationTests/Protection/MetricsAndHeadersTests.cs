@@ -41,6 +41,7 @@ public sealed class MetricsAndHeadersTests(DigitApiFactory factory) : IClassFixt
         {
             "digitapi_inference_duration_seconds_bucket{", "digitapi_inference_batch_size_bucket{", "digitapi_queue_depth{",
             "digitapi_model_load_duration_seconds_count{", "digitapi_predictions_total{",
+            "dotnet_gc_collections_total{", "dotnet_gc_pause_time_seconds_total{", "dotnet_thread_pool_queue_length",
         })
         {
             Assert.Contains(lines, l => l.StartsWith(name, StringComparison.Ordinal));
