@@ -4,6 +4,7 @@ using DigitApi.Benchmarks;
 // dotnet run -c Release --project tests/DigitApi.Benchmarks -- <mode>
 //   images <folder>                          write the three sample uploads (used by tests/load/*.sh)
 //   ceiling <image> [seconds] [concurrency]  the in-process ceiling: decode+normalise+infer on all cores, no HTTP
+//                                            (<image>: a sample's name or an image file)
 //   http-floor [url]                         bare Kestrel answering POST /predict with a fixed prediction (tests/load/run.sh)
 //   anything else                            BenchmarkDotNet, e.g. --filter '*' (add --job short for a quick run)
 switch (args.FirstOrDefault())

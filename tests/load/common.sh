@@ -28,10 +28,15 @@ publish_service() {
   dotnet publish "$1/src/DigitApi/DigitApi.csproj" -c Release --use-current-runtime -o "$2" --nologo -v quiet "${PUBLISH_ARGS[@]}" >/dev/null
 }
 
-# The benchmark console (sample images, in-process ceiling, HTTP floor) and the sample images in $WORK/images.
+# The benchmark console (sample images, in-process ceiling, HTTP floor) and the sample images in $WORK/images;
+# EXTRA_IMAGES="a.jpg b.png" adds uploads of your own to the three (measured after them, by file name).
 sample_images() {
   dotnet build "$ROOT/tests/DigitApi.Benchmarks/DigitApi.Benchmarks.csproj" -c Release --nologo -v quiet >/dev/null
   "$BENCH" images "$WORK/images" >/dev/null
+  local extra
+  for extra in ${EXTRA_IMAGES:-}; do
+    cp "$extra" "$WORK/images/" && IMAGES+=("$(basename "$extra")")
+  done
 }
 
 # The working tree's service published to $WORK/app, and the sample images.

@@ -5,6 +5,7 @@
 #   - Python: FastAPI + uvicorn (one worker per core) + Pillow + PyTorch (reference/fastapi)
 #   tests/load/compare.sh                 defaults: 64 connections, 10 s warm-up and 20 s per image
 #   DURATION=10s WARMUP=5s CONNECTIONS=64 tests/load/compare.sh
+#   EXTRA_IMAGES="photo.jpg scan.png" tests/load/compare.sh  your own uploads too, after the three samples
 # Needs: wrk, npm, and python3 with fastapi, uvicorn, python-multipart, Pillow, torch and onnx (Debian:
 # apt-get install wrk npm python3-fastapi python3-uvicorn python3-multipart python3-pil python3-torch python3-onnx).
 # Prints each service's requests/s, p99 and CPU time per request (all its processes, from /proc), and

@@ -2,6 +2,7 @@
 # Throughput of the real service against the in-process ceiling, on this machine.
 #   tests/load/run.sh                     defaults: 64 connections, 10 s warm-up and 20 s per image, 10 s ceiling
 #   DURATION=10s CONNECTIONS=64 WARMUP=3s CEILING_SECONDS=5 STARTS=3 tests/load/run.sh
+#   EXTRA_IMAGES="photo.jpg scan.png" tests/load/run.sh      your own uploads too, after the three samples
 # Publishes Release, measures process start -> /health/ready (STARTS times), drives POST /predict with wrk
 # for the three sample images (28x28 PNG, 280x280 transparent canvas PNG, 1200x1600 JPEG photo) after warming
 # up on all three, and samples the service's RSS and its CPU time per request during each run. Then drives a
@@ -73,7 +74,7 @@ wait "$FLOOR_PID" 2>/dev/null || true
 
 declare -A ceiling ceiling_cpu
 for image in "${IMAGES[@]}"; do
-  line=$("$BENCH" ceiling "$image" "$CEILING_SECONDS" "$CONNECTIONS")
+  line=$("$BENCH" ceiling "$WORK/images/$image" "$CEILING_SECONDS" "$CONNECTIONS")
   ceiling[$image]=$(awk '{print $2}' <<<"$line")
   ceiling_cpu[$image]=$(grep -oE '[0-9]+ us cpu per image' <<<"$line" | cut -d' ' -f1)
   echo "ceiling $line"
