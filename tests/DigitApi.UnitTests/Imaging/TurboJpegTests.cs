@@ -14,7 +14,7 @@ public class TurboJpegTests
     private static readonly SkiaImageDecoder Turbo = Decoder(JpegDecoder.TurboJpeg);
     private static readonly SkiaImageDecoder Skia = Decoder(JpegDecoder.Skia);
 
-    public static TheoryData<string> Jpegs => ["seven.jpg", "seven-exif-rotated.jpg", "photo", "gray photo", "1000x750 photo"];
+    public static TheoryData<string> Jpegs => ["seven.jpg", "seven-exif-rotated.jpg", "seven-progressive.jpg", "seven-progressive-600x750.jpg", "photo", "gray photo", "1000x750 photo"];
 
     [Fact]
     public void TheLibraryIsFoundAndChosen()
