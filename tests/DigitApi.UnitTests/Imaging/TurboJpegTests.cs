@@ -55,6 +55,15 @@ public class TurboJpegTests
     }
 
     [Fact]
+    public void ConcurrentDecodesShareNothing()
+    {
+        var photos = new[] { Bytes("photo"), Bytes("1000x750 photo") };
+        var expected = photos.Select(p => Turbo.Decode(p).Pixels).ToArray();
+
+        Parallel.For(0, 64, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => Assert.Equal(expected[i % 2], Turbo.Decode(photos[i % 2]).Pixels));
+    }
+
+    [Fact]
     public void CmykJpegIsLeftToSkia()
     {
         var cmyk = SkiaImageDecoderTests.Read("seven-cmyk.jpg");
