@@ -47,50 +47,18 @@ internal sealed class BlockSurvey
                 }
 
                 var merged = counts[..256];
-                for (var k = 256; k < counts.Length; k += 256)
+                if (counts.Length > 256)
                 {
-                    TensorPrimitives.Add(merged, counts.Slice(k, 256), merged);
+                    InkExtractor.Merge(counts, merged);
                 }
 
                 TensorPrimitives.Add(histogram, merged, histogram);
-                var half = Math.Max(1, (((x1 - x0) * (y1 - y0)) + 1) / 2);
-                medians[(j * bx) + i] = LowestReaching(merged, half);
-                complementMedians[(j * bx) + i] = 255 - HighestReaching(merged, half);
+                medians[(j * bx) + i] = InkExtractor.Percentile(merged, 0.5);
+                merged.Reverse(); // now the counts of 255 - v
+                complementMedians[(j * bx) + i] = InkExtractor.Percentile(merged, 0.5);
             }
         }
 
         return new BlockSurvey(block, histogram, medians, complementMedians);
-    }
-
-    // The lowest value v with at least count values <= v.
-    private static int LowestReaching(ReadOnlySpan<int> histogram, int count)
-    {
-        var seen = 0;
-        for (var v = 0; v < 256; v++)
-        {
-            seen += histogram[v];
-            if (seen >= count)
-            {
-                return v;
-            }
-        }
-
-        return 255;
-    }
-
-    // The highest value v with at least count values >= v.
-    private static int HighestReaching(ReadOnlySpan<int> histogram, int count)
-    {
-        var seen = 0;
-        for (var v = 255; v >= 0; v--)
-        {
-            seen += histogram[v];
-            if (seen >= count)
-            {
-                return v;
-            }
-        }
-
-        return 0;
     }
 }

@@ -120,7 +120,8 @@ public static class InkExtractor
         }
     }
 
-    private static void Merge(ReadOnlySpan<int> tallies, Span<int> histogram)
+    // The four tallies summed into one histogram (which may be the first of them).
+    internal static void Merge(ReadOnlySpan<int> tallies, Span<int> histogram)
     {
         for (var v = 0; v < 256; v++)
         {
