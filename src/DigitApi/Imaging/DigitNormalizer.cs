@@ -21,7 +21,7 @@ public static class DigitNormalizer
     /// <param name="box">The union of the kept components' boxes.</param>
     public static float[] Normalize(InkImage ink, int[] labels, IReadOnlySet<int> keep, PixelBox box)
     {
-        var region = DigitRegion.Around(ink, labels, keep, Grown(box, 1));
+        var region = DigitRegion.Around(ink, labels, keep, box.Grown(1));
         try
         {
             // Width of a stroke of area A and outline P is about 2A/P.
@@ -36,14 +36,15 @@ public static class DigitNormalizer
                 scale = (double)FitSize / (Math.Max(box.Width, box.Height) + (2 * radius));
             }
 
-            var pad = radius + 1;
-            if (pad > 1)
+            // The crop: the box and one pixel, and room for the thickened strokes (a wider region only then).
+            var cropArea = box.Grown(radius + 1);
+            if (radius > 0)
             {
                 region.Dispose();
-                region = DigitRegion.Around(ink, labels, keep, Grown(box, pad));
+                region = DigitRegion.Around(ink, labels, keep, cropArea);
             }
 
-            var (cw, ch) = (box.Width + (2 * pad), box.Height + (2 * pad));
+            var (cw, ch) = (cropArea.Width, cropArea.Height);
             var crop = region.DigitInk();
             if (radius > 0)
             {
@@ -66,8 +67,6 @@ public static class DigitNormalizer
             region.Dispose();
         }
     }
-
-    private static PixelBox Grown(PixelBox box, int by) => new(box.X - by, box.Y - by, box.Width + (2 * by), box.Height + (2 * by));
 
     // Separable square max filter: a thicker pen.
     private static float[] Dilate(float[] source, int w, int h, int radius)

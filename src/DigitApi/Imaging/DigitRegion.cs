@@ -25,10 +25,10 @@ internal sealed class DigitRegion : IDisposable
     private readonly byte[] _planes;
     private readonly int _length;
 
-    private DigitRegion(int x, int y, int width, int height)
+    private DigitRegion(PixelBox box)
     {
-        (X, Y, Width, Height) = (x, y, width, height);
-        _length = width * height;
+        (X, Y, Width, Height) = (box.X, box.Y, box.Width, box.Height);
+        _length = Width * Height;
         _planes = ArrayPool<byte>.Shared.Rent(Planes * _length);
     }
 
@@ -60,7 +60,7 @@ internal sealed class DigitRegion : IDisposable
     /// <param name="area">The area of interest, in image pixels; it may reach beyond the image.</param>
     public static DigitRegion Around(InkImage ink, int[] labels, IReadOnlySet<int> keep, PixelBox area)
     {
-        var region = new DigitRegion(area.X - 1, area.Y - 1, area.Width + 2, area.Height + 2);
+        var region = new DigitRegion(area.Grown(1));
         if (region.X < 0 || region.Y < 0 || region.X + region.Width > ink.Width || region.Y + region.Height > ink.Height)
         {
             // Only pixels inside the image are copied below; the rest must read as nothing. (The scratch planes

@@ -14,6 +14,9 @@ public readonly record struct PixelBox(int X, int Y, int Width, int Height)
         return new PixelBox(x, y, Math.Max(Right, other.Right) - x, Math.Max(Bottom, other.Bottom) - y);
     }
 
+    /// <summary>The box with <paramref name="by"/> more pixels on every side.</summary>
+    public PixelBox Grown(int by) => new(X - by, Y - by, Width + (2 * by), Height + (2 * by));
+
     /// <summary>Maps a box found on a reduced image back to the coordinates of the original.</summary>
     public PixelBox Scale(double sx, double sy) =>
         new((int)Math.Floor(X * sx), (int)Math.Floor(Y * sy), (int)Math.Ceiling(Width * sx), (int)Math.Ceiling(Height * sy));
