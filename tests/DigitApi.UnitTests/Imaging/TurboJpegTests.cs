@@ -13,13 +13,14 @@ public class TurboJpegTests
 {
     private static readonly SkiaImageDecoder Turbo = Decoder(JpegDecoder.TurboJpeg);
     private static readonly SkiaImageDecoder Skia = Decoder(JpegDecoder.Skia);
+    private static readonly TurboJpeg? Library = TurboJpeg.TryLoad();
 
     public static TheoryData<string> Jpegs => ["seven.jpg", "seven-exif-rotated.jpg", "seven-progressive.jpg", "seven-progressive-600x750.jpg", "photo", "gray photo", "1000x750 photo"];
 
     [Fact]
     public void TheLibraryIsFoundAndChosen()
     {
-        Assert.NotNull(TurboJpeg.TryLoad());
+        Assert.NotNull(Library);
         Assert.True(Turbo.UsesTurboJpeg);
         Assert.True(Decoder(JpegDecoder.Auto).UsesTurboJpeg);
         Assert.False(Skia.UsesTurboJpeg);
@@ -49,7 +50,7 @@ public class TurboJpegTests
         var photo = Bytes("photo");
 
         var gray = new byte[150 * 200];
-        Assert.True(TurboJpeg.TryLoad()!.TryDecodeGray(photo, 150, 200, gray));
+        Assert.True(Library!.TryDecodeGray(photo, 150, 200, gray));
 
         Assert.Equal(DigitPreprocessor.Prepare(Skia.Decode(photo)).Pixels, DigitPreprocessor.Prepare(new GrayImage(150, 200, gray)).Pixels, (a, b) => MathF.Abs(a - b) < 0.1f);
     }
@@ -69,7 +70,7 @@ public class TurboJpegTests
         var cmyk = SkiaImageDecoderTests.Read("seven-cmyk.jpg");
         var gray = new byte[160 * 200];
 
-        Assert.False(TurboJpeg.TryLoad()!.TryDecodeGray(cmyk, 160, 200, gray));
+        Assert.False(Library!.TryDecodeGray(cmyk, 160, 200, gray));
         var image = Turbo.Decode(cmyk);
         var upright = Skia.Decode(SkiaImageDecoderTests.Read("seven-rgb24.png"));
         Assert.True(upright.Pixels.Zip(image.Pixels, (a, b) => Math.Abs(a - b)).Average() < 4, "the CMYK seven decodes like the RGB one");
@@ -84,8 +85,8 @@ public class TurboJpegTests
         new Random(3).NextBytes(damaged.AsSpan(600, 2000));
         var gray = new byte[150 * 200];
 
-        Assert.False(TurboJpeg.TryLoad()!.TryDecodeGray(truncated, 150, 200, gray));
-        Assert.False(TurboJpeg.TryLoad()!.TryDecodeGray(damaged, 150, 200, gray));
+        Assert.False(Library!.TryDecodeGray(truncated, 150, 200, gray));
+        Assert.False(Library!.TryDecodeGray(damaged, 150, 200, gray));
         Assert.Equal(ImageRejection.Undecodable, Assert.Throws<ImageRejectedException>(() => Turbo.Decode(truncated)).Reason);
         // Skia decodes through corrupt entropy data (as it did before libjpeg-turbo was used) and owns the answer.
         Assert.Equal(Skia.Decode(damaged).Pixels, Turbo.Decode(damaged).Pixels);
@@ -94,7 +95,7 @@ public class TurboJpegTests
     [Fact]
     public void ATargetSmallerThanTheImageIsRefusedBeforeDecoding()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => TurboJpeg.TryLoad()!.TryDecodeGray(Bytes("photo"), 150, 200, new byte[100]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Library!.TryDecodeGray(Bytes("photo"), 150, 200, new byte[100]));
     }
 
     private static SkiaImageDecoder Decoder(JpegDecoder jpeg) => new(Options.Create(new ImageOptions { JpegDecoder = jpeg }));
