@@ -53,7 +53,7 @@ public sealed partial class SkiaImageDecoder : IImageDecoder
 
             CheckLimits(codec, format);
             var size = NativeDecodeSize(codec, _options.WorkingSize);
-            var gray = (format == ImageFormat.Jpeg ? DecodeJpegToGray(encoded, size) : null) ?? DecodeFirstFrame(codec, size, format);
+            var gray = DecodeJpegToGray(encoded, format, size) ?? DecodeFirstFrame(codec, size, format);
             var oriented = Orient(gray, codec.EncodedOrigin);
             var reduced = ReduceToWorkingSize(oriented);
 
@@ -133,9 +133,10 @@ public sealed partial class SkiaImageDecoder : IImageDecoder
         return Math.Max(scaled.Width, scaled.Height) >= workingSize ? scaled : full;
     }
 
-    private GrayImage? DecodeJpegToGray(ReadOnlySpan<byte> encoded, SKSizeI size)
+    // Null when TurboJPEG is not in use, the upload is no JPEG, or TurboJPEG did not decode it cleanly.
+    private GrayImage? DecodeJpegToGray(ReadOnlySpan<byte> encoded, ImageFormat format, SKSizeI size)
     {
-        if (_turboJpeg is null)
+        if (_turboJpeg is null || format != ImageFormat.Jpeg)
         {
             return null;
         }
