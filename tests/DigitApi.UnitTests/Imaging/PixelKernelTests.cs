@@ -107,8 +107,7 @@ public class PixelKernelTests
             var keep = Enumerable.Range(0, random.Next(1, 5)).Select(_ => random.Next(2) == 0).ToArray();
             var (bx, by) = (random.Next(width), random.Next(height));
             var box = new PixelBox(bx, by, random.Next(1, width - bx + 1), random.Next(1, height - by + 1));
-            var pad = random.Next(1, 4);
-            var area = new PixelBox(box.X - pad, box.Y - pad, box.Width + (2 * pad), box.Height + (2 * pad));
+            var area = box.Grown(random.Next(1, 4));
 
             using var region = DigitRegion.Around(ink, labels, Enumerable.Range(0, keep.Length).Where(l => keep[l]).ToHashSet(), area);
 
