@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace DigitApi.Imaging;
 
 /// <summary>
@@ -68,37 +70,39 @@ public static class DigitNormalizer
         }
     }
 
-    // Separable square max filter: a thicker pen.
+    // Separable square max filter (a thicker pen): the crop in a zero frame as wide as the radius, then the maximum
+    // of 2r + 1 shifted copies of the whole frame, along rows and then along columns. Reading the frame as one long
+    // row lets a window run into the next row, but only at the frame's columns; the digit's own pixels see their
+    // row alone. Ink is never negative, so the frame's zeros never win.
     private static float[] Dilate(float[] source, int w, int h, int radius)
     {
-        var rows = new float[source.Length];
+        var (fw, fh) = (w + (2 * radius), h + (2 * radius));
+        var framed = new float[fw * fh];
         for (var y = 0; y < h; y++)
         {
-            for (var x = 0; x < w; x++)
-            {
-                var max = 0f;
-                for (var dx = Math.Max(0, x - radius); dx <= Math.Min(w - 1, x + radius); dx++)
-                {
-                    max = Math.Max(max, source[(y * w) + dx]);
-                }
+            source.AsSpan(y * w, w).CopyTo(framed.AsSpan(((y + radius) * fw) + radius));
+        }
 
-                rows[(y * w) + x] = max;
-            }
+        var inner = framed.Length - (2 * radius);
+        var rows = new float[framed.Length];
+        var rowMax = rows.AsSpan(radius, inner);
+        framed.AsSpan(0, inner).CopyTo(rowMax);
+        for (var k = 1; k <= 2 * radius; k++)
+        {
+            TensorPrimitives.Max(rowMax, framed.AsSpan(k, inner), rowMax);
+        }
+
+        var columnMax = framed.AsSpan(radius * fw, h * fw);
+        rows.AsSpan(0, h * fw).CopyTo(columnMax);
+        for (var k = 1; k <= 2 * radius; k++)
+        {
+            TensorPrimitives.Max(columnMax, rows.AsSpan(k * fw, h * fw), columnMax);
         }
 
         var result = new float[source.Length];
         for (var y = 0; y < h; y++)
         {
-            for (var x = 0; x < w; x++)
-            {
-                var max = 0f;
-                for (var dy = Math.Max(0, y - radius); dy <= Math.Min(h - 1, y + radius); dy++)
-                {
-                    max = Math.Max(max, rows[(dy * w) + x]);
-                }
-
-                result[(y * w) + x] = max;
-            }
+            columnMax.Slice((y * fw) + radius, w).CopyTo(result.AsSpan(y * w));
         }
 
         return result;
