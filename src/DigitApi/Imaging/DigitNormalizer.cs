@@ -74,7 +74,7 @@ public static class DigitNormalizer
     // of 2r + 1 shifted copies of the whole frame, along rows and then along columns. Reading the frame as one long
     // row lets a window run into the next row, but only at the frame's columns; the digit's own pixels see their
     // row alone. Ink is never negative, so the frame's zeros never win.
-    private static float[] Dilate(float[] source, int w, int h, int radius)
+    internal static float[] Dilate(float[] source, int w, int h, int radius)
     {
         var (fw, fh) = (w + (2 * radius), h + (2 * radius));
         var framed = new float[fw * fh];

@@ -54,6 +54,20 @@ public class PixelKernelTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Dilation_matches_a_per_pixel_window_maximum(int seed)
+    {
+        var random = new Random(seed);
+        foreach (var (width, height) in Sizes(random))
+        {
+            var ink = Enumerable.Range(0, width * height).Select(_ => random.Next(4) == 0 ? (float)random.NextDouble() : 0f).ToArray();
+            var radius = random.Next(1, 9);
+
+            Assert.Equal(ReferenceDilate(ink, width, height, radius), DigitNormalizer.Dilate(ink, width, height, radius));
+        }
+    }
+
     [Fact]
     public void Diagonal_neighbours_are_one_component_and_a_gap_makes_two()
     {
@@ -190,6 +204,27 @@ public class PixelKernelTests
         }
 
         return pixels;
+    }
+
+    // The largest value in the (2r + 1)-square around each pixel, cut off at the image's edges.
+    private static float[] ReferenceDilate(float[] ink, int width, int height, int radius)
+    {
+        var result = new float[ink.Length];
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                for (var dy = Math.Max(0, y - radius); dy <= Math.Min(height - 1, y + radius); dy++)
+                {
+                    for (var dx = Math.Max(0, x - radius); dx <= Math.Min(width - 1, x + radius); dx++)
+                    {
+                        result[(y * width) + x] = Math.Max(result[(y * width) + x], ink[(dy * width) + dx]);
+                    }
+                }
+            }
+        }
+
+        return result;
     }
 
     // InkExtractor.Extract pixel by pixel: polarity from the histogram's tails, per-block medians eroded over
