@@ -36,11 +36,21 @@ internal sealed class BlockSurvey
         {
             for (var i = 0; i < bx; i++)
             {
+                var (x0, x1) = (i * block, Math.Min(w, (i + 1) * block));
+                var (y0, y1) = (j * block, Math.Min(h, (j + 1) * block));
+                var count = (x1 - x0) * (y1 - y0);
+                var k = (j * bx) + i;
+                if (IsUniform(pixels, w, x0, x1, y0, y1, out var value))
+                {
+                    // Blank paper or canvas: one value, its own median both ways up.
+                    histogram[value] += count;
+                    (medians[k], complementMedians[k]) = (value, 255 - value);
+                    continue;
+                }
+
                 // Small blocks (small images) are cheaper to count directly than to merge four tallies for.
                 var counts = block >= 16 ? tallies : tallies[..256];
                 counts.Clear();
-                var (x0, x1) = (i * block, Math.Min(w, (i + 1) * block));
-                var (y0, y1) = (j * block, Math.Min(h, (j + 1) * block));
                 for (var y = y0; y < y1; y++)
                 {
                     InkExtractor.Tally(pixels.AsSpan((y * w) + x0, x1 - x0), counts);
@@ -53,12 +63,25 @@ internal sealed class BlockSurvey
                 }
 
                 TensorPrimitives.Add(histogram, merged, histogram);
-                medians[(j * bx) + i] = InkExtractor.Percentile(merged, 0.5);
-                merged.Reverse(); // now the counts of 255 - v
-                complementMedians[(j * bx) + i] = InkExtractor.Percentile(merged, 0.5);
+                medians[k] = InkExtractor.Percentile(merged, 0.5, count);
+                complementMedians[k] = InkExtractor.ComplementPercentile(merged, 0.5, count);
             }
         }
 
         return new BlockSurvey(block, histogram, medians, complementMedians);
+    }
+
+    private static bool IsUniform(byte[] pixels, int w, int x0, int x1, int y0, int y1, out byte value)
+    {
+        value = pixels[(y0 * w) + x0];
+        for (var y = y0; y < y1; y++)
+        {
+            if (pixels.AsSpan((y * w) + x0, x1 - x0).ContainsAnyExcept(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

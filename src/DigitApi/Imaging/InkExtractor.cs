@@ -123,10 +123,9 @@ public static class InkExtractor
     // The four tallies summed into one histogram (which may be the first of them).
     internal static void Merge(ReadOnlySpan<int> tallies, Span<int> histogram)
     {
-        for (var v = 0; v < 256; v++)
-        {
-            histogram[v] = tallies[v] + tallies[256 + v] + tallies[512 + v] + tallies[768 + v];
-        }
+        TensorPrimitives.Add(tallies[..256], tallies[256..512], histogram);
+        TensorPrimitives.Add(histogram, tallies[512..768], histogram);
+        TensorPrimitives.Add(histogram, tallies[768..], histogram);
     }
 
     // Ink is the minority: whichever tail of the histogram lies farther from the median is the ink.
@@ -258,14 +257,40 @@ public static class InkExtractor
             total += c;
         }
 
-        var target = (long)Math.Ceiling(total * fraction);
+        return Percentile(histogram, fraction, total);
+    }
+
+    /// <summary>The lowest value that at least <paramref name="fraction"/> of the <paramref name="total"/> counted do not exceed.</summary>
+    internal static int Percentile(ReadOnlySpan<int> histogram, double fraction, long total)
+    {
+        var target = Math.Max(1, (long)Math.Ceiling(total * fraction));
         long seen = 0;
         for (var v = 0; v < histogram.Length; v++)
         {
             seen += histogram[v];
-            if (seen >= Math.Max(1, target))
+            if (seen >= target)
             {
                 return v;
+            }
+        }
+
+        return histogram.Length - 1;
+    }
+
+    /// <summary>
+    /// <see cref="Percentile(ReadOnlySpan{int}, double, long)"/> of the complements (255 - v) read from the counts
+    /// of v: the same walk from the top, without reversing the counts.
+    /// </summary>
+    internal static int ComplementPercentile(ReadOnlySpan<int> histogram, double fraction, long total)
+    {
+        var target = Math.Max(1, (long)Math.Ceiling(total * fraction));
+        long seen = 0;
+        for (var v = histogram.Length - 1; v >= 0; v--)
+        {
+            seen += histogram[v];
+            if (seen >= target)
+            {
+                return histogram.Length - 1 - v;
             }
         }
 

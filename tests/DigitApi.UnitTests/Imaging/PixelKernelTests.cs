@@ -68,6 +68,19 @@ public class PixelKernelTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Complement_percentile_matches_the_percentile_of_reversed_counts(int seed)
+    {
+        var random = new Random(seed);
+        var counts = Enumerable.Range(0, 256).Select(_ => random.Next(3) == 0 ? random.Next(50) : 0).ToArray();
+        var reversed = counts.Reverse().ToArray();
+        foreach (var fraction in new[] { 0.002, 0.5, 0.9, 0.998, 1.0 })
+        {
+            Assert.Equal(InkExtractor.Percentile(reversed, fraction), InkExtractor.ComplementPercentile(counts, fraction, counts.Sum()));
+        }
+    }
+
     [Fact]
     public void Diagonal_neighbours_are_one_component_and_a_gap_makes_two()
     {
