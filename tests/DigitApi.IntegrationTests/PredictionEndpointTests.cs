@@ -31,6 +31,7 @@ public sealed class PredictionEndpointTests(DigitApiFactory factory) : IClassFix
     [Theory]
     [InlineData("seven.jpg", "image/jpeg")]
     [InlineData("seven-rgba32.png", "image/png")]
+    [InlineData("canvas-chrome-280x280.png", "image/png")] // a browser's canvas.toDataURL() export
     [InlineData("seven.webp", "application/octet-stream")]
     public async Task A_raw_body_works_like_multipart(string file, string contentType)
     {
