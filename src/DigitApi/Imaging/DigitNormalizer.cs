@@ -70,10 +70,10 @@ public static class DigitNormalizer
         }
     }
 
-    // Separable square max filter (a thicker pen): the crop in a zero frame as wide as the radius, then the maximum
-    // of 2r + 1 shifted copies of the whole frame, along rows and then along columns. Reading the frame as one long
-    // row lets a window run into the next row, but only at the frame's columns; the digit's own pixels see their
-    // row alone. Ink is never negative, so the frame's zeros never win.
+    // Separable square max filter (a thicker pen): the crop in a zero frame as wide as the radius, read as one long
+    // row, then the largest value in each window of 2r + 1 along it and in each window of 2r + 1 rows down. A window
+    // along the long row runs into the next row only at the frame's columns; the digit's own pixels see their row
+    // alone. Ink is never negative, so the frame's zeros never win.
     internal static float[] Dilate(float[] source, int w, int h, int radius)
     {
         var (fw, fh) = (w + (2 * radius), h + (2 * radius));
@@ -83,29 +83,38 @@ public static class DigitNormalizer
             source.AsSpan(y * w, w).CopyTo(framed.AsSpan(((y + radius) * fw) + radius));
         }
 
-        var inner = framed.Length - (2 * radius);
-        var rows = new float[framed.Length];
-        var rowMax = rows.AsSpan(radius, inner);
-        framed.AsSpan(0, inner).CopyTo(rowMax);
-        for (var k = 1; k <= 2 * radius; k++)
-        {
-            TensorPrimitives.Max(rowMax, framed.AsSpan(k, inner), rowMax);
-        }
-
-        var columnMax = framed.AsSpan(radius * fw, h * fw);
-        rows.AsSpan(0, h * fw).CopyTo(columnMax);
-        for (var k = 1; k <= 2 * radius; k++)
-        {
-            TensorPrimitives.Max(columnMax, rows.AsSpan(k * fw, h * fw), columnMax);
-        }
+        // rows[j]: the window of framed pixels j .. j + 2r, centred on pixel j + r; columns[j]: the window of rows
+        // j, j + fw, ..., so that digit pixel (x, y) ends up at columns[(y * fw) + x].
+        var (first, second) = (new float[framed.Length], new float[framed.Length]);
+        var (rows, rowCount) = WindowMax(framed, framed.Length, (2 * radius) + 1, 1, first, second);
+        var (columns, _) = WindowMax(rows, rowCount, (2 * radius) + 1, fw, rows == first ? second : first, framed);
 
         var result = new float[source.Length];
         for (var y = 0; y < h; y++)
         {
-            columnMax.Slice((y * fw) + radius, w).CopyTo(result.AsSpan(y * w));
+            columns.AsSpan(y * fw, w).CopyTo(result.AsSpan(y * w));
         }
 
         return result;
+    }
+
+    // The largest of values[j], values[j + stride], ..., values[j + (window - 1) * stride] for every j where the
+    // window fits: windows of 2, 4, 8, ... by doubling, then the whole window as two overlapping ones of the
+    // largest power of two (a maximum may count a value twice), so log2(window) passes rather than window - 1.
+    // Writes only into the two scratch arrays and returns the one holding the result, with its length.
+    private static (float[] Result, int Count) WindowMax(float[] values, int count, int window, int stride, float[] scratch, float[] spare)
+    {
+        var (current, length, span) = (values, count, 1);
+        var (target, other) = (scratch, spare);
+        while (span < window)
+        {
+            var shift = Math.Min(span, window - span) * stride;
+            TensorPrimitives.Max(current.AsSpan(0, length - shift), current.AsSpan(shift, length - shift), target.AsSpan(0, length - shift));
+            (current, length, span) = (target, length - shift, span + Math.Min(span, window - span));
+            (target, other) = (other, current);
+        }
+
+        return (current, length);
     }
 
     private static float[] PasteByCentreOfMass(float[] fitted, int tw, int th, float gain)
