@@ -13,29 +13,30 @@ namespace DigitApi.Imaging;
 /// </summary>
 public static class AreaResampler
 {
+    /// <summary>Resamples a float image (the digit's ink): down the columns first, as the 8-bit version does.</summary>
     public static float[] Resample(float[] source, int sw, int sh, int tw, int th)
     {
         var horizontal = Taps.For(sw, tw);
         var vertical = Taps.For(sh, th);
-        var rows = new float[sh * tw];
-        for (var y = 0; y < sh; y++)
+        var result = GC.AllocateUninitializedArray<float>(tw * th);
+        var rented = ArrayPool<float>.Shared.Rent(sw);
+        try
         {
-            horizontal.Apply(source.AsSpan(y * sw, sw), rows.AsSpan(y * tw, tw));
-        }
-
-        var result = new float[tw * th];
-        for (var y = 0; y < th; y++)
-        {
-            var target = result.AsSpan(y * tw, tw);
-            for (var k = vertical.Start[y]; k < vertical.Start[y + 1]; k++)
+            var sum = rented.AsSpan(0, sw);
+            for (var y = 0; y < th; y++)
             {
-                var row = rows.AsSpan(vertical.Index[k] * tw, tw);
-                var weight = vertical.Weight[k];
-                for (var x = 0; x < tw; x++)
+                sum.Clear();
+                for (var k = vertical.Start[y]; k < vertical.Start[y + 1]; k++)
                 {
-                    target[x] += row[x] * weight;
+                    TensorPrimitives.MultiplyAdd(source.AsSpan(vertical.Index[k] * sw, sw), vertical.Weight[k], sum, sum);
                 }
+
+                horizontal.Apply(sum, result.AsSpan(y * tw, tw));
             }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
         }
 
         return result;

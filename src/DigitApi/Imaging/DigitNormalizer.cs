@@ -85,11 +85,11 @@ public static class DigitNormalizer
 
         // rows[j]: the window of framed pixels j .. j + 2r, centred on pixel j + r; columns[j]: the window of rows
         // j, j + fw, ..., so that digit pixel (x, y) ends up at columns[(y * fw) + x].
-        var (first, second) = (new float[framed.Length], new float[framed.Length]);
+        var (first, second) = (GC.AllocateUninitializedArray<float>(framed.Length), GC.AllocateUninitializedArray<float>(framed.Length));
         var (rows, rowCount) = WindowMax(framed, framed.Length, (2 * radius) + 1, 1, first, second);
         var (columns, _) = WindowMax(rows, rowCount, (2 * radius) + 1, fw, rows == first ? second : first, framed);
 
-        var result = new float[source.Length];
+        var result = GC.AllocateUninitializedArray<float>(source.Length);
         for (var y = 0; y < h; y++)
         {
             columns.AsSpan(y * fw, w).CopyTo(result.AsSpan(y * w));

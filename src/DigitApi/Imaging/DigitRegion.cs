@@ -192,7 +192,7 @@ internal sealed class DigitRegion : IDisposable
         TensorPrimitives.BitwiseAnd(grown, Ink, grown);
 
         var (w, h) = (Width - 2, Height - 2);
-        var result = new float[w * h];
+        var result = GC.AllocateUninitializedArray<float>(w * h);
         for (var y = 0; y < h; y++)
         {
             var row = result.AsSpan(y * w, w);
