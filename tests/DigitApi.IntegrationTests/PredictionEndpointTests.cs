@@ -32,6 +32,7 @@ public sealed class PredictionEndpointTests(DigitApiFactory factory) : IClassFix
     [InlineData("seven.jpg", "image/jpeg")]
     [InlineData("seven-rgba32.png", "image/png")]
     [InlineData("canvas-chrome-280x280.png", "image/png")] // a browser's canvas.toDataURL() export
+    [InlineData("photo-paper-1200x1600.jpg", "image/jpeg")] // a 7 on vignetted paper, with noise and blur (128 KB)
     [InlineData("seven.webp", "application/octet-stream")]
     public async Task A_raw_body_works_like_multipart(string file, string contentType)
     {
