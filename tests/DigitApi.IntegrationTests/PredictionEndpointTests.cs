@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text;
 using DigitApi.Tests;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using SkiaSharp;
 
 namespace DigitApi.IntegrationTests;
@@ -75,6 +78,14 @@ public sealed class PredictionEndpointTests(DigitApiFactory factory) : IClassFix
         var body = await response.ReadJsonAsync();
         Assert.Equal(model.ToLowerInvariant(), body.GetProperty("model").GetString());
         Assert.Equal(7, body.GetProperty("digit").GetInt32());
+    }
+
+    [Fact]
+    public void Kestrel_reads_an_upload_into_its_buffer_without_waiting_for_data_first()
+    {
+        var sockets = factory.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value;
+
+        Assert.False(sockets.WaitForDataBeforeAllocatingBuffer);
     }
 
     [Fact]
