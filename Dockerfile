@@ -45,11 +45,13 @@ COPY models/ models/
 COPY src/ src/
 RUN dotnet publish src/DigitApi/DigitApi.csproj -c Release -a $TARGETARCH --no-restore -p:OnnxRuntimeFlavor=Gpu -o /app
 
-########## gpu: NVIDIA CUDA 12 + cuDNN 9 runtime (what ONNX Runtime's CUDA provider needs) ##########
+########## gpu: NVIDIA CUDA 13 + cuDNN 9 runtime (what ONNX Runtime 1.31's CUDA provider links) ##########
+# Its libonnxruntime_providers_cuda.so needs libcudart.so.13 and libcublas.so.13 (readelf -d); a CUDA 12 image
+# leaves the provider unloadable. Hosts need an NVIDIA driver of the R580 series or later.
 # The ASP.NET Core runtime is copied from Microsoft's image of the same Ubuntu release (24.04).
 FROM mcr.microsoft.com/dotnet/aspnet:10.0.12-noble AS aspnet-noble
 
-FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04 AS gpu
+FROM nvidia/cuda:13.0.1-cudnn-runtime-ubuntu24.04 AS gpu
 ARG IMAGE_VERSION
 ARG IMAGE_REVISION
 ARG IMAGE_SOURCE
@@ -59,7 +61,7 @@ LABEL org.opencontainers.image.title="DigitApi (CUDA)" \
       org.opencontainers.image.version="${IMAGE_VERSION}" \
       org.opencontainers.image.revision="${IMAGE_REVISION}" \
       org.opencontainers.image.source="${IMAGE_SOURCE}" \
-      org.opencontainers.image.base.name="nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04"
+      org.opencontainers.image.base.name="nvidia/cuda:13.0.1-cudnn-runtime-ubuntu24.04"
 # .NET's own dependencies (no ICU: the app runs with invariant globalization), libjpeg-turbo's TurboJPEG
 # library for the JPEG decoder (Imaging:JpegDecoder=TurboJpeg below: startup fails without it), and the same
 # non-root user id as Microsoft's images (1654), without a home directory.
