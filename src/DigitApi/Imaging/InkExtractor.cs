@@ -261,36 +261,27 @@ public static class InkExtractor
     }
 
     /// <summary>The lowest value that at least <paramref name="fraction"/> of the <paramref name="total"/> counted do not exceed.</summary>
-    internal static int Percentile(ReadOnlySpan<int> histogram, double fraction, long total)
-    {
-        var target = Math.Max(1, (long)Math.Ceiling(total * fraction));
-        long seen = 0;
-        for (var v = 0; v < histogram.Length; v++)
-        {
-            seen += histogram[v];
-            if (seen >= target)
-            {
-                return v;
-            }
-        }
-
-        return histogram.Length - 1;
-    }
+    internal static int Percentile(ReadOnlySpan<int> histogram, double fraction, long total) =>
+        Reaching(histogram, fraction, total, fromTop: false);
 
     /// <summary>
     /// <see cref="Percentile(ReadOnlySpan{int}, double, long)"/> of the complements (255 - v) read from the counts
     /// of v: the same walk from the top, without reversing the counts.
     /// </summary>
-    internal static int ComplementPercentile(ReadOnlySpan<int> histogram, double fraction, long total)
+    internal static int ComplementPercentile(ReadOnlySpan<int> histogram, double fraction, long total) =>
+        Reaching(histogram, fraction, total, fromTop: true);
+
+    // The number of steps, walking the counts from one end, after which the fraction of the total is reached.
+    private static int Reaching(ReadOnlySpan<int> histogram, double fraction, long total, bool fromTop)
     {
         var target = Math.Max(1, (long)Math.Ceiling(total * fraction));
         long seen = 0;
-        for (var v = histogram.Length - 1; v >= 0; v--)
+        for (var step = 0; step < histogram.Length; step++)
         {
-            seen += histogram[v];
+            seen += histogram[fromTop ? histogram.Length - 1 - step : step];
             if (seen >= target)
             {
-                return histogram.Length - 1 - v;
+                return step;
             }
         }
 
