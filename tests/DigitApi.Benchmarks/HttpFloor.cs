@@ -2,18 +2,18 @@ using DigitApi.Uploads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace DigitApi.Benchmarks;
 
 /// <summary>
 /// The HTTP floor: a bare Kestrel minimal API that reads the multipart upload as the service does (its
-/// <see cref="UploadReader"/>, into pooled memory) and answers a fixed prediction, with no decoding, inference,
-/// logging or middleware. (ASP.NET Core's form reader would buffer a file over 64 KiB to disk, a cost the
-/// service does not have.) What wrk measures
-/// against it is the most any ASP.NET Core service can answer on this machine with the load generator
-/// beside it; the service's requests/s divided by it is the share the real work leaves.
+/// <see cref="UploadReader"/> and Kestrel settings, registered by the same <c>AddUploads</c>) and answers a fixed
+/// prediction, with no decoding, inference, logging or middleware. (ASP.NET Core's form reader would buffer a
+/// file over 64 KiB to disk, a cost the service does not have.) What wrk measures against it is the most any
+/// ASP.NET Core service can answer on this machine with the load generator beside it; the service's
+/// requests/s divided by it is the share the real work leaves.
 /// </summary>
 public static class HttpFloor
 {
@@ -24,8 +24,9 @@ public static class HttpFloor
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(url);
+        builder.Services.AddUploads(builder.WebHost);
         var app = builder.Build();
-        var uploads = new UploadReader(Options.Create(new UploadOptions()));
+        var uploads = app.Services.GetRequiredService<UploadReader>();
         app.MapPost("/predict", async (HttpRequest request) =>
         {
             using var upload = await uploads.ReadAsync(request, maxImages: 1, request.HttpContext.RequestAborted);
