@@ -5,6 +5,7 @@ using DigitApi.Benchmarks;
 //   images <folder>                          write the three sample uploads (used by tests/load/*.sh)
 //   ceiling <image> [seconds] [concurrency]  the in-process ceiling: decode+normalise+infer on all cores, no HTTP
 //                                            (<image>: a sample's name or an image file)
+//   steps <image> <folder> <prefix>          one PNG per preprocessing step of <image> (docs/images)
 //   http-floor [url]                         bare Kestrel answering POST /predict with a fixed prediction (tests/load/run.sh)
 //   anything else                            BenchmarkDotNet, e.g. --filter '*' (add --job short for a quick run)
 switch (args.FirstOrDefault())
@@ -25,6 +26,9 @@ switch (args.FirstOrDefault())
         var seconds = int.Parse(args.ElementAtOrDefault(2) ?? "10", System.Globalization.CultureInfo.InvariantCulture);
         var concurrency = int.Parse(args.ElementAtOrDefault(3) ?? "64", System.Globalization.CultureInfo.InvariantCulture);
         return await Ceiling.RunAsync(image, TimeSpan.FromSeconds(seconds), concurrency);
+
+    case "steps":
+        return PreprocessingSteps.Run(args[1], args[2], args[3]);
 
     case "http-floor":
         return await HttpFloor.RunAsync(args.ElementAtOrDefault(1) ?? "http://127.0.0.1:5081");
