@@ -71,7 +71,7 @@ RUN apt-get update \
     && groupadd --gid ${APP_UID} app \
     && useradd --uid ${APP_UID} --gid ${APP_UID} --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin app
 COPY --from=aspnet-noble /usr/share/dotnet /usr/share/dotnet
-# DOTNET_GCgen0size: a 16 MB gen-0 budget (see README, Performance): fewer collections and no page faults on
+# DOTNET_GCgen0size: a 16 MB gen-0 budget (docs/decisions/gc-settings.md): fewer collections and no page faults on
 # re-committed gen-0 memory; 15-30 % less CPU per small request on 2 cores. An environment-only setting.
 ENV DOTNET_ROOT=/usr/share/dotnet \
     DOTNET_RUNNING_IN_CONTAINER=true \

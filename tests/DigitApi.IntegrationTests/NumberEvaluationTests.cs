@@ -10,7 +10,7 @@ namespace DigitApi.IntegrationTests;
 /// Exact-match accuracy of POST /predict/number on synthetic numbers of 2-6 MNIST test digits
 /// (<see cref="SyntheticNumbers"/>). The segmenter was tuned on numbers drawn from test digits 0-3,999;
 /// the asserted and held-out sets draw from digits it never saw (4,000-6,999 and 7,000-9,999). Run
-/// with the xUnit runner's -showLiveOutput to see the figures (the README gives the command).
+/// with the xUnit runner's -showLiveOutput to see the figures (docs/preprocessing.md gives the command).
 /// </summary>
 public sealed class NumberEvaluationTests(DigitApiFactory factory, ITestOutputHelper output) : IClassFixture<DigitApiFactory>
 {

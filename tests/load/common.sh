@@ -67,7 +67,7 @@ start_service() {
 }
 
 # Which library decodes JPEG in the running service (its startup log line): libjpeg-turbo when the system has
-# it, SkiaSharp otherwise (README, Configuration: Imaging:JpegDecoder).
+# it, SkiaSharp otherwise (docs/configuration.md: Imaging:JpegDecoder).
 jpeg_decoder() { grep -o '"Decoder":"[^"]*"' "${SERVICE_LOG:-$WORK/service.log}" | head -1 | cut -d'"' -f4; }
 
 stop_service() {

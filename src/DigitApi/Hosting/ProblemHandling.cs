@@ -8,7 +8,7 @@ namespace DigitApi.Hosting;
 
 public static class ProblemHandling
 {
-    /// <summary>Prefix of every problem <c>type</c>; the kinds are listed in the README.</summary>
+    /// <summary>Prefix of every problem <c>type</c>; the kinds are listed in docs/api.md.</summary>
     public const string TypePrefix = "/problems/";
 
     /// <summary>RFC 7807 bodies for every error, with a trace id and never a stack trace.</summary>

@@ -4,7 +4,7 @@ namespace DigitApi.Numbers;
 /// How likely a cut of a cluster into digits is from its geometry alone: how many digits a cluster of
 /// its width usually holds (ordinal logistic in the width), how many pen strokes the cuts cross, and
 /// whether every piece is as tall as a digit. The constants were fitted on synthetic numbers drawn from
-/// the first 4,000 MNIST test digits, which the accuracy tests do not use (see the README).
+/// the first 4,000 MNIST test digits, which the accuracy tests do not use (docs/preprocessing.md).
 /// </summary>
 public static class ReadingPrior
 {
