@@ -7,7 +7,8 @@ namespace DigitApi.Imaging;
 
 /// <summary>
 /// Finds the ink on a grayscale image whatever the paper: decides polarity, removes uneven
-/// background (shadows, off-white paper, vignetting), stretches contrast and thresholds.
+/// background (shadows, off-white paper, vignetting) and the lines of ruled or squared paper,
+/// stretches contrast and thresholds.
 /// </summary>
 public static class InkExtractor
 {
@@ -20,7 +21,11 @@ public static class InkExtractor
         var (w, h) = (image.Width, image.Height);
         var survey = BlockSurvey.Of(image.Pixels, w, h);
         var (values, histogram, medians) = ToBrightInk(image, survey);
-        if (SubtractBackground(values, w, h, survey.Block, medians))
+        var flattened = SubtractBackground(values, w, h, survey.Block, medians);
+
+        // Ruled and squared paper's lines go before the ink is chosen, so that they neither join the digit nor
+        // count as ink in the threshold.
+        if (PaperLines.Remove(values, w, h) | flattened)
         {
             histogram = Histogram(values);
         }

@@ -8,8 +8,11 @@ internal static class SyntheticDigits
     public static GrayImage Paper(int width, int height, byte level = 235) =>
         new(width, height, Enumerable.Repeat(level, width * height).ToArray());
 
-    /// <summary>Draws a thick line segment (a pen stroke) of the given gray level.</summary>
-    public static void Stroke(GrayImage image, double x0, double y0, double x1, double y1, double width, byte ink)
+    /// <summary>
+    /// Draws a thick line segment (a pen stroke) of the given gray level; <paramref name="under"/> draws it beneath
+    /// what is there (a paper line under the ink: the darker wins).
+    /// </summary>
+    public static void Stroke(GrayImage image, double x0, double y0, double x1, double y1, double width, byte ink, bool under = false)
     {
         for (var y = 0; y < image.Height; y++)
         {
@@ -17,7 +20,8 @@ internal static class SyntheticDigits
             {
                 if (DistanceToSegment(x + 0.5, y + 0.5, x0, y0, x1, y1) <= width / 2)
                 {
-                    image.Pixels[(y * image.Width) + x] = ink;
+                    var at = (y * image.Width) + x;
+                    image.Pixels[at] = under ? Math.Min(image.Pixels[at], ink) : ink;
                 }
             }
         }
