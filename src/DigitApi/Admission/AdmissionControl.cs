@@ -1,34 +1,44 @@
 using System.Threading.RateLimiting;
+using DigitApi.Common;
 using DigitApi.Hosting;
 using DigitApi.Inference;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace DigitApi.Admission;
 
 /// <summary>
-/// Sheds load at the door: beyond the configured concurrency and waiting line, an inference request is
-/// refused with 503 and Retry-After before its body is read or decoded, so that overload costs almost no CPU
-/// and the requests already admitted keep a bounded latency. The model queues behind it
-/// (<c>Inference:QueueCapacity</c>) remain the last line.
+/// Sheds load in two steps. At the door, an inference request beyond the number the service holds at once
+/// (<see cref="AdmissionOptions.MaxConcurrentRequests"/> + <see cref="AdmissionOptions.QueueLength"/>) is refused
+/// with 503 and Retry-After before its body is read, so that overload costs almost no CPU. Inside, a request
+/// takes one of the places at work only once its body has been read (<see cref="AdmissionExtensions.AdmitAsync"/>):
+/// a client that uploads slowly, or stalls, holds no place that decoding and inference need. The model queues
+/// behind it (<c>Inference:QueueCapacity</c>) remain the last line.
 /// </summary>
 public sealed class AdmissionControl : IDisposable
 {
-    private readonly ConcurrencyLimiter _limiter;
+    private readonly ConcurrencyLimiter _door;
+    private readonly ConcurrencyLimiter _work;
     private readonly InferenceMetrics _metrics;
 
     public AdmissionControl(IOptions<AdmissionOptions> options, InferenceMetrics metrics)
     {
         _metrics = metrics;
-        _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        var (working, waiting) = (options.Value.EffectiveMaxConcurrentRequests, options.Value.EffectiveQueueLength);
+        _door = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = working + waiting, QueueLimit = 0 });
+        _work = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
-            PermitLimit = options.Value.EffectiveMaxConcurrentRequests,
-            QueueLimit = options.Value.EffectiveQueueLength,
+            PermitLimit = working,
+            QueueLimit = waiting,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
     }
 
-    /// <summary>Requests waiting for a turn now.</summary>
-    public long Waiting => _limiter.GetStatistics()?.CurrentQueuedCount ?? 0;
+    /// <summary>Requests read and waiting for a place at work now.</summary>
+    public long Waiting => _work.GetStatistics()?.CurrentQueuedCount ?? 0;
+
+    /// <summary>Whether another inference request would be let in now.</summary>
+    public bool HasRoom => (_door.GetStatistics()?.CurrentAvailablePermits ?? 1) > 0;
 
     public static bool Applies(HttpRequest request) =>
         HttpMethods.IsPost(request.Method) && (request.Path.StartsWithSegments("/predict") || request.Path.StartsWithSegments("/v2/models"));
@@ -41,33 +51,79 @@ public sealed class AdmissionControl : IDisposable
             return;
         }
 
-        RateLimitLease lease;
-        try
+        using var entry = _door.AttemptAcquire();
+        if (!entry.IsAcquired)
         {
-            lease = await _limiter.AcquireAsync(1, context.RequestAborted);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            _metrics.Rejected("all", "client_gone");
-            return; // The client left while waiting: nobody to answer.
+            _metrics.Rejected("all", "admission");
+            await ErrorResponses.WriteAsync(context, ProblemHandling.FromException(new OverloadedException()), OverloadedException.RetryAfter);
+            return;
         }
 
-        using (lease)
+        using var ticket = new Ticket(this);
+        context.Features.Set(ticket);
+        await next(context);
+    }
+
+    public void Dispose()
+    {
+        _door.Dispose();
+        _work.Dispose();
+    }
+
+    /// <summary>A request inside the door; it takes a place at work once, and gives it back when the request ends.</summary>
+    internal sealed class Ticket(AdmissionControl admission) : IDisposable
+    {
+        private RateLimitLease? _lease;
+
+        public async ValueTask EnterAsync(CancellationToken cancellationToken)
         {
-            if (!lease.IsAcquired)
+            if (_lease is not null)
             {
-                _metrics.Rejected("all", "admission");
-                await ErrorResponses.WriteAsync(context, ProblemHandling.Create(
-                    StatusCodes.Status503ServiceUnavailable, "overloaded", "Service overloaded",
-                    "The service is at capacity and its waiting line is full. Retry after 1 s."), retryAfterSeconds: 1);
                 return;
             }
 
-            await next(context);
-        }
-    }
+            try
+            {
+                _lease = await admission._work.AcquireAsync(1, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                admission._metrics.Rejected("all", "client_gone");
+                throw;
+            }
 
-    public void Dispose() => _limiter.Dispose();
+            if (!_lease.IsAcquired)
+            {
+                admission._metrics.Rejected("all", "admission");
+                throw new OverloadedException();
+            }
+        }
+
+        public void Dispose() => _lease?.Dispose();
+    }
+}
+
+/// <summary>The service is at capacity and its waiting line is full.</summary>
+public sealed class OverloadedException() : DigitApiException("The service is at capacity and its waiting line is full. Retry after 1 s.")
+{
+    public const int RetryAfter = 1;
+
+    public override int StatusCode => StatusCodes.Status503ServiceUnavailable;
+
+    public override string Kind => "overloaded";
+
+    public override string Title => "Service overloaded";
+
+    public override int? RetryAfterSeconds => RetryAfter;
+}
+
+/// <summary>Readiness includes room: a replica whose door is full is not ready for more traffic.</summary>
+public sealed class AdmissionHealthCheck(AdmissionControl admission) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(admission.HasRoom
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("Every place for inference requests is taken (Admission:MaxConcurrentRequests + QueueLength)."));
 }
 
 public static class AdmissionExtensions
@@ -78,6 +134,7 @@ public static class AdmissionExtensions
             .Validate(o => o.MaxConcurrentRequests >= 0 && o.QueueLength >= 0, "Admission:MaxConcurrentRequests and QueueLength must not be negative.")
             .ValidateOnStart();
         services.AddSingleton<AdmissionControl>();
+        services.AddHealthChecks().AddCheck<AdmissionHealthCheck>("admission", tags: [ModelsHealthCheck.ReadyTag]);
         return services;
     }
 
@@ -86,4 +143,12 @@ public static class AdmissionExtensions
         var admission = app.ApplicationServices.GetRequiredService<AdmissionControl>();
         return app.Use((context, next) => admission.InvokeAsync(context, next));
     }
+
+    /// <summary>
+    /// Takes a place among the requests at work, waiting in line for one; call it once the request's body is read.
+    /// Nothing happens for requests the door does not apply to.
+    /// </summary>
+    /// <exception cref="OverloadedException">The waiting line is full.</exception>
+    public static ValueTask AdmitAsync(this HttpContext context, CancellationToken cancellationToken) =>
+        context.Features.Get<AdmissionControl.Ticket>()?.EnterAsync(cancellationToken) ?? ValueTask.CompletedTask;
 }

@@ -2,16 +2,16 @@ namespace DigitApi.Admission;
 
 /// <summary>
 /// How many inference requests (POST under /predict and /v2/models) are worked on at once, and how many
-/// more wait for a turn without being read. 0 means "from the CPU count".
+/// more are let in to be read and to wait for a turn. 0 means "from the CPU count".
 /// </summary>
 public sealed class AdmissionOptions
 {
     public const string SectionName = "Admission";
 
-    /// <summary>Requests being read, decoded and classified at once; default 16 per core.</summary>
+    /// <summary>Requests decoded and classified at once (their bodies already read); default 16 per core.</summary>
     public int MaxConcurrentRequests { get; set; }
 
-    /// <summary>Requests waiting (unread, so costing no CPU) for a turn, first come first served; default 128 per core,
+    /// <summary>Requests being read, or read and waiting for a turn, first come first served; default 128 per core,
     /// so that a burst of a few hundred clients is absorbed and served rather than refused.</summary>
     public int QueueLength { get; set; }
 

@@ -15,4 +15,7 @@ public abstract class DigitApiException(string message) : Exception(message)
 
     /// <summary>Seconds a client should wait before retrying (429/503), if any.</summary>
     public virtual int? RetryAfterSeconds => null;
+
+    /// <summary>Whether the answer also closes the connection (the rest of the request body is not read).</summary>
+    public virtual bool ClosesConnection => false;
 }

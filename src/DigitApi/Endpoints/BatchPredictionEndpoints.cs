@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using DigitApi.Common;
 using DigitApi.Hosting;
 using DigitApi.Imaging;
 using DigitApi.Uploads;
@@ -28,11 +29,18 @@ public static class BatchPredictionEndpoints
         var name = services.UseModel(request.HttpContext, model);
         using var uploads = await services.Uploads.ReadEachAsync(request, services.Uploads.MaxBatchImages, cancellationToken);
 
-        // Each image fails alone: its problem takes its place in the answer and the others carry on.
+        // Each image fails alone: its problem takes its place in the answer and the others carry on. One decode per
+        // core at a time (each within the decode memory budget), and none started after the batch's time is spent
+        // or the client has gone.
         var images = uploads.Uploads;
         var digits = new PreparedDigit?[images.Count];
         var problems = new ProblemDetails?[images.Count];
-        Parallel.For(0, images.Count, i => (digits[i], problems[i]) = Prepare(images[i], services.Preprocessor));
+        var deadline = Stopwatch.GetTimestamp() + (services.BatchDecodeSeconds * Stopwatch.Frequency);
+        Parallel.For(0, images.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            i => (digits[i], problems[i]) = Stopwatch.GetTimestamp() > deadline
+                ? (null, ProblemHandling.FromRejection(new ImageRejectedException(ImageRejection.TooCostly,
+                    $"The batch spent its {services.BatchDecodeSeconds} s of decoding (Imaging:BatchDecodeSeconds) before this image; send fewer or smaller images.")))
+                : Prepare(images[i], services.Preprocessor));
 
         var valid = Enumerable.Range(0, images.Count).Where(i => digits[i] is not null).ToList();
         var predictions = valid.Count == 0
@@ -72,6 +80,10 @@ public static class BatchPredictionEndpoints
         catch (ImageRejectedException rejection)
         {
             return (null, ProblemHandling.FromRejection(rejection));
+        }
+        catch (DigitApiException error)
+        {
+            return (null, ProblemHandling.FromException(error));
         }
     }
 }

@@ -2,6 +2,7 @@ using DigitApi.Hosting;
 using DigitApi.Imaging;
 using DigitApi.Inference;
 using DigitApi.Uploads;
+using Microsoft.Extensions.Options;
 using Serilog;
 
 namespace DigitApi.Endpoints;
@@ -12,8 +13,12 @@ public sealed class PredictionServices(
     DigitPreprocessor preprocessor,
     DigitClassifier classifier,
     ModelCatalog catalog,
-    IDiagnosticContext diagnostics)
+    IDiagnosticContext diagnostics,
+    IOptions<ImageOptions> imaging)
 {
+    /// <summary>Imaging:BatchDecodeSeconds: the decoding time one batch may spend.</summary>
+    public int BatchDecodeSeconds { get; } = imaging.Value.BatchDecodeSeconds;
+
     public UploadReader Uploads { get; } = uploads;
 
     public DigitPreprocessor Preprocessor { get; } = preprocessor;

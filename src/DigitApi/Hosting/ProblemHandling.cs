@@ -35,6 +35,7 @@ public static class ProblemHandling
         ImageRejection.UnsupportedFormat => Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-image-format", "Unsupported image format", rejection.Message),
         ImageRejection.Undecodable => Create(StatusCodes.Status400BadRequest, "undecodable-image", "The image could not be decoded", rejection.Message),
         ImageRejection.TooLarge => Create(StatusCodes.Status413PayloadTooLarge, "image-too-large", "Image too large", rejection.Message),
+        ImageRejection.TooCostly => Create(StatusCodes.Status422UnprocessableEntity, "image-too-costly", "Image too costly to decode", rejection.Message),
         _ => Create(StatusCodes.Status422UnprocessableEntity, "no-digit-found", "No digit found", rejection.Message),
     };
 
@@ -58,9 +59,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        if (httpContext.RequestAborted.IsCancellationRequested)
         {
-            return true; // The client has gone; there is nobody to answer.
+            return true; // The client has gone (a cancelled read or a reset connection); there is nobody to answer.
         }
 
         var (problem, retryAfter) = exception switch
@@ -69,7 +70,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             ImageRejectedException e => (ProblemHandling.FromRejection(e), null),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 (ProblemHandling.Create(413, "too-large", "Upload too large", "The request body is larger than the service accepts."), null),
-            BadHttpRequestException e => (ProblemHandling.Create(e.StatusCode, "bad-request", "Bad request", "The request could not be read."), (int?)null),
+            BadHttpRequestException e => (ProblemHandling.Create(e.StatusCode, "bad-request", "Bad request", $"The request could not be read: {e.Message}"), (int?)null),
             _ => (ProblemHandling.Create(500, "unexpected-error", "Unexpected error", "The server failed to handle the request. It has been logged; quote the traceId if you report it."), null),
         };
 
@@ -78,11 +79,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             LogUnhandled(logger, exception, httpContext.Request.Path);
         }
 
-        httpContext.Response.StatusCode = problem.Status!.Value;
-        if (retryAfter is { } seconds)
-        {
-            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
+        ErrorResponses.SetStatus(httpContext.Response, problem.Status!.Value, retryAfter, exception is DigitApiException { ClosesConnection: true });
 
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }

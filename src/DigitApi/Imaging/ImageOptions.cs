@@ -15,6 +15,48 @@ public sealed class ImageOptions
     [Range(1, 65_535)]
     public int MaxSide { get; set; } = 12_000;
 
+    /// <summary>
+    /// Largest accepted width x height of an image decoded at full size (PNG, GIF, BMP): JPEG and WebP decode
+    /// at a fraction of their size, these formats cannot, so each of their pixels costs memory.
+    /// </summary>
+    [Range(1, 268_435_456)]
+    public long MaxFullSizePixels { get; set; } = 16_000_000;
+
+    /// <summary>Largest accepted width x height of an interlaced (Adam7) PNG, which is decoded whole twice over.</summary>
+    [Range(1, 268_435_456)]
+    public long MaxInterlacedPixels { get; set; } = 4_000_000;
+
+    /// <summary>
+    /// Most scans a progressive JPEG may have, counted from its markers before any decoder runs. Encoders write
+    /// 2 to 12; every extra scan re-reads the whole image, so a few hundred make a small file cost seconds of CPU.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxJpegScans { get; set; } = 32;
+
+    /// <summary>
+    /// Bytes that decoding may hold at once, across all requests (decoded pixels and decoder buffers, estimated
+    /// from each header before decoding). A decode waits for its share; one that can never fit is refused with
+    /// 413. 0 (default) means a quarter of the memory the process may use (the container's limit when it has
+    /// one, else the machine's), at most 1 GiB.
+    /// </summary>
+    [Range(0, 1L << 40)]
+    public long DecodeMemoryBytes { get; set; }
+
+    /// <summary>Longest a decode waits for its share of <see cref="DecodeMemoryBytes"/> before the request is refused with 503.</summary>
+    [Range(1, 300)]
+    public int DecodeWaitSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Wall-clock budget for decoding and preparing the images of one /predict/batch request; the images not
+    /// reached in time are answered 422 each, so a batch cannot hold the decoders for long.
+    /// </summary>
+    [Range(1, 600)]
+    public int BatchDecodeSeconds { get; set; } = 10;
+
+    public long EffectiveDecodeMemoryBytes => DecodeMemoryBytes > 0
+        ? DecodeMemoryBytes
+        : Math.Min(1L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
+
     /// <summary>Largest accepted frame count of animated images; only the first frame is used.</summary>
     [Range(1, 100_000)]
     public int MaxFrames { get; set; } = 100;

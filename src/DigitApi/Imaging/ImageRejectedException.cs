@@ -12,6 +12,9 @@ public enum ImageRejection
     /// <summary>Too many pixels or frames, checked from the header before decoding (413).</summary>
     TooLarge,
 
+    /// <summary>Within the size limits, but its decoding would cost more than the service spends on one image (422).</summary>
+    TooCostly,
+
     /// <summary>Decoded fine, but there is no ink on it (422).</summary>
     NoDigitFound,
 }

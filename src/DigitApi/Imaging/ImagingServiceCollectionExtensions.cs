@@ -9,6 +9,7 @@ public static class ImagingServiceCollectionExtensions
             .BindConfiguration(ImageOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<DecodeBudget>();
         services.AddSingleton<IImageDecoder, SkiaImageDecoder>();
         services.AddSingleton<DigitPreprocessor>();
         return services;

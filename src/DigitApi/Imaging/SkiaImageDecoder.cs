@@ -1,4 +1,4 @@
-using System.Buffers;
+using DigitApi.Common;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -15,10 +15,12 @@ public sealed partial class SkiaImageDecoder : IImageDecoder
 {
     private readonly ImageOptions _options;
     private readonly TurboJpeg? _turboJpeg;
+    private readonly DecodeBudget _budget;
 
-    public SkiaImageDecoder(IOptions<ImageOptions> options, ILogger<SkiaImageDecoder>? logger = null)
+    public SkiaImageDecoder(IOptions<ImageOptions> options, ILogger<SkiaImageDecoder>? logger = null, DecodeBudget? budget = null)
     {
         _options = options.Value;
+        _budget = budget ?? new DecodeBudget(options);
         _turboJpeg = _options.JpegDecoder == JpegDecoder.Skia ? null : TurboJpeg.TryLoad();
         if (_turboJpeg is null && _options.JpegDecoder == JpegDecoder.TurboJpeg)
         {
@@ -44,6 +46,13 @@ public sealed partial class SkiaImageDecoder : IImageDecoder
                 $"The upload is not a supported image. Send one of: {string.Join(", ", ImageFormatSniffer.SupportedMediaTypes)}.");
         }
 
+        // The header's own word first: sizes Skia would misreport as damage, and work no decoder should start.
+        var header = EncodedHeader.Read(encoded, format, _options.MaxJpegScans);
+        if (header is { } declared)
+        {
+            CheckHeader(declared, format);
+        }
+
         fixed (byte* bytes = encoded)
         {
             // Skia reads the upload where it lies (pooled memory); the codec and its data end within this block.
@@ -53,6 +62,8 @@ public sealed partial class SkiaImageDecoder : IImageDecoder
 
             CheckLimits(codec, format);
             var size = NativeDecodeSize(codec, _options.WorkingSize);
+            CheckFullSize(codec, size, format);
+            using var share = _budget.Take(DecodeBytes(codec, size, header));
             var gray = DecodeJpegToGray(encoded, format, size) ?? DecodeFirstFrame(codec, size, format);
             var oriented = Orient(gray, codec.EncodedOrigin);
             var reduced = ReduceToWorkingSize(oriented);
@@ -87,9 +98,35 @@ public sealed partial class SkiaImageDecoder : IImageDecoder
         }
     }
 
+    private void CheckHeader(EncodedHeader header, ImageFormat format)
+    {
+        CheckSize(header.Width, header.Height, format);
+        if (header.Interlaced && (long)header.Width * header.Height > _options.MaxInterlacedPixels)
+        {
+            throw new ImageRejectedException(ImageRejection.TooLarge,
+                $"The PNG is interlaced (Adam7) and {header.Width}x{header.Height} pixels; interlaced images are accepted up to {_options.MaxInterlacedPixels:N0} pixels (Imaging:MaxInterlacedPixels). Save it without interlacing, or smaller.");
+        }
+
+        if (header.Scans > _options.MaxJpegScans)
+        {
+            throw new ImageRejectedException(ImageRejection.TooCostly,
+                $"The progressive JPEG has more than {_options.MaxJpegScans} scans (Imaging:MaxJpegScans); encoders write at most about 12. Save it as a baseline JPEG.");
+        }
+    }
+
     private void CheckLimits(SKCodec codec, ImageFormat format)
     {
-        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        CheckSize(codec.Info.Width, codec.Info.Height, format);
+
+        if (codec.FrameCount > _options.MaxFrames)
+        {
+            throw new ImageRejectedException(ImageRejection.TooLarge,
+                $"The image has {codec.FrameCount} frames; the limit is {_options.MaxFrames}.");
+        }
+    }
+
+    private void CheckSize(int width, int height, ImageFormat format)
+    {
         if (width <= 0 || height <= 0)
         {
             throw new ImageRejectedException(ImageRejection.Undecodable, $"The {format} header declares no pixels.");
@@ -98,14 +135,43 @@ public sealed partial class SkiaImageDecoder : IImageDecoder
         if (width > _options.MaxSide || height > _options.MaxSide || (long)width * height > _options.MaxPixels)
         {
             throw new ImageRejectedException(ImageRejection.TooLarge,
-                $"The image is {width}x{height} pixels; the limit is {_options.MaxPixels:N0} pixels and {_options.MaxSide} per side.");
+                $"The image is {width}x{height} pixels; the limit is {_options.MaxPixels:N0} pixels and {_options.MaxSide} per side (Imaging:MaxPixels, Imaging:MaxSide).");
         }
+    }
 
-        if (codec.FrameCount > _options.MaxFrames)
+    // Formats without a reduced decode cost memory for every pixel: they have a lower limit.
+    private void CheckFullSize(SKCodec codec, SKSizeI size, ImageFormat format)
+    {
+        var full = codec.Info.Size;
+        if (size == full && (long)full.Width * full.Height > _options.MaxFullSizePixels)
         {
             throw new ImageRejectedException(ImageRejection.TooLarge,
-                $"The image has {codec.FrameCount} frames; the limit is {_options.MaxFrames}.");
+                $"The {format} image is {full.Width}x{full.Height} pixels; images decoded at full size (PNG, GIF, BMP) are accepted up to {_options.MaxFullSizePixels:N0} pixels (Imaging:MaxFullSizePixels). Send a JPEG, or a smaller image.");
         }
+    }
+
+    /// <summary>
+    /// The memory a decode holds at its peak, estimated from the header: the decoded frame (RGBA and its gray, or
+    /// gray alone) and the copies made after it; an interlaced PNG's whole frame inside the codec; a progressive
+    /// JPEG's coefficients, kept at full size whatever the output scale.
+    /// </summary>
+    internal static long DecodeBytes(SKCodec codec, SKSizeI size, EncodedHeader? header)
+    {
+        var pixels = (long)size.Width * size.Height;
+        var full = (long)codec.Info.Width * codec.Info.Height;
+        var gray = codec.Info.ColorType == SKColorType.Gray8 && codec.Info.AlphaType == SKAlphaType.Opaque;
+        var bytes = pixels * (gray ? 2 : 6);
+        if (header is { Interlaced: true })
+        {
+            bytes += full * 4;
+        }
+
+        if (header is { Progressive: true } jpeg)
+        {
+            bytes += full * Math.Max(1, jpeg.Components) * 2;
+        }
+
+        return bytes;
     }
 
     /// <summary>
@@ -159,7 +225,7 @@ public sealed partial class SkiaImageDecoder : IImageDecoder
         // Colour and alpha: RGBA into pooled memory (large, short-lived: it would otherwise land on the large
         // object heap on every request), then flattened to gray.
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var rgba = ArrayPool<byte>.Shared.Rent(info.BytesSize);
+        var rgba = LargeBuffers.Rent(info.BytesSize);
         try
         {
             GetPixels(codec, info, rgba, format);
@@ -167,7 +233,7 @@ public sealed partial class SkiaImageDecoder : IImageDecoder
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rgba);
+            LargeBuffers.Return(rgba);
         }
     }
 

@@ -16,6 +16,10 @@ public sealed unsafe class TurboJpeg
 
     private const int PixelFormatGray = 6; // TJPF_GRAY
 
+    // TJFLAG_LIMITSCANS: refuse progressive JPEGs of more than 500 scans (the service counts scans itself first, as
+    // older libraries lack the flag); TJFLAG_STOPONWARNING: stop at the first warning instead of decoding on.
+    private const int Flags = 32768 | 8192;
+
     private readonly delegate* unmanaged<nint> _initDecompress;
     private readonly delegate* unmanaged<nint, byte*, CULong, byte*, int, int, int, int, int, int> _decompress;
     private readonly delegate* unmanaged<nint, int> _destroy;
@@ -71,7 +75,7 @@ public sealed unsafe class TurboJpeg
             fixed (byte* target = gray)
             {
                 // tjDecompress2 returns -1 on errors and on warnings (e.g. premature end of data).
-                return _decompress(decompressor, source, new CULong((nuint)jpeg.Length), target, width, width, height, PixelFormatGray, 0) == 0;
+                return _decompress(decompressor, source, new CULong((nuint)jpeg.Length), target, width, width, height, PixelFormatGray, Flags) == 0;
             }
         }
         finally

@@ -1,4 +1,3 @@
-using System.Buffers;
 using DigitApi.Common;
 
 namespace DigitApi.Uploads;
@@ -38,7 +37,7 @@ public sealed class Upload : IDisposable
     {
         if (_buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            LargeBuffers.Return(_buffer);
             _buffer = null;
         }
     }

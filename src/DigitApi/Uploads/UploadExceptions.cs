@@ -28,3 +28,24 @@ public sealed class UnsupportedUploadException(string message) : DigitApiExcepti
 
     public override string Title => "Unsupported media type";
 }
+
+public sealed class MalformedUploadException(string message) : DigitApiException(message)
+{
+    public override int StatusCode => StatusCodes.Status400BadRequest;
+
+    public override string Kind => "malformed-upload";
+
+    public override string Title => "Malformed upload";
+}
+
+/// <summary>The client sent its body too slowly or stopped; the connection is closed with the answer.</summary>
+public sealed class UploadTooSlowException(string message) : DigitApiException(message)
+{
+    public override int StatusCode => StatusCodes.Status408RequestTimeout;
+
+    public override string Kind => "upload-too-slow";
+
+    public override string Title => "Upload too slow";
+
+    public override bool ClosesConnection => true;
+}

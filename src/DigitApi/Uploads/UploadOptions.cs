@@ -22,4 +22,15 @@ public sealed class UploadOptions
     /// <summary>Most images in one /predict/batch request.</summary>
     [Range(1, 4096)]
     public int MaxBatchImages { get; set; } = 64;
+
+    /// <summary>
+    /// Slowest upload accepted, in bytes per second. It is measured in windows of <see cref="StallSeconds"/>
+    /// that start again each time one is met, so a fast start buys no credit for a stall afterwards.
+    /// </summary>
+    [Range(1, 1L << 30)]
+    public int MinBytesPerSecond { get; set; } = 1024;
+
+    /// <summary>Length of one rate window in seconds: an upload that stalls is answered 408 and closed within this time.</summary>
+    [Range(1, 300)]
+    public int StallSeconds { get; set; } = 5;
 }

@@ -1,4 +1,4 @@
-using System.Buffers;
+using DigitApi.Admission;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -7,13 +7,16 @@ namespace DigitApi.Uploads;
 
 /// <summary>
 /// Reads images straight from the request stream into pooled memory: multipart sections named
-/// <c>image</c>, or a raw <c>image/*</c> body. No temp files and no form buffering; the size limit is
-/// enforced while reading, so an oversized upload is refused without being held in memory.
+/// <c>image</c>, or a raw <c>image/*</c> body. No temp files and no form buffering; the size limits are
+/// enforced while reading, so an oversized upload is refused without being held in memory, and the body is
+/// read through <see cref="RequestBodyReader"/> (paced: a stalled upload is refused with 408).
 /// </summary>
-public sealed class UploadReader(IOptions<UploadOptions> options)
+public sealed class UploadReader(IOptions<UploadOptions> options, RequestBodyReader bodies)
 {
     public const string FieldName = "image";
-    private const int ChunkSize = 16 * 1024;
+
+    /// <summary>Longest multipart boundary accepted (RFC 2046 allows 70 characters).</summary>
+    public const int MaxBoundaryLength = 70;
 
     // MultipartReader's own read buffer (default 4 KiB): fewer, larger reads of a photo-sized part. The reader
     // rents it and never returns it (dotnet/aspnetcore#57478), so every request allocates it anew: a small
@@ -43,11 +46,18 @@ public sealed class UploadReader(IOptions<UploadOptions> options)
             if (request.HasFormContentType && MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
                 && mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             {
-                await ReadMultipartAsync(request, mediaType, maxImages, failPartsAlone, uploads, cancellationToken);
+                await using var body = bodies.Open(request);
+                await ReadMultipartAsync(request, body, mediaType, maxImages, failPartsAlone, uploads, cancellationToken);
             }
             else if (IsRawImage(request.ContentType))
             {
-                uploads.Add(await ReadBodyAsync(request.Body, null, request.ContentLength, lengthIsExact: true, cancellationToken));
+                if (request.ContentLength > _options.MaxImageBytes)
+                {
+                    throw TooLarge();
+                }
+
+                await using var body = bodies.Open(request);
+                uploads.Add(await ReadImageAsync(body, null, request.ContentLength, cancellationToken));
             }
             else if (string.IsNullOrEmpty(request.ContentType) && request.ContentLength is null or 0)
             {
@@ -56,7 +66,7 @@ public sealed class UploadReader(IOptions<UploadOptions> options)
             else
             {
                 throw new UnsupportedUploadException(
-                    $"Content-Type '{request.ContentType}' is not accepted. Send multipart/form-data with a field named 'image', or a raw body with an image/* Content-Type.");
+                    $"Content-Type '{Truncate(request.ContentType)}' is not accepted. Send multipart/form-data with a field named 'image', or a raw body with an image/* Content-Type.");
             }
 
             if (uploads.Count == 0 || uploads.All(u => u.Length == 0 && u.Error is null))
@@ -64,6 +74,7 @@ public sealed class UploadReader(IOptions<UploadOptions> options)
                 throw new MissingImageException("No image was sent: add a non-empty multipart field named 'image'.");
             }
 
+            await request.HttpContext.AdmitAsync(cancellationToken);
             return new UploadSet(uploads);
         }
         catch
@@ -77,16 +88,23 @@ public sealed class UploadReader(IOptions<UploadOptions> options)
         contentType is not null && (contentType.StartsWith("image/", StringComparison.OrdinalIgnoreCase)
             || contentType.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase));
 
-    private async Task ReadMultipartAsync(HttpRequest request, MediaTypeHeaderValue mediaType, int maxImages, bool failPartsAlone, List<Upload> uploads, CancellationToken cancellationToken)
+    private static string? Truncate(string? text) => text is { Length: > 100 } ? text[..100] + "..." : text;
+
+    private async Task ReadMultipartAsync(HttpRequest request, Stream body, MediaTypeHeaderValue mediaType, int maxImages, bool failPartsAlone, List<Upload> uploads, CancellationToken cancellationToken)
     {
         var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
         if (string.IsNullOrEmpty(boundary))
         {
-            throw new MissingImageException("The multipart request has no boundary.");
+            throw new MalformedUploadException("The multipart request has no boundary.");
+        }
+
+        if (boundary.Length > MaxBoundaryLength)
+        {
+            throw new MalformedUploadException($"The multipart boundary is {boundary.Length:N0} characters long; at most {MaxBoundaryLength} are accepted (RFC 2046).");
         }
 
         var bufferSize = (int)Math.Clamp(request.ContentLength ?? MultipartBufferSize, MinMultipartBufferSize, MultipartBufferSize);
-        var reader = new MultipartReader(boundary, request.Body, bufferSize) { BodyLengthLimit = _options.MaxRequestBytes };
+        var reader = new MultipartReader(boundary, body, bufferSize);
         // One image per request: the part is about as long as the body, so its buffer is sized once, not grown.
         var sizeHint = maxImages == 1 ? request.ContentLength : null;
         var parts = 0;
@@ -96,7 +114,7 @@ public sealed class UploadReader(IOptions<UploadOptions> options)
             {
                 if (++parts > _options.MaxParts)
                 {
-                    throw new UploadTooLargeException($"The request has more than {_options.MaxParts} parts.");
+                    throw new UploadTooLargeException($"The request has more than {_options.MaxParts} parts (Uploads:MaxParts).");
                 }
 
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
@@ -110,81 +128,43 @@ public sealed class UploadReader(IOptions<UploadOptions> options)
                     throw new UploadTooLargeException($"At most {maxImages} image(s) may be sent in one request.");
                 }
 
-                var fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                var fileName = Truncate(HeaderUtilities.RemoveQuotes(disposition.FileName).Value);
+                UploadTooLargeException? imageTooLarge = null;
                 try
                 {
-                    uploads.Add(await ReadBodyAsync(section.Body, fileName, sizeHint, lengthIsExact: false, cancellationToken));
+                    var (buffer, length) = await RequestBodyReader.ReadToEndAsync(section.Body, sizeHint, _options.MaxImageBytes, () => imageTooLarge = TooLarge(), cancellationToken);
+                    uploads.Add(new Upload(fileName, buffer, length));
                 }
-                catch (UploadTooLargeException tooLarge) when (failPartsAlone)
+                catch (UploadTooLargeException tooLarge) when (failPartsAlone && ReferenceEquals(tooLarge, imageTooLarge))
                 {
                     // The reader skips the rest of this part when it moves to the next one.
                     uploads.Add(Upload.Failed(fileName, tooLarge));
                 }
             }
         }
-        catch (InvalidDataException ex) when (ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        catch (InvalidDataException ex) when (ex.Message.Contains("header", StringComparison.OrdinalIgnoreCase))
         {
-            throw new UploadTooLargeException($"The request body exceeds {_options.MaxRequestBytes:N0} bytes.");
-        }
-        catch (IOException ex) when (ex is not EndOfStreamException && ex.InnerException is null && ex.Message.Contains("multipart", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new MissingImageException($"The multipart body is malformed: {ex.Message}");
+            throw new MalformedUploadException(
+                $"A multipart part's headers exceed {reader.HeadersLengthLimit:N0} bytes or {reader.HeadersCountLimit} lines, the most accepted ({ex.Message})");
         }
         catch (InvalidDataException ex)
         {
-            throw new MissingImageException($"The multipart body is malformed: {ex.Message}");
+            throw new MalformedUploadException($"The multipart body is malformed: {ex.Message}");
+        }
+        catch (IOException ex) when (ex is not BadHttpRequestException && ex is not Microsoft.AspNetCore.Connections.ConnectionResetException
+            && !cancellationToken.IsCancellationRequested)
+        {
+            // MultipartReader's end of stream before the closing boundary: a truncated part, or a boundary the body never uses.
+            throw new MalformedUploadException($"The multipart body ends before its closing boundary '--{Truncate(boundary)}--': a part is truncated, or the boundary is not the one the body uses.");
         }
     }
 
-    private async Task<Upload> ReadBodyAsync(Stream body, string? fileName, long? expectedLength, bool lengthIsExact, CancellationToken cancellationToken)
+    private async Task<Upload> ReadImageAsync(Stream body, string? fileName, long? sizeHint, CancellationToken cancellationToken)
     {
-        var limit = _options.MaxImageBytes;
-        if (lengthIsExact && expectedLength > limit)
-        {
-            throw TooLarge();
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(expectedLength ?? ChunkSize, limit) + 1);
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (length > limit)
-                    {
-                        throw TooLarge();
-                    }
-
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-                if (length > limit)
-                {
-                    throw TooLarge();
-                }
-            }
-
-            return new Upload(fileName, buffer, length);
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
+        var (buffer, length) = await RequestBodyReader.ReadToEndAsync(body, sizeHint, _options.MaxImageBytes, TooLarge, cancellationToken);
+        return new Upload(fileName, buffer, length);
     }
 
     private UploadTooLargeException TooLarge() =>
-        new($"The image exceeds {_options.MaxImageBytes:N0} bytes. Send a smaller image; a digit needs far fewer pixels.");
+        new($"The image exceeds {_options.MaxImageBytes:N0} bytes (Uploads:MaxImageBytes). Send a smaller image; a digit needs far fewer pixels.");
 }

@@ -11,6 +11,7 @@ public static class UploadServiceCollectionExtensions
             .BindConfiguration(UploadOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<RequestBodyReader>();
         services.AddSingleton<UploadReader>();
 
         // Kestrel's default first waits for data with a zero-byte read, then reads into a fresh buffer: two
