@@ -1,8 +1,9 @@
 namespace DigitApi.Security;
 
 /// <summary>
-/// The reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (besides loopback). A client
-/// IP claimed by anyone else is ignored, so it cannot dodge the rate limiter.
+/// The reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed, besides 127.0.0.1 and ::1 (a proxy in
+/// the same pod); not the rest of 127.0.0.0/8. A client IP claimed by anyone else is ignored, so it cannot dodge
+/// the rate limiter.
 /// </summary>
 public sealed class ForwardedHeadersSettings
 {

@@ -22,6 +22,12 @@ public static class SecurityServiceCollectionExtensions
         services.Configure<ForwardedHeadersOptions>(options =>
         {
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // ASP.NET Core believes all of 127.0.0.0/8 by default. Only the two addresses a proxy in the same pod
+            // (a platform's sidecar) connects from stay believed, besides the configured ones.
+            options.KnownIPNetworks.Clear();
+            options.KnownProxies.Clear();
+            options.KnownProxies.Add(IPAddress.Loopback);
+            options.KnownProxies.Add(IPAddress.IPv6Loopback);
             foreach (var proxy in forwarded.KnownProxies)
             {
                 options.KnownProxies.Add(IPAddress.Parse(proxy));

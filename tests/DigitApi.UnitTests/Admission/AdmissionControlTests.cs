@@ -8,7 +8,10 @@ using Microsoft.Extensions.Options;
 
 namespace DigitApi.UnitTests.Admission;
 
-/// <summary>The door on its own, with requests the test holds inside: one at work, one waiting, the rest refused.</summary>
+/// <summary>
+/// The door on its own, with requests the test holds inside: one at work, one waiting, the rest refused; a request
+/// still reading its body holds no place at work.
+/// </summary>
 public sealed class AdmissionControlTests : IDisposable
 {
     private readonly ServiceProvider _services;
@@ -29,6 +32,7 @@ public sealed class AdmissionControlTests : IDisposable
         var ran = new List<string>();
         RequestDelegate work = async context =>
         {
+            await context.AdmitAsync(context.RequestAborted);
             lock (ran)
             {
                 ran.Add(context.TraceIdentifier);
@@ -66,19 +70,23 @@ public sealed class AdmissionControlTests : IDisposable
     public async Task A_client_that_leaves_while_waiting_frees_its_place()
     {
         var release = new TaskCompletionSource();
-        var working = _admission.InvokeAsync(Post("/predict", "working"), _ => release.Task);
+        var working = _admission.InvokeAsync(Post("/predict", "working"), async c =>
+        {
+            await c.AdmitAsync(c.RequestAborted);
+            await release.Task;
+        });
         using var leaving = new CancellationTokenSource();
         var waiter = Post("/predict", "leaving");
         waiter.RequestAborted = leaving.Token;
-        var waiting = _admission.InvokeAsync(waiter, _ => Task.CompletedTask);
+        var waiting = _admission.InvokeAsync(waiter, Admit);
         Assert.Equal(1, _admission.Waiting);
 
         await leaving.CancelAsync();
-        await waiting.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
         Assert.Equal(0, _admission.Waiting);
 
         var next = Post("/predict", "next");
-        var nextRan = _admission.InvokeAsync(next, _ => Task.CompletedTask);
+        var nextRan = _admission.InvokeAsync(next, Admit);
         Assert.Equal(1, _admission.Waiting);
         release.SetResult();
         await working.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
@@ -86,11 +94,33 @@ public sealed class AdmissionControlTests : IDisposable
         Assert.Equal(200, next.Response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_request_still_reading_its_body_holds_no_place_at_work()
+    {
+        var bodyArrives = new TaskCompletionSource();
+        var reading = _admission.InvokeAsync(Post("/predict", "reading"), async c =>
+        {
+            await bodyArrives.Task; // a slow upload: the body is not read yet
+            await c.AdmitAsync(c.RequestAborted);
+        });
+
+        var ready = Post("/predict", "ready");
+        var readyRan = _admission.InvokeAsync(ready, Admit);
+        await readyRan.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal(200, ready.Response.StatusCode);
+        Assert.Equal(0, _admission.Waiting);
+
+        bodyArrives.SetResult();
+        await reading.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+    }
+
     public void Dispose()
     {
         _admission.Dispose();
         _services.Dispose();
     }
+
+    private static Task Admit(HttpContext context) => context.AdmitAsync(context.RequestAborted).AsTask();
 
     private DefaultHttpContext Post(string path, string name)
     {
