@@ -35,6 +35,66 @@ public static class HostileImages
         return png.ToArray();
     }
 
+    /// <summary>
+    /// An Adam7-interlaced RGBA PNG of the given size whose rows are all zero: a few KB that a decoder must expand
+    /// in full (an interlaced image cannot be decoded at a reduced size), twice over.
+    /// </summary>
+    public static byte[] InterlacedPngBomb(int width, int height)
+    {
+        using var png = new MemoryStream();
+        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        var header = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 8; // bit depth
+        header[9] = 6; // RGBA
+        header[12] = 1; // Adam7
+        WriteChunk(png, "IHDR", header);
+        using var compressed = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            foreach (var (x0, y0, dx, dy) in new[] { (0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2) })
+            {
+                var (passWidth, passHeight) = ((width - x0 + dx - 1) / dx, (height - y0 + dy - 1) / dy);
+                if (passWidth <= 0 || passHeight <= 0)
+                {
+                    continue;
+                }
+
+                var row = new byte[1 + (passWidth * 4)];
+                for (var y = 0; y < passHeight; y++)
+                {
+                    zlib.Write(row);
+                }
+            }
+        }
+
+        WriteChunk(png, "IDAT", compressed.ToArray());
+        WriteChunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
+    /// <summary>
+    /// A JPEG that claims to be progressive and carries the first scan of <paramref name="jpeg"/> (a baseline JPEG)
+    /// <paramref name="scans"/> times: each scan of a progressive image makes the decoder go over the whole image again.
+    /// </summary>
+    public static byte[] ScanBombJpeg(byte[] jpeg, int scans)
+    {
+        var sof = jpeg.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]);
+        var sos = jpeg.AsSpan().IndexOf([(byte)0xFF, (byte)0xDA]);
+        var eoi = jpeg.AsSpan().LastIndexOf([(byte)0xFF, (byte)0xD9]);
+        using var bomb = new MemoryStream();
+        bomb.Write(jpeg.AsSpan(0, sos));
+        bomb.GetBuffer()[sof + 1] = 0xC2; // SOF2: progressive
+        for (var i = 0; i < scans; i++)
+        {
+            bomb.Write(jpeg.AsSpan(sos, eoi - sos));
+        }
+
+        bomb.Write([0xFF, 0xD9]);
+        return bomb.ToArray();
+    }
+
     private static void WriteChunk(Stream stream, string type, byte[] data)
     {
         var chunk = new byte[12 + data.Length];

@@ -43,6 +43,12 @@ internal sealed class PacedBodyStream(Stream inner, long maxBytes, long windowBy
         {
             read = await inner.ReadAsync(buffer, _deadline.Token);
         }
+        catch (IOException ex) when (ex is not BadHttpRequestException && ex is not Microsoft.AspNetCore.Connections.ConnectionResetException
+            && !requestAborted.IsCancellationRequested)
+        {
+            // The server could not take the body apart (e.g. a chunk size that overflows): the client's framing is broken.
+            throw new MalformedUploadException($"The request body could not be read: {ex.Message}");
+        }
         catch (OperationCanceledException) when (!requestAborted.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new UploadTooSlowException(

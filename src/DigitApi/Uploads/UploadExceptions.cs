@@ -36,6 +36,8 @@ public sealed class MalformedUploadException(string message) : DigitApiException
     public override string Kind => "malformed-upload";
 
     public override string Title => "Malformed upload";
+
+    public override bool ClosesConnection => true;
 }
 
 /// <summary>The client sent its body too slowly or stopped; the connection is closed with the answer.</summary>

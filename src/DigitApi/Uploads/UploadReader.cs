@@ -142,7 +142,7 @@ public sealed class UploadReader(IOptions<UploadOptions> options, RequestBodyRea
                 }
             }
         }
-        catch (InvalidDataException ex) when (ex.Message.Contains("header", StringComparison.OrdinalIgnoreCase))
+        catch (InvalidDataException ex) when (ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
         {
             throw new MalformedUploadException(
                 $"A multipart part's headers exceed {reader.HeadersLengthLimit:N0} bytes or {reader.HeadersCountLimit} lines, the most accepted ({ex.Message})");

@@ -60,6 +60,16 @@ public sealed class RateLimitingTests(RateLimitingTests.Service factory) : IClas
         }
 
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+
+        // Nor from loopback addresses other than 127.0.0.1 and ::1.
+        statuses.Clear();
+        for (var i = 0; i < 4; i++)
+        {
+            using var local = await SendAsync(peer: "127.0.0.2", forwardedFor: $"203.0.113.{i + 10}");
+            statuses.Add(local.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
     }
 
     private async Task<HttpResponseMessage> SendAsync(string peer, string? forwardedFor = null)
