@@ -16,12 +16,16 @@ internal sealed class TensorRequestParser(ServedModel model, int maxRows)
     /// <summary>Longest member other than 'data' (and longest single token inside it).</summary>
     public const int MaxValueBytes = 64 * 1024;
 
+    private const int MaxDepth = 16;
+
     private readonly int _maxValues = maxRows * ModelRunner.PixelsPerRow;
     private readonly HashSet<string> _rootNames = [];
     private readonly HashSet<string> _inputNames = [];
-    private readonly List<int> _levelLengths = [];
+    private readonly int[] _levelLengths = new int[MaxDepth + 1];
     private readonly List<int> _openCounts = [];
-    private JsonReaderState _state = new(new JsonReaderOptions { MaxDepth = 16 });
+    private JsonReaderState _state = new(new JsonReaderOptions { MaxDepth = MaxDepth });
+    private int _depth;
+    private int _rows;
     private Place _place = Place.Start;
     private string? _pendingName;
     private int _inputs;
@@ -114,24 +118,27 @@ internal sealed class TensorRequestParser(ServedModel model, int maxRows)
         return reader.Position;
     }
 
+    /// <summary>Checks the input once the JSON has been read; after it, <see cref="BinaryBytes"/> says whether a binary part follows.</summary>
+    public void CompleteJson()
+    {
+        _rows = CheckInput();
+        if (BinaryBytes is null)
+        {
+            CheckData(_rows);
+        }
+    }
+
     /// <summary>The checked request, once the JSON (and any binary part) has been read.</summary>
     public TensorRequest Result()
     {
-        var rows = CheckInput();
-        if (BinaryBytes is null)
-        {
-            CheckData(rows);
-        }
-
         var tensor = _values.Length == _count ? _values : _values[.._count];
-        return new TensorRequest(_id, tensor, rows, ReadOutputs());
+        return new TensorRequest(_id, tensor, _rows, ReadOutputs());
     }
 
     /// <summary>The tensor the binary part fills, sized from the checked shape.</summary>
     public float[] BinaryTarget()
     {
-        var rows = CheckInput();
-        _values = new float[rows * ModelRunner.PixelsPerRow];
+        _values = new float[_rows * ModelRunner.PixelsPerRow];
         _count = _values.Length;
         return _values;
     }
@@ -198,10 +205,12 @@ internal sealed class TensorRequestParser(ServedModel model, int maxRows)
         {
             _pendingName = null;
             _hasData = true;
+            _depth = 1;
             _place = reader.TokenType == JsonTokenType.StartArray
                 ? Place.Data
                 : throw OpenInferenceException.BadRequest($"Input '{Short(InputName)}' needs 'data': an array of numbers, flat or nested as the shape.");
             _openCounts.Add(0);
+            Array.Fill(_levelLengths, -1);
             return true;
         }
 
@@ -294,15 +303,16 @@ internal sealed class TensorRequestParser(ServedModel model, int maxRows)
 
                 _openCounts[depth - 1]++;
                 _openCounts.Add(0);
+                _depth = Math.Max(_depth, depth + 1);
                 break;
             case JsonTokenType.EndArray:
                 var length = _openCounts[depth - 1];
                 _openCounts.RemoveAt(depth - 1);
-                if (_levelLengths.Count < depth)
+                if (_levelLengths[depth] < 0)
                 {
-                    _levelLengths.Add(length);
+                    _levelLengths[depth] = length;
                 }
-                else if (depth > 1 && _levelLengths[depth - 1] != length)
+                else if (_levelLengths[depth] != length)
                 {
                     throw NestingError();
                 }
@@ -410,8 +420,7 @@ internal sealed class TensorRequestParser(ServedModel model, int maxRows)
         }
 
         var needed = rows * ModelRunner.PixelsPerRow;
-        var nested = _leafDepth > 1 || _levelLengths.Count > 1;
-        if (nested && (_levelLengths.Count != _shape!.Length || _levelLengths.Where((length, i) => length != _shape[i]).Any()))
+        if (_depth > 1 && (_depth != _shape!.Length || Enumerable.Range(1, _depth).Any(d => _levelLengths[d] != _shape[d - 1])))
         {
             throw NestingError();
         }

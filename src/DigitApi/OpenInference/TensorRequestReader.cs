@@ -58,6 +58,7 @@ public sealed class TensorRequestReader(RequestBodyReader bodies, IOptions<OpenI
                 pipe.AdvanceTo(consumed, buffer.End);
             }
 
+            parser.CompleteJson();
             if (parser.BinaryBytes is { } binaryBytes)
             {
                 await ReadBinaryAsync(pipe, parser.BinaryTarget(), binaryBytes, parser.InputName, cancellationToken);
