@@ -1,16 +1,33 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
 namespace DigitApi.Uploads;
 
 /// <summary>
 /// A request body that refuses to be held open: at most <c>maxBytes</c> in all, and at least <c>windowBytes</c>
 /// in every window of <c>window</c>. A window starts again the moment the previous one is met, so an upload that
-/// sends a fast burst and then stalls is stopped one window after the stall, whatever it sent before.
+/// sends a fast burst and then stalls is stopped one window after the stall, whatever it sent before. A stalled
+/// read is ended with <see cref="PipeReader.CancelPendingRead"/>, which leaves the server's body reader in a
+/// state it can still drain and close cleanly (a cancelled token would not); a timer checks the window a few
+/// times a second and cancels again until the read has returned.
 /// </summary>
-internal sealed class PacedBodyStream(Stream inner, long maxBytes, long windowBytes, TimeSpan window, CancellationToken requestAborted) : Stream
+internal sealed class PacedBodyStream : Stream
 {
-    private CancellationTokenSource? _deadline;
+    private readonly PipeReader _body;
+    private readonly long _maxBytes;
+    private readonly long _windowBytes;
+    private readonly TimeSpan _window;
+    private readonly CancellationToken _requestAborted;
+    private ITimer? _timer;
+    private long _windowStarted;
     private long _total;
     private long _inWindow;
     private bool _ended;
+
+    public PacedBodyStream(PipeReader body, long maxBytes, long windowBytes, TimeSpan window, CancellationToken requestAborted)
+    {
+        (_body, _maxBytes, _windowBytes, _window, _requestAborted) = (body, maxBytes, windowBytes, window, requestAborted);
+    }
 
     public override bool CanRead => true;
 
@@ -29,52 +46,68 @@ internal sealed class PacedBodyStream(Stream inner, long maxBytes, long windowBy
             return 0;
         }
 
-        if (_deadline is null)
+        if (_timer is null)
         {
-            _deadline = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
-            _deadline.CancelAfter(window);
+            Volatile.Write(ref _windowStarted, TimeProvider.System.GetTimestamp());
+            var check = TimeSpan.FromTicks(Math.Min(_window.Ticks / 4, TimeSpan.TicksPerSecond / 4));
+            _timer = TimeProvider.System.CreateTimer(static state => ((PacedBodyStream)state!).CheckWindow(), this, check, check);
         }
 
-        using var caller = cancellationToken.CanBeCanceled && cancellationToken != requestAborted
-            ? cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), _deadline)
-            : default;
-        int read;
-        try
+        while (true)
         {
-            read = await inner.ReadAsync(buffer, _deadline.Token);
-        }
-        catch (IOException ex) when (ex is not BadHttpRequestException && ex is not Microsoft.AspNetCore.Connections.ConnectionResetException
-            && !requestAborted.IsCancellationRequested)
-        {
-            // The server could not take the body apart (e.g. a chunk size that overflows): the client's framing is broken.
-            throw new MalformedUploadException($"The request body could not be read: {ex.Message}");
-        }
-        catch (OperationCanceledException) when (!requestAborted.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new UploadTooSlowException(
-                $"The upload sent fewer than {windowBytes:N0} bytes in {window.TotalSeconds:0} s. Send at least {windowBytes / window.TotalSeconds:N0} bytes per second (Uploads:MinBytesPerSecond); stalled uploads are closed.");
-        }
+            ReadResult result;
+            try
+            {
+                result = await _body.ReadAsync(cancellationToken);
+            }
+            catch (IOException ex) when (ex is not BadHttpRequestException && ex is not Microsoft.AspNetCore.Connections.ConnectionResetException
+                && !_requestAborted.IsCancellationRequested)
+            {
+                // The server could not take the body apart (e.g. a chunk size that overflows): the client's framing is broken.
+                throw new MalformedUploadException($"The request body could not be read: {ex.Message}");
+            }
 
-        if (read == 0)
-        {
-            End();
-            return 0;
-        }
+            if (result.IsCanceled)
+            {
+                _body.AdvanceTo(result.Buffer.Start);
+                if (WindowMissed)
+                {
+                    End();
+                    throw new UploadTooSlowException(
+                        $"The upload sent fewer than {_windowBytes:N0} bytes in {_window.TotalSeconds:0} s. Send at least {_windowBytes / _window.TotalSeconds:N0} bytes per second (Uploads:MinBytesPerSecond); stalled uploads are closed.");
+                }
 
-        _total += read;
-        if (_total > maxBytes)
-        {
-            throw new UploadTooLargeException($"The request body exceeds {maxBytes:N0} bytes (Uploads:MaxRequestBytes).");
-        }
+                continue; // The timer fired just as the window was met.
+            }
 
-        _inWindow += read;
-        if (_inWindow >= windowBytes)
-        {
-            _inWindow = 0;
-            _deadline.CancelAfter(window);
-        }
+            var data = result.Buffer;
+            var read = (int)Math.Min(data.Length, buffer.Length);
+            data.Slice(0, read).CopyTo(buffer.Span);
+            _body.AdvanceTo(data.GetPosition(read));
+            if (read == 0 && result.IsCompleted)
+            {
+                End();
+                return 0;
+            }
 
-        return read;
+            _total += read;
+            if (_total > _maxBytes)
+            {
+                throw new UploadTooLargeException($"The request body exceeds {_maxBytes:N0} bytes (Uploads:MaxRequestBytes).");
+            }
+
+            _inWindow += read;
+            if (_inWindow >= _windowBytes)
+            {
+                _inWindow = 0;
+                Volatile.Write(ref _windowStarted, TimeProvider.System.GetTimestamp());
+            }
+
+            if (read > 0)
+            {
+                return read;
+            }
+        }
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -98,10 +131,20 @@ internal sealed class PacedBodyStream(Stream inner, long maxBytes, long windowBy
         base.Dispose(disposing);
     }
 
+    private bool WindowMissed => TimeProvider.System.GetElapsedTime(Volatile.Read(ref _windowStarted)) >= _window;
+
+    private void CheckWindow()
+    {
+        if (WindowMissed)
+        {
+            _body.CancelPendingRead();
+        }
+    }
+
     private void End()
     {
         _ended = true;
-        _deadline?.Dispose();
-        _deadline = null;
+        _timer?.Dispose();
+        _timer = null;
     }
 }

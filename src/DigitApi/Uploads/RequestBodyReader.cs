@@ -22,7 +22,7 @@ public sealed class RequestBodyReader(IOptions<UploadOptions> options)
             throw new UploadTooLargeException($"The request body declares {request.ContentLength:N0} bytes; the limit is {_options.MaxRequestBytes:N0} (Uploads:MaxRequestBytes).");
         }
 
-        return new PacedBodyStream(request.Body, _options.MaxRequestBytes, (long)_options.MinBytesPerSecond * _options.StallSeconds,
+        return new PacedBodyStream(request.BodyReader, _options.MaxRequestBytes, (long)_options.MinBytesPerSecond * _options.StallSeconds,
             TimeSpan.FromSeconds(_options.StallSeconds), request.HttpContext.RequestAborted);
     }
 

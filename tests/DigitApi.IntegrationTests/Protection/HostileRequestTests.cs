@@ -200,7 +200,7 @@ public sealed class HostileConnectionTests : IAsyncLifetime
                 var (answer, closedAfter) = await ReadUntilClosedAsync(socket);
                 Assert.StartsWith("HTTP/1.1 408", answer, StringComparison.Ordinal);
                 Assert.Contains("upload-too-slow", answer, StringComparison.Ordinal);
-                Assert.True(closedAfter < TimeSpan.FromSeconds(5), $"closed after {closedAfter}");
+                Assert.True(closedAfter < TimeSpan.FromSeconds(8), $"closed after {closedAfter}"); // one 1-s window, then at most Kestrel's 5-s drain
             }
         }
     }
@@ -241,10 +241,17 @@ public sealed class HostileConnectionTests : IAsyncLifetime
         timeout.CancelAfter(TimeSpan.FromSeconds(15));
         var received = new MemoryStream();
         var buffer = new byte[4096];
-        int read;
-        while ((read = await socket.ReceiveAsync(buffer, timeout.Token)) > 0)
+        try
         {
-            received.Write(buffer, 0, read);
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer, timeout.Token)) > 0)
+            {
+                received.Write(buffer, 0, read);
+            }
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            // Closed by a reset: the server gave up on a body it did not read to its end.
         }
 
         return (Encoding.ASCII.GetString(received.ToArray()), TimeProvider.System.GetElapsedTime(started));
