@@ -12,14 +12,7 @@ public static class HostileImages
     /// </summary>
     public static byte[] PngBomb(int width, int height)
     {
-        using var png = new MemoryStream();
-        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        var header = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(header, width);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
-        header[8] = 8; // bit depth
-        header[9] = 0; // grayscale
-        WriteChunk(png, "IHDR", header);
+        using var png = PngStart(width, height, colorType: 0, interlace: 0); // 8-bit grayscale
         using var compressed = new MemoryStream();
         using (var zlib = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
         {
@@ -41,15 +34,7 @@ public static class HostileImages
     /// </summary>
     public static byte[] InterlacedPngBomb(int width, int height)
     {
-        using var png = new MemoryStream();
-        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        var header = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(header, width);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
-        header[8] = 8; // bit depth
-        header[9] = 6; // RGBA
-        header[12] = 1; // Adam7
-        WriteChunk(png, "IHDR", header);
+        using var png = PngStart(width, height, colorType: 6, interlace: 1); // 8-bit RGBA, Adam7
         using var compressed = new MemoryStream();
         using (var zlib = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
         {
@@ -93,6 +78,19 @@ public static class HostileImages
 
         bomb.Write([0xFF, 0xD9]);
         return bomb.ToArray();
+    }
+
+    // The PNG signature and an IHDR chunk of 8 bits per sample.
+    private static MemoryStream PngStart(int width, int height, byte colorType, byte interlace)
+    {
+        var png = new MemoryStream();
+        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        var header = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        (header[8], header[9], header[12]) = (8, colorType, interlace);
+        WriteChunk(png, "IHDR", header);
+        return png;
     }
 
     private static void WriteChunk(Stream stream, string type, byte[] data)

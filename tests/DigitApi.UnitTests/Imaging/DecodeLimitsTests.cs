@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using DigitApi.Imaging;
+using DigitApi.Tests;
+using Microsoft.Extensions.Options;
+
+namespace DigitApi.UnitTests.Imaging;
+
+/// <summary>What the decoder refuses from an image's header, and the memory budget decodes share.</summary>
+public class DecodeLimitsTests
+{
+    private static readonly SkiaImageDecoder Decoder = new(Options.Create(new ImageOptions()));
+
+    [Theory]
+    [InlineData("seven-progressive.jpg")]
+    [InlineData("seven-progressive-600x750.jpg")]
+    public void ProgressiveJpegsAsEncodersWriteThemDecode(string file)
+    {
+        var header = EncodedHeader.Read(SkiaImageDecoderTests.Read(file), ImageFormat.Jpeg, maxScans: 32);
+
+        Assert.True(header is { Progressive: true, Scans: > 1 and <= 12 }, $"{header}");
+        Assert.True(DigitPreprocessor.Prepare(Decoder.Decode(SkiaImageDecoderTests.Read(file))).Box.Width > 0);
+    }
+
+    [Fact]
+    public void AJpegOfHundredsOfScansIsRefusedBeforeAnyDecoderRuns()
+    {
+        var bomb = HostileImages.ScanBombJpeg(SkiaImageDecoderTests.Read("photo-paper-1200x1600.jpg"), scans: 5_000);
+        var started = Stopwatch.GetTimestamp();
+
+        var error = Assert.Throws<ImageRejectedException>(() => Decoder.Decode(bomb));
+
+        Assert.Equal(ImageRejection.TooCostly, error.Reason);
+        Assert.Contains("Imaging:MaxJpegScans", error.Message, StringComparison.Ordinal);
+        Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromMilliseconds(500), "counted from the markers, not decoded");
+    }
+
+    [Fact]
+    public void ABaselineJpegsHeaderIsReadWithoutWalkingItsData()
+    {
+        var header = EncodedHeader.Read(SkiaImageDecoderTests.Read("photo-paper-1200x1600.jpg"), ImageFormat.Jpeg, maxScans: 32);
+
+        Assert.Equal(new EncodedHeader(1200, 1600, false, false, 3, 1), header);
+    }
+
+    [Fact]
+    public void AnInterlacedPngIsHeldToTheLowerLimit()
+    {
+        var error = Assert.Throws<ImageRejectedException>(() => Decoder.Decode(HostileImages.InterlacedPngBomb(2_100, 2_000)));
+
+        Assert.Equal(ImageRejection.TooLarge, error.Reason);
+        Assert.Contains("Imaging:MaxInterlacedPixels", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void APngDecodedAtFullSizeIsHeldToTheFullSizeLimit()
+    {
+        var strict = new SkiaImageDecoder(Options.Create(new ImageOptions { MaxFullSizePixels = 1_000_000 }));
+
+        var error = Assert.Throws<ImageRejectedException>(() => strict.Decode(HostileImages.PngBomb(1_100, 1_000)));
+
+        Assert.Contains("Imaging:MaxFullSizePixels", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void APngTallerThanTheSideLimitIsTooLargeNotDamaged()
+    {
+        var error = Assert.Throws<ImageRejectedException>(() => Decoder.Decode(HostileImages.PngBomb(1, 40_000_000)));
+
+        Assert.Equal(ImageRejection.TooLarge, error.Reason);
+    }
+
+    [Fact]
+    public void ADecodeThatAloneNeedsMoreThanTheBudgetIsRefused()
+    {
+        var small = new SkiaImageDecoder(Options.Create(new ImageOptions { DecodeMemoryBytes = 100_000 }));
+
+        var error = Assert.Throws<ImageRejectedException>(() => small.Decode(SkiaImageDecoderTests.Read("seven-rgba32.png")));
+
+        Assert.Equal(ImageRejection.TooLarge, error.Reason);
+        Assert.Contains("Imaging:DecodeMemoryBytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADecodeWaitsForItsShareAndGivesUpAfterTheWait()
+    {
+        using var budget = new DecodeBudget(Options.Create(new ImageOptions { DecodeMemoryBytes = 10 << 20, DecodeWaitSeconds = 1 }));
+        var held = budget.Take(8 << 20);
+        var started = Stopwatch.GetTimestamp();
+
+        Assert.Throws<DecodeBudgetBusyException>(() => budget.Take(4 << 20));
+        Assert.InRange(Stopwatch.GetElapsedTime(started), TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
+
+        var waiting = Task.Run(() => budget.Take(4 << 20), TestContext.Current.CancellationToken);
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        Assert.False(waiting.IsCompleted);
+        held.Dispose();
+        (await waiting.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken)).Dispose();
+    }
+}
