@@ -206,6 +206,25 @@ public sealed class HostileConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_slow_upload_that_keeps_above_the_minimum_rate_is_answered()
+    {
+        // 4 KB/s for about 2.5 s (a 9 KB photo) against 1 KB/s in 1-s windows: slow, never stalled.
+        var image = TestFiles.Read("seven-progressive-600x750.jpg");
+        using var socket = await ConnectAsync();
+        await socket.SendAsync(Encoding.ASCII.GetBytes(
+            $"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: {image.Length}\r\nConnection: close\r\n\r\n"), Cancel);
+        for (var sent = 0; sent < image.Length; sent += 1024)
+        {
+            await socket.SendAsync(image.AsMemory(sent, Math.Min(1024, image.Length - sent)), Cancel);
+            await Task.Delay(250, Cancel);
+        }
+
+        var (answer, _) = await ReadUntilClosedAsync(socket);
+
+        Assert.StartsWith("HTTP/1.1 200", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_chunk_size_that_overflows_is_a_400()
     {
         using var socket = await ConnectAsync();

@@ -46,6 +46,7 @@ public sealed class AdmissionControlTests : IDisposable
         Assert.Equal(1, _admission.Waiting);
         Assert.Equal(["working"], ran);
 
+        Assert.False(_admission.HasRoom, "readiness turns 503 while every place inside is taken");
         var refused = Post("/v2/models/cnn/infer", "refused");
         await _admission.InvokeAsync(refused, work);
         Assert.Equal(503, refused.Response.StatusCode);
