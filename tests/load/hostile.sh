@@ -45,6 +45,7 @@ normal_predict() { curl -s -o /dev/null -m 10 -w '%{http_code} in %{time_total} 
 # Runs the attack in function $2 in the background, a normal /predict 0.5 s into it, and reports.
 attack() {
   local name=$1 run=$2 before cpu0 latency
+  sleep 2 # the previous attack's memory goes back first
   before=$(rss_mb)
   cpu0=$(cpu_ticks)
   sample_peak "$WORK/peak.txt"
