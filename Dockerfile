@@ -36,7 +36,7 @@ COPY src/ src/
 # The csproj publishes models/*.onnx and models/manifest.json next to the app.
 RUN dotnet publish src/DigitApi/DigitApi.csproj -c Release -a $TARGETARCH --no-restore -o /app
 
-# The same build with ONNX Runtime's CUDA package (Microsoft.ML.OnnxRuntime.Gpu).
+# The same build with ONNX Runtime's CUDA build for Linux (Microsoft.ML.OnnxRuntime.Gpu.Linux).
 FROM restore-inputs AS build-gpu
 ARG TARGETARCH
 RUN dotnet restore src/DigitApi/DigitApi.csproj -a $TARGETARCH -p:OnnxRuntimeFlavor=Gpu
@@ -45,9 +45,11 @@ COPY models/ models/
 COPY src/ src/
 RUN dotnet publish src/DigitApi/DigitApi.csproj -c Release -a $TARGETARCH --no-restore -p:OnnxRuntimeFlavor=Gpu -o /app
 
-########## gpu: NVIDIA CUDA 13 + cuDNN 9 runtime (what ONNX Runtime 1.31's CUDA provider links) ##########
-# Its libonnxruntime_providers_cuda.so needs libcudart.so.13 and libcublas.so.13 (readelf -d); a CUDA 12 image
-# leaves the provider unloadable. Hosts need an NVIDIA driver of the R580 series or later.
+########## gpu: NVIDIA CUDA 13 + cuDNN 9 runtime (what ONNX Runtime 1.32's CUDA provider links) ##########
+# Its libonnxruntime_providers_cuda.so needs libcudart.so.13, libcublas.so.13, libcublasLt.so.13 and libcurand.so.10
+# (readelf -d) and loads libcudnn.so.9; a CUDA 12 image leaves the provider unloadable. Hosts need an NVIDIA driver
+# of the R580 series or later and the NVIDIA Container Toolkit (docker run --gpus all). Without them the service
+# stops at startup with a message that names what is missing (Inference__Provider=Auto serves on CPU instead).
 # The ASP.NET Core runtime is copied from Microsoft's image of the same Ubuntu release (24.04).
 FROM mcr.microsoft.com/dotnet/aspnet:10.0.12-noble AS aspnet-noble
 

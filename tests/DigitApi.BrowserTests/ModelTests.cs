@@ -90,7 +90,7 @@ public class ModelTests(BrowserFixture browser)
 
     private async Task<(string DefaultModel, string[] Models, string[] Members)> CatalogAsync()
     {
-        Assert.SkipWhen(!File.Exists(BrowserFixture.ChromiumPath), "no Chromium");
+        BrowserFixture.RequireChromium();
         using var http = new HttpClient { BaseAddress = browser.Service.BaseAddress };
         var json = await http.GetFromJsonAsync<JsonElement>("models", TestContext.Current.CancellationToken);
         var models = json.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("card").GetProperty("name").GetString()!).ToArray();

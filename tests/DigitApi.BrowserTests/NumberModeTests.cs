@@ -55,7 +55,7 @@ public class NumberModeTests(BrowserFixture browser)
     /// <summary>What the service answers to an empty POST /predict/number: 400 if it has the endpoint.</summary>
     private async Task<int> NumberEndpointStatusAsync()
     {
-        Assert.SkipWhen(!File.Exists(BrowserFixture.ChromiumPath), "no Chromium");
+        BrowserFixture.RequireChromium();
         using var http = new HttpClient { BaseAddress = browser.Service.BaseAddress };
         using var response = await http.PostAsync("predict/number", null, TestContext.Current.CancellationToken);
         return (int)response.StatusCode;

@@ -12,8 +12,17 @@ namespace DigitApi.DeployTests;
 /// the Dockerfile does, then run the output as the non-root user, in the working directory, with the environment and
 /// the read-only files the container has, and talk to it over loopback.
 /// </summary>
-public class ContainerSmokeTests(PublishedImage image) : IClassFixture<PublishedImage>
+public class ContainerSmokeTests : IClassFixture<PublishedImage>
 {
+    private readonly PublishedImage _image;
+
+    public ContainerSmokeTests(PublishedImage image)
+    {
+        // The image's app requires libturbojpeg (Imaging:JpegDecoder=TurboJpeg); here it is this machine's copy.
+        OptionalComponent.RequireTurboJpeg();
+        _image = image;
+    }
+
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -21,7 +30,7 @@ public class ContainerSmokeTests(PublishedImage image) : IClassFixture<Published
     {
         var models = Directory.GetFiles(Repository.PathOf("models"), "*.onnx").Select(Path.GetFileName).Append("manifest.json").ToList();
         Assert.All(models, model => Assert.True(
-            File.Exists(image.Image.HostPath($"{image.Image.WorkDir}/models/{model}")), $"models/{model} is not in the image"));
+            File.Exists(_image.Image.HostPath($"{_image.Image.WorkDir}/models/{model}")), $"models/{model} is not in the image"));
     }
 
     [Fact]
@@ -29,7 +38,7 @@ public class ContainerSmokeTests(PublishedImage image) : IClassFixture<Published
     {
         foreach (var path in new[] { "/health/live", "/health/ready" })
         {
-            using var response = await image.Http.GetAsync(new Uri(image.App.BaseAddress, path), Cancellation);
+            using var response = await _image.Http.GetAsync(new Uri(_image.App.BaseAddress, path), Cancellation);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
     }
@@ -37,13 +46,13 @@ public class ContainerSmokeTests(PublishedImage image) : IClassFixture<Published
     [Fact]
     public void RunsAsTheImagesNonRootUser()
     {
-        var ids = File.ReadLines($"/proc/{image.App.ProcessId}/status")
+        var ids = File.ReadLines($"/proc/{_image.App.ProcessId}/status")
             .Where(l => l.StartsWith("Uid:", StringComparison.Ordinal) || l.StartsWith("Gid:", StringComparison.Ordinal))
             .SelectMany(l => l.Split('\t', StringSplitOptions.RemoveEmptyEntries).Skip(1))
             .Select(id => int.Parse(id, CultureInfo.InvariantCulture))
             .ToList();
         Assert.Equal(8, ids.Count); // real, effective, saved, filesystem; user and group
-        Assert.All(ids, id => Assert.Equal(ContainerProcess.UserId(image.Image), id));
+        Assert.All(ids, id => Assert.Equal(ContainerProcess.UserId(_image.Image), id));
         Assert.All(ids, id => Assert.NotEqual(0, id));
     }
 
@@ -58,7 +67,7 @@ public class ContainerSmokeTests(PublishedImage image) : IClassFixture<Published
         bytes.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         content.Add(bytes, "image", file);
 
-        using var response = await image.Http.PostAsync(new Uri(image.App.BaseAddress, "/predict"), content, Cancellation);
+        using var response = await _image.Http.PostAsync(new Uri(_image.App.BaseAddress, "/predict"), content, Cancellation);
         var body = await response.Content.ReadAsStringAsync(Cancellation);
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);
         using var json = JsonDocument.Parse(body);
@@ -68,7 +77,7 @@ public class ContainerSmokeTests(PublishedImage image) : IClassFixture<Published
     [Fact]
     public async Task HealthCheckCommandPassesWhileTheAppIsReady()
     {
-        var result = await image.App.ExecAsync(HealthCheckCommand(), TimeSpan.FromMinutes(1), Cancellation);
+        var result = await _image.App.ExecAsync(HealthCheckCommand(), TimeSpan.FromMinutes(1), Cancellation);
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains("200 /health/ready", result.StandardOutput, StringComparison.Ordinal);
     }
@@ -76,7 +85,7 @@ public class ContainerSmokeTests(PublishedImage image) : IClassFixture<Published
     [Fact]
     public async Task StopsCleanlyOnSigtermAndTheHealthCheckThenFails()
     {
-        await using var app = await image.StartAsync(ContainerProcess.PickPort(0));
+        await using var app = await _image.StartAsync(ContainerProcess.PickPort(0));
         var healthy = await app.ExecAsync(HealthCheckCommand(), TimeSpan.FromMinutes(1), Cancellation);
         Assert.True(healthy.ExitCode == 0, healthy.Output);
 
@@ -90,13 +99,13 @@ public class ContainerSmokeTests(PublishedImage image) : IClassFixture<Published
     [Fact]
     public async Task LogsJsonAndNoErrorsOnAReadOnlyFilesystem()
     {
-        using (var response = await image.Http.GetAsync(new Uri(image.App.BaseAddress, "/models"), Cancellation))
+        using (var response = await _image.Http.GetAsync(new Uri(_image.App.BaseAddress, "/models"), Cancellation))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
         // Compact JSON lines (Serilog outside Development); a failed write would surface as an error or on stderr.
-        var output = image.App.Output;
+        var output = _image.App.Output;
         Assert.NotEmpty(output);
         Assert.All(output, line =>
         {
@@ -111,8 +120,8 @@ public class ContainerSmokeTests(PublishedImage image) : IClassFixture<Published
     public void RunsWithTheGen0BudgetTheImageSets()
     {
         // An environment-only runtime setting: the start-up log reports the budget the GC really took.
-        var expected = Convert.ToInt64(image.Image.Env["DOTNET_GCgen0size"], 16) / (1024.0 * 1024);
-        using var cpuLine = JsonDocument.Parse(image.App.Output.Single(line => line.Contains("\"Gen0BudgetMb\"", StringComparison.Ordinal)));
+        var expected = Convert.ToInt64(_image.Image.Env["DOTNET_GCgen0size"], 16) / (1024.0 * 1024);
+        using var cpuLine = JsonDocument.Parse(_image.App.Output.Single(line => line.Contains("\"Gen0BudgetMb\"", StringComparison.Ordinal)));
         Assert.Equal(expected, cpuLine.RootElement.GetProperty("Gen0BudgetMb").GetDouble());
     }
 
@@ -120,15 +129,15 @@ public class ContainerSmokeTests(PublishedImage image) : IClassFixture<Published
     public async Task DecodesJpegWithTheLibjpegTurboCopyTheImageCarries()
     {
         // Required by the image's settings, logged at startup, and mapped from the app's folder (not the system's).
-        Assert.Equal("TurboJpeg", image.Image.Env["Imaging__JpegDecoder"]);
-        using var startup = JsonDocument.Parse(image.App.Output.Single(line => line.Contains("\"LogJpegDecoder\"", StringComparison.Ordinal)));
+        Assert.Equal("TurboJpeg", _image.Image.Env["Imaging__JpegDecoder"]);
+        using var startup = JsonDocument.Parse(_image.App.Output.Single(line => line.Contains("\"LogJpegDecoder\"", StringComparison.Ordinal)));
         Assert.StartsWith("libjpeg-turbo", startup.RootElement.GetProperty("Decoder").GetString(), StringComparison.Ordinal);
-        var carried = image.Image.HostPath($"{image.Image.WorkDir}/libturbojpeg.so.0");
-        Assert.Contains(File.ReadLines($"/proc/{image.App.ProcessId}/maps"), line => line.EndsWith(carried, StringComparison.Ordinal));
+        var carried = _image.Image.HostPath($"{_image.Image.WorkDir}/libturbojpeg.so.0");
+        Assert.Contains(File.ReadLines($"/proc/{_image.App.ProcessId}/maps"), line => line.EndsWith(carried, StringComparison.Ordinal));
 
         using var content = new ByteArrayContent(File.ReadAllBytes(Repository.PathOf("tests", "TestData", "images", "seven-exif-rotated.jpg")));
         content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-        using var response = await image.Http.PostAsync(new Uri(image.App.BaseAddress, "/predict"), content, Cancellation);
+        using var response = await _image.Http.PostAsync(new Uri(_image.App.BaseAddress, "/predict"), content, Cancellation);
         using var prediction = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancellation));
         Assert.Equal(7, prediction.RootElement.GetProperty("digit").GetInt32());
     }
@@ -136,7 +145,7 @@ public class ContainerSmokeTests(PublishedImage image) : IClassFixture<Published
     /// <summary>The image's HEALTHCHECK command, as Docker runs it (exec form).</summary>
     private string[] HealthCheckCommand()
     {
-        var healthCheck = image.Image.HealthCheck;
+        var healthCheck = _image.Image.HealthCheck;
         Assert.NotNull(healthCheck);
         return JsonSerializer.Deserialize<string[]>(healthCheck.Arguments.Split(' ', 2)[1])!;
     }

@@ -203,11 +203,10 @@ public class DockerfileTests
     [Fact]
     public void GpuImageRunsTheCudaBuildOfOnnxRuntimeOnCuda()
     {
+        // The base image's CUDA major is tied to what the pinned package links in OnnxRuntimeFlavorTests, which reads it
+        // from the restored provider library.
         var gpu = Dockerfile["gpu"];
-        // ONNX Runtime 1.31's CUDA provider links CUDA 13 (libcudart.so.13): the pinned package and the base image
-        // move together.
-        Assert.Matches(@"^nvidia/cuda:13\.[0-9.]+-cudnn-runtime-", Dockerfile.BaseImageOf(gpu));
-        Assert.Matches(@"<PackageVersion Include=""Microsoft\.ML\.OnnxRuntime\.Gpu"" Version=""1\.31\.", Repository.Read("Directory.Packages.props"));
+        Assert.Matches(@"^nvidia/cuda:[0-9.]+-cudnn-runtime-", Dockerfile.BaseImageOf(gpu));
         Assert.Equal("Cuda", gpu.Env(Dockerfile.ExpandGlobals)["Inference__Provider"]);
         var from = gpu.All("COPY").Select(c => c.Flags.GetValueOrDefault("from")).Where(f => f is not null && Dockerfile.LocalStage(f) is { } s && s.Instructions.Any(i => i.Keyword == "RUN")).ToList();
         var runs = Dockerfile[Assert.Single(from)!].All("RUN").Where(r => r.Arguments.StartsWith("dotnet ", StringComparison.Ordinal)).ToList();

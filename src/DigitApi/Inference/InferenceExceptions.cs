@@ -47,3 +47,9 @@ public sealed class BatchTooLargeException(int rows, int max)
 
     public override string Title => "Too many inputs";
 }
+
+/// <summary>Inference:Provider is Cuda and the CUDA execution provider cannot run here: startup stops.</summary>
+public sealed class CudaUnavailableException(string reason)
+    : InvalidOperationException(
+        $"Inference:Provider is Cuda, but the CUDA execution provider cannot run here. {reason.TrimEnd('.')}. "
+        + "To start without a GPU, set Inference:Provider to Auto (runs on CPU when CUDA is missing) or Cpu.");

@@ -13,6 +13,7 @@ namespace DigitApi.Inference;
 public sealed partial class ModelWarmupService(
     ModelRegistry registry,
     DigitPreprocessor preprocessor,
+    IHostApplicationLifetime lifetime,
     ILogger<ModelWarmupService> logger) : IHostedService
 {
     private const string ResourcePrefix = "DigitApi.Inference.WarmupDigits.";
@@ -22,7 +23,21 @@ public sealed partial class ModelWarmupService(
         var started = Stopwatch.GetTimestamp();
         // The warm-up digits are decoded and normalised on another core while the models load.
         var warmupDigits = Task.Run(() => LoadWarmupDigits(preprocessor), cancellationToken);
-        registry.Load();
+        try
+        {
+            registry.Load();
+        }
+        catch (CudaUnavailableException ex)
+        {
+            // A configuration this machine cannot serve: one line that says what to fix, exit code 1, no stack
+            // trace, never ready. The host is stopped once it has started: stopping it while it starts would
+            // fail the start with an exception of its own.
+            LogCudaUnavailable(logger, ex.Message);
+            Environment.ExitCode = 1;
+            lifetime.ApplicationStarted.Register(lifetime.StopApplication);
+            return Task.CompletedTask;
+        }
+
         var digits = warmupDigits.GetAwaiter().GetResult();
         foreach (var runner in registry.Runners.ToList())
         {
@@ -90,6 +105,9 @@ public sealed partial class ModelWarmupService(
 
         return wrong;
     }
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Critical, Message = "{Reason:l} The service stops.")]
+    private static partial void LogCudaUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information,
         Message = "Models loaded and warmed up: ready={Ready} in {ElapsedMs:F0} ms ({SinceProcessStartMs:F0} ms since process start)")]

@@ -9,36 +9,50 @@ public sealed partial class SessionFactory(IOptions<InferenceOptions> options, I
 {
     private readonly InferenceOptions _options = options.Value;
 
-    // Set once CUDA has failed to load under Provider=Auto: the other sessions go straight to CPU.
+    // Asked once, before the first session: what the CUDA provider lacks here, if anything.
+    private readonly Lazy<string?> _cudaMissing = new(() => CudaProbe.FindMissing(options.Value.DeviceId));
+
+    // Set once CUDA is known not to serve under Provider=Auto: the other sessions go straight to CPU, unwarned.
     private volatile bool _cudaUnavailable;
 
     /// <summary>Creates a session and says which provider it really runs on.</summary>
-    /// <exception cref="InvalidOperationException">Provider=Cuda and CUDA cannot be loaded.</exception>
+    /// <exception cref="CudaUnavailableException">Provider=Cuda and the CUDA provider cannot run here.</exception>
     public (InferenceSession Session, ExecutionProvider Provider) Create(string modelPath)
     {
-        if (_options.Provider == ExecutionProvider.Cuda || (_options.Provider == ExecutionProvider.Auto && !_cudaUnavailable))
+        if (_options.Provider != ExecutionProvider.Cpu && !_cudaUnavailable)
         {
-            try
+            if (_cudaMissing.Value is { } missing)
             {
-                using var cudaOptions = CreateOptions(cuda: true);
-                return (new InferenceSession(modelPath, cudaOptions), ExecutionProvider.Cuda);
+                CudaUnavailable($"Missing: {missing}");
             }
-            catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException or OnnxRuntimeException)
+            else
             {
-                if (_options.Provider == ExecutionProvider.Cuda)
+                try
                 {
-                    throw new InvalidOperationException(
-                        $"Inference:Provider is Cuda but the CUDA execution provider cannot be loaded ({ex.GetType().Name}: {ex.Message}). "
-                        + "Run the GPU image (built with -p:OnnxRuntimeFlavor=Gpu) on a host with an NVIDIA driver, or set Inference:Provider to Auto or Cpu.", ex);
+                    using var cudaOptions = CreateOptions(cuda: true);
+                    return (new InferenceSession(modelPath, cudaOptions), ExecutionProvider.Cuda);
                 }
-
-                _cudaUnavailable = true;
-                LogCudaFallback(logger, Path.GetFileName(modelPath), ex.Message);
+                catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException or OnnxRuntimeException)
+                {
+                    CudaUnavailable($"ONNX Runtime could not start it for {Path.GetFileName(modelPath)}: {ex.Message}");
+                }
             }
         }
 
         using var cpuOptions = CreateOptions(cuda: false);
         return (new InferenceSession(modelPath, cpuOptions), ExecutionProvider.Cpu);
+    }
+
+    /// <summary>Provider=Cuda: stops here. Provider=Auto: one warning, then CPU for every session.</summary>
+    private void CudaUnavailable(string reason)
+    {
+        if (_options.Provider == ExecutionProvider.Cuda)
+        {
+            throw new CudaUnavailableException(reason);
+        }
+
+        _cudaUnavailable = true;
+        LogCudaFallback(logger, reason);
     }
 
     private SessionOptions CreateOptions(bool cuda)
@@ -69,6 +83,6 @@ public sealed partial class SessionFactory(IOptions<InferenceOptions> options, I
     }
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning,
-        Message = "CUDA is not available for {Model} ({Reason}); Inference:Provider=Auto falls back to CPU")]
-    private static partial void LogCudaFallback(ILogger logger, string model, string reason);
+        Message = "Inference:Provider is Auto and the CUDA execution provider cannot run here, so the models run on CPU. {Reason:l}")]
+    private static partial void LogCudaFallback(ILogger logger, string reason);
 }

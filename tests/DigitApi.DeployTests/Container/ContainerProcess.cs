@@ -139,8 +139,14 @@ public sealed class ContainerProcess : IAsyncDisposable
         var kill = await ProcessRunner.RunAsync(
             "kill", ["-TERM", ProcessId.ToString(CultureInfo.InvariantCulture)], Path.GetTempPath(), TimeSpan.FromSeconds(30), cancellationToken);
         Assert.True(kill.ExitCode == 0, kill.Output);
+        return await WaitForExitAsync(grace, cancellationToken);
+    }
+
+    /// <summary>The exit code once the app ends by itself, or SIGKILL and a <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(grace);
+        limit.CancelAfter(timeout);
         try
         {
             await _process.WaitForExitAsync(limit.Token);
@@ -149,7 +155,7 @@ public sealed class ContainerProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             _process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"still running {grace} after SIGTERM:\n{OutputText}");
+            throw new TimeoutException($"still running after {timeout}:\n{OutputText}");
         }
     }
 

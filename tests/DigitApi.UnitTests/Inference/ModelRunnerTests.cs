@@ -59,9 +59,12 @@ public class ModelRunnerTests
     [Fact]
     public void CudaStopsStartupWithAClearMessageWhenItCannotLoad()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Pipeline.With(new Dictionary<string, string?> { ["Inference:Provider"] = "Cuda" }));
+        // These tests run on the CPU build; the GPU build without CUDA is started as a process in the deploy tests.
+        var error = Assert.Throws<CudaUnavailableException>(() => Pipeline.With(new Dictionary<string, string?> { ["Inference:Provider"] = "Cuda" }));
 
-        Assert.Contains("Inference:Provider is Cuda", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Inference:Provider is Cuda, but the CUDA execution provider cannot run here.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("CPU-only ONNX Runtime", error.Message, StringComparison.Ordinal);
+        Assert.Contains("-p:OnnxRuntimeFlavor=Gpu", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
