@@ -10,7 +10,7 @@ namespace DigitApi.Inference;
 /// </summary>
 public static partial class CudaProbe
 {
-    /// <summary>The CUDA runtime the pinned Microsoft.ML.OnnxRuntime.Gpu was built with (its CUDA provider links it).</summary>
+    /// <summary>The CUDA runtime the pinned Microsoft.ML.OnnxRuntime.Gpu.Linux was built with (its CUDA provider links it).</summary>
     public const string CudaRuntime = "libcudart.so.13";
 
     /// <summary>The NVIDIA driver's user-space library: it comes with the driver on the host, never with an image.</summary>

@@ -11,7 +11,7 @@ namespace DigitApi.DeployTests.Container;
 /// </summary>
 public sealed class GpuBuild : IAsyncLifetime
 {
-    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("digitapi-gpu-");
+    private readonly ImageFolder _folder = new("digitapi-gpu-");
 
     public Dockerfile Dockerfile { get; } = Dockerfile.Load(Repository.PathOf("Dockerfile"));
 
@@ -23,13 +23,9 @@ public sealed class GpuBuild : IAsyncLifetime
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
 
-    private string ReadOnlyFolder => Path.Combine(_work.FullName, "read-only");
-
     public async ValueTask InitializeAsync()
     {
-        File.SetUnixFileMode(_work.FullName, (UnixFileMode)0b111_101_101);
-        Directory.CreateDirectory(ReadOnlyFolder);
-        var built = await PublishedImage.Replay(Dockerfile, _work.FullName).RunAsync(Dockerfile["build-gpu"]);
+        var built = await PublishedImage.Replay(Dockerfile, _folder.Root.FullName).RunAsync(Dockerfile["build-gpu"]);
 
         var gpu = Dockerfile["gpu"];
         var args = gpu.All("ARG").Select(a => a.Arguments.Split('=', 2)).Where(a => a.Length == 2).ToDictionary(a => a[0], a => a[1]);
@@ -48,26 +44,20 @@ public sealed class GpuBuild : IAsyncLifetime
             ["dotnet", .. entrypoint.Skip(1)], // the image's dotnet is Microsoft's, copied in; here this machine's
             null);
 
-        PublishedImage.MakeReadOnly(new DirectoryInfo(built.RootFs));
-        PublishedImage.MakeReadOnly(new DirectoryInfo(ReadOnlyFolder));
+        _folder.Seal(built.RootFs);
     }
 
     /// <summary>Starts the app with Inference:Provider set to <paramref name="provider"/>, on a free port, without waiting.</summary>
     public ContainerProcess Start(string provider) =>
         ContainerProcess.Start(
             Image with { Env = new Dictionary<string, string>(Image.Env) { ["Inference__Provider"] = provider } },
-            ReadOnlyFolder,
+            _folder.ReadOnlyFolder,
             ContainerProcess.PickPort(0));
 
     public ValueTask DisposeAsync()
     {
         Http.Dispose();
-        foreach (var dir in _work.EnumerateDirectories("*", SearchOption.AllDirectories).Prepend(_work))
-        {
-            File.SetUnixFileMode(dir.FullName, (UnixFileMode)0b111_101_101);
-        }
-
-        _work.Delete(recursive: true);
+        _folder.Dispose();
         return ValueTask.CompletedTask;
     }
 }

@@ -11,7 +11,7 @@ namespace DigitApi.DeployTests.Container;
 /// </summary>
 public sealed class PublishedImage : IAsyncLifetime
 {
-    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("digitapi-image-");
+    private readonly ImageFolder _folder = new("digitapi-image-");
     private ContainerProcess? _running;
 
     public Dockerfile Dockerfile { get; } = Dockerfile.Load(Repository.PathOf("Dockerfile"));
@@ -19,7 +19,7 @@ public sealed class PublishedImage : IAsyncLifetime
     public ReplayedStage Image { get; private set; } = null!;
 
     /// <summary>HOME and TMPDIR of the running instances: exists, readable, not writable.</summary>
-    public string ReadOnlyFolder => Path.Combine(_work.FullName, "read-only");
+    public string ReadOnlyFolder => _folder.ReadOnlyFolder;
 
     public ContainerProcess App => _running ?? throw new InvalidOperationException("not started");
 
@@ -39,16 +39,10 @@ public sealed class PublishedImage : IAsyncLifetime
             return; // the image carries libturbojpeg and its app requires it: ContainerSmokeTests skip (fail under CI)
         }
 
-        // The app runs as another user when the tests run as root: it must be able to reach its files.
-        File.SetUnixFileMode(_work.FullName, (UnixFileMode)0b111_101_101);
-        Directory.CreateDirectory(ReadOnlyFolder);
-
-        var replay = Replay(Dockerfile, _work.FullName, new Dictionary<string, string> { ["turbojpeg"] = TurboJpegStandIn() });
+        var replay = Replay(Dockerfile, _folder.Root.FullName, new Dictionary<string, string> { ["turbojpeg"] = TurboJpegStandIn() });
         Image = await replay.RunAsync(Dockerfile.Final);
 
-        // Nothing in the image is writable, for the app's user or any other.
-        MakeReadOnly(new DirectoryInfo(Image.RootFs));
-        MakeReadOnly(new DirectoryInfo(ReadOnlyFolder));
+        _folder.Seal(Image.RootFs);
 
         try
         {
@@ -111,12 +105,7 @@ public sealed class PublishedImage : IAsyncLifetime
         }
 
         Http.Dispose();
-        foreach (var dir in _work.EnumerateDirectories("*", SearchOption.AllDirectories).Prepend(_work))
-        {
-            File.SetUnixFileMode(dir.FullName, (UnixFileMode)0b111_101_101);
-        }
-
-        _work.Delete(recursive: true);
+        _folder.Dispose();
     }
 
     /// <summary>
@@ -129,7 +118,7 @@ public sealed class PublishedImage : IAsyncLifetime
             .Select(triplet => $"/usr/lib/{triplet}/libturbojpeg.so.0")
             .FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("libturbojpeg.so.0 is not installed here (Debian: apt-get install libturbojpeg0); the image carries it");
-        var folder = Path.Combine(_work.FullName, "stand-in-turbojpeg");
+        var folder = Path.Combine(_folder.Root.FullName, "stand-in-turbojpeg");
         Directory.CreateDirectory(Path.Combine(folder, "turbojpeg"));
         File.Copy(library, Path.Combine(folder, "turbojpeg", "libturbojpeg.so.0"));
         return folder;
@@ -153,18 +142,5 @@ public sealed class PublishedImage : IAsyncLifetime
 
         var result = await ProcessRunner.RunAsync(start, TimeSpan.FromMinutes(15), TestContext.Current.CancellationToken);
         Assert.True(result.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} failed:\n{result.Output}");
-    }
-
-    public static void MakeReadOnly(DirectoryInfo root)
-    {
-        foreach (var file in root.EnumerateFiles("*", SearchOption.AllDirectories))
-        {
-            File.SetUnixFileMode(file.FullName, File.GetUnixFileMode(file.FullName) & ~(UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite));
-        }
-
-        foreach (var dir in root.EnumerateDirectories("*", SearchOption.AllDirectories).Append(root))
-        {
-            File.SetUnixFileMode(dir.FullName, (UnixFileMode)0b101_101_101);
-        }
     }
 }
