@@ -12,7 +12,7 @@ public static class Ceiling
 {
     public static async Task<int> RunAsync(string image, TimeSpan duration, int concurrency)
     {
-        await using var pipeline = Pipeline.With(new Dictionary<string, string?>());
+        await using var pipeline = BenchmarkPipeline.Create();
         // A sample's name or a file (tests/load writes the samples, and EXTRA_IMAGES of your own, to a folder).
         var encoded = File.Exists(image) ? File.ReadAllBytes(image) : SampleImages.Get(image);
         image = Path.GetFileName(image);

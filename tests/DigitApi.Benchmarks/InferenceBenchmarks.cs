@@ -6,9 +6,9 @@ using Microsoft.ML.OnnxRuntime;
 namespace DigitApi.Benchmarks;
 
 /// <summary>
-/// Inference alone on the default model at batch 1, 8 and 32: through the service's queue and batcher
-/// (<see cref="Queued"/>), and as a bare ONNX Runtime call on the same kind of session (<see cref="Session"/>),
-/// so that the batcher's hand-off cost is visible.
+/// Inference alone on the default model at batch 1, 8, 32 and 64 (the batcher's default largest batch): through the
+/// service's queue and batcher (<see cref="Queued"/>), and as a bare ONNX Runtime call on the same kind of session
+/// (<see cref="Session"/>), so that the batcher's hand-off cost is visible.
 /// </summary>
 [MemoryDiagnoser]
 public class InferenceBenchmarks
@@ -21,13 +21,13 @@ public class InferenceBenchmarks
     private OrtValue _output = null!;
     private RunOptions _runOptions = null!;
 
-    [Params(1, 8, 32)]
+    [Params(1, 8, 32, 64)]
     public int Batch { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        _pipeline = Pipeline.With(new Dictionary<string, string?>());
+        _pipeline = BenchmarkPipeline.Create();
         _runner = _pipeline.Registry.Get(_pipeline.Catalog.DefaultModel);
         _tensor = new float[Batch * ModelRunner.PixelsPerRow];
         for (var i = 0; i < _tensor.Length; i++)

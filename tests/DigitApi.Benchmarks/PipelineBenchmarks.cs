@@ -21,7 +21,7 @@ public class PipelineBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _pipeline = Pipeline.With(new Dictionary<string, string?>());
+        _pipeline = BenchmarkPipeline.Create();
         _encoded = SampleImages.Get(Image);
         _decoded = _pipeline.Decoder.Decode(_encoded);
         _digit = [DigitPreprocessor.Prepare(_decoded).Pixels];

@@ -7,7 +7,10 @@ using DigitApi.Benchmarks;
 //                                            (<image>: a sample's name or an image file)
 //   steps <image> <folder> <prefix>          one PNG per preprocessing step of <image> (docs/images)
 //   http-floor [url]                         bare Kestrel answering POST /predict with a fixed prediction (tests/load/run.sh)
+//   load <url> <image> [seconds] [connections] [warm-up seconds]
+//                                            HTTP load on POST /predict where wrk is missing (tests/load/gpu.sh)
 //   anything else                            BenchmarkDotNet, e.g. --filter '*' (add --job short for a quick run)
+// Inference__Provider (Cpu, Cuda or Auto; default Cpu) chooses where the in-process pipeline runs, as for the service.
 switch (args.FirstOrDefault())
 {
     case "images":
@@ -29,6 +32,13 @@ switch (args.FirstOrDefault())
 
     case "steps":
         return PreprocessingSteps.Run(args[1], args[2], args[3]);
+
+    case "load":
+        return await LoadGenerator.RunAsync(
+            new Uri(args[1]), args[2],
+            TimeSpan.FromSeconds(int.Parse(args.ElementAtOrDefault(5) ?? "5", System.Globalization.CultureInfo.InvariantCulture)),
+            TimeSpan.FromSeconds(int.Parse(args.ElementAtOrDefault(3) ?? "20", System.Globalization.CultureInfo.InvariantCulture)),
+            int.Parse(args.ElementAtOrDefault(4) ?? "64", System.Globalization.CultureInfo.InvariantCulture));
 
     case "http-floor":
         return await HttpFloor.RunAsync(args.ElementAtOrDefault(1) ?? "http://127.0.0.1:5081");
