@@ -8,7 +8,7 @@ namespace DigitApi.Inference;
 /// build of ONNX Runtime, the NVIDIA driver, the CUDA runtime libraries and cuDNN that build was linked against, and
 /// a device. ONNX Runtime itself reports only the first library its loader missed; this names all of them, with the fix.
 /// </summary>
-public static partial class CudaProbe
+internal static partial class CudaProbe
 {
     /// <summary>The CUDA runtime the pinned Microsoft.ML.OnnxRuntime.Gpu.Linux was built with (its CUDA provider links it).</summary>
     public const string CudaRuntime = "libcudart.so.13";
