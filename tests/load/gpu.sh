@@ -47,9 +47,14 @@ pack() {
   ls -l "$out"
 }
 
-# Checks the parts against SHA256SUMS, joins and unpacks them into $KIT, and puts back the console's shared files.
+# Checks the parts against SHA256SUMS, joins and unpacks them into $KIT, and puts back the console's shared files;
+# a second run on the same parts reuses what the first unpacked.
 assemble() {
   local parts=$1
+  if cmp -s "$parts/SHA256SUMS" "$KIT/SHA256SUMS"; then
+    echo "reusing $KIT"
+    return
+  fi
   (cd "$parts" && sha256sum --check --quiet SHA256SUMS) || { echo "a part is missing or damaged: send it again" >&2; exit 1; }
   rm -rf "$KIT" && mkdir -p "$KIT"
   if command -v xz >/dev/null; then
@@ -63,6 +68,7 @@ archive.extractall(sys.argv[1], **({"filter": "tar"} if hasattr(tarfile, "tar_fi
   while read -r file; do
     cp -l "$KIT/app/$file" "$KIT/bench/$file" 2>/dev/null || cp "$KIT/app/$file" "$KIT/bench/$file"
   done <"$KIT/bench.shared"
+  cp "$parts/SHA256SUMS" "$KIT/SHA256SUMS"
 }
 
 # PyTorch's CUDA 13 and cuDNN 9 (nvidia-* packages in site-packages: nvidia/<package>/lib or nvidia/cu13/lib) on
