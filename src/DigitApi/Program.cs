@@ -45,6 +45,9 @@ builder.Services.AddDigitApiOpenApi();
 
 var app = builder.Build();
 
+// Routing first, so that every middleware below reads the policies an endpoint's route group declares
+// (Hosting/EndpointConventions: inference, API key, infrastructure).
+app.UseRouting();
 // Request logging wraps the error handling so that it records the status code the client received.
 app.UseDigitApiRequestLogging();
 app.UseExceptionHandler();

@@ -40,8 +40,8 @@ public sealed class AdmissionControl : IDisposable
     /// <summary>Whether another inference request would be let in now.</summary>
     public bool HasRoom => (_door.GetStatistics()?.CurrentAvailablePermits ?? 1) > 0;
 
-    public static bool Applies(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method) && (request.Path.StartsWithSegments("/predict") || request.Path.StartsWithSegments("/v2/models"));
+    /// <summary>Inference endpoints (<see cref="EndpointConventions.AsInference"/>) wait for a turn; everything else passes.</summary>
+    public static bool Applies(HttpRequest request) => request.HttpContext.Is<InferenceEndpoint>();
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {

@@ -10,6 +10,7 @@ public static class PredictionEndpoints
     public static RouteGroupBuilder MapPredictionEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/predict")
+            .AsInference()
             .WithTags("Predictions")
             .DisableAntiforgery()
             .ProducesProblem(StatusCodes.Status400BadRequest)

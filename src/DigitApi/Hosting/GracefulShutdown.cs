@@ -107,8 +107,7 @@ public static class GracefulShutdownExtensions
     /// <summary>Tracks every request; refuses new ones once stopping began (probes and scrapes still answer).</summary>
     public static IApplicationBuilder UseGracefulShutdown(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        var path = context.Request.Path;
-        if (path.StartsWithSegments("/health") || path.StartsWithSegments("/v2/health") || path.StartsWithSegments(Metrics.Path))
+        if (context.Is<InfrastructureEndpoint>())
         {
             await next(context);
             return;

@@ -10,7 +10,7 @@ public static class HealthProbe
     public const string Switch = "--health-probe";
 
     /// <summary>Readiness by default: Docker and compose should route to an instance only once its models are warm.</summary>
-    public const string DefaultPath = "/health/ready";
+    public const string DefaultPath = Endpoints.HealthEndpoints.ReadyPath;
 
     private const int DefaultPort = 8080;
 

@@ -49,8 +49,7 @@ public static class Logging
             // Overload and shutdown (503) are the service protecting itself, not failing.
             : status == 503 ? LogEventLevel.Warning
             : status >= 400 ? LogEventLevel.Information
-            : context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/v2/health") || context.Request.Path.StartsWithSegments("/metrics")
-                ? LogEventLevel.Verbose
+            : context.Is<InfrastructureEndpoint>() ? LogEventLevel.Verbose
                 : LogEventLevel.Debug;
     }
 }

@@ -11,8 +11,6 @@ namespace DigitApi.Hosting;
 /// </summary>
 public static class Metrics
 {
-    public const string Path = "/metrics";
-
     public static IServiceCollection AddDigitApiMetrics(this IServiceCollection services)
     {
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -26,7 +24,7 @@ public static class Metrics
     }
 
     public static IEndpointConventionBuilder MapDigitApiMetrics(this IEndpointRouteBuilder routes) =>
-        routes.MapPrometheusScrapingEndpoint(Path).ExcludeFromDescription();
+        routes.MapPrometheusScrapingEndpoint("/metrics").AsInfrastructure().ExcludeFromDescription();
 
     /// <summary>Adds the model to this request's http.server.request.duration measurement.</summary>
     public static void TagModel(this HttpContext context, string model) =>

@@ -12,6 +12,9 @@ public sealed record ResponseExample(int Status, string Json);
 
 public static class OpenApi
 {
+    /// <summary>Where the document and the UI are served (they are middleware, not endpoints).</summary>
+    public static readonly PathString Prefix = "/swagger";
+
     public static IServiceCollection AddDigitApiOpenApi(this IServiceCollection services)
     {
         services.AddEndpointsApiExplorer();
@@ -42,7 +45,7 @@ public static class OpenApi
     /// </summary>
     public static WebApplication UseDigitApiSwagger(this WebApplication app)
     {
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/swagger"), swagger =>
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(Prefix), swagger =>
         {
             swagger.UseSwagger();
             swagger.UseSwaggerUI(options =>

@@ -22,23 +22,27 @@ public static class OpenInferenceEndpoints
             .DisableAntiforgery();
 
         group.MapGet("/", ServerMetadata).WithName("V2ServerMetadata").WithSummary("Server metadata: name, version, extensions");
-        group.MapGet("/health/live", ServerLive).WithName("V2ServerLive").WithSummary("Server live: 200 while the process runs");
-        group.MapGet("/health/ready", ServerReady).WithName("V2ServerReady")
+
+        var health = group.MapGroup("/health").AsInfrastructure();
+        health.MapGet("/live", ServerLive).WithName("V2ServerLive").WithSummary("Server live: 200 while the process runs");
+        health.MapGet("/ready", ServerReady).WithName("V2ServerReady")
             .WithSummary("Server ready: 200 when every model is ready for inferencing, else 503")
             .Produces<ServerReadyResponse>(StatusCodes.Status503ServiceUnavailable);
 
-        group.MapGet("/models/{name}", ModelMetadata).WithName("V2ModelMetadata")
+        var models = group.MapGroup("/models").RequireApiKey();
+        models.MapGet("/{name}", ModelMetadata).WithName("V2ModelMetadata")
             .WithSummary("Model metadata: versions, platform, input and output tensors").Produces<InferenceError>(StatusCodes.Status404NotFound);
-        group.MapGet("/models/{name}/versions/{version}", ModelVersionMetadata).WithName("V2ModelVersionMetadata")
+        models.MapGet("/{name}/versions/{version}", ModelVersionMetadata).WithName("V2ModelVersionMetadata")
             .WithSummary("Model metadata of one version").Produces<InferenceError>(StatusCodes.Status404NotFound);
-        group.MapGet("/models/{name}/ready", ModelReady).WithName("V2ModelReady")
+        models.MapGet("/{name}/ready", ModelReady).WithName("V2ModelReady")
             .WithSummary("Model ready: 200 when loaded and warmed up, else 503").WithModelReadyErrors();
-        group.MapGet("/models/{name}/versions/{version}/ready", ModelVersionReady).WithName("V2ModelVersionReady")
+        models.MapGet("/{name}/versions/{version}/ready", ModelVersionReady).WithName("V2ModelVersionReady")
             .WithSummary("Model ready, for one version").WithModelReadyErrors();
 
-        group.MapPost("/models/{name}/infer", Infer).WithName("V2Infer")
+        var inference = models.MapGroup("/").AsInference();
+        inference.MapPost("/{name}/infer", Infer).WithName("V2Infer")
             .WithSummary("Inference on FP32 tensors").WithInferDocumentation();
-        group.MapPost("/models/{name}/versions/{version}/infer", InferVersion).WithName("V2InferVersion")
+        inference.MapPost("/{name}/versions/{version}/infer", InferVersion).WithName("V2InferVersion")
             .WithSummary("Inference on FP32 tensors, with one version").WithInferDocumentation();
         return group;
     }

@@ -5,7 +5,9 @@ namespace DigitApi.OpenInference;
 /// <summary>
 /// Every error under /v2 in the protocol's shape, <c>{"error": "..."}</c>, instead of ProblemDetails:
 /// the exception handler, status-code pages, rate limiting, API keys and shutdown all write their
-/// errors through the problem-details service, and this writer comes before the default one.
+/// errors through the problem-details service, and this writer comes before the default one. Decided by the
+/// group's prefix rather than endpoint metadata, because a path under /v2 that matches no endpoint (404, 405)
+/// has no metadata and must still answer in the protocol's shape.
 /// </summary>
 public sealed class OpenInferenceErrorWriter : IProblemDetailsWriter
 {

@@ -6,25 +6,23 @@ using Microsoft.Extensions.Options;
 namespace DigitApi.Security;
 
 /// <summary>
-/// Requires a valid <c>X-Api-Key</c> on the protected paths when keys are configured. Keys are compared
+/// Requires a valid <c>X-Api-Key</c> on the endpoints marked <see cref="ApiKeyEndpoint"/> when keys are configured. Keys are compared
 /// as SHA-256 digests in constant time, against every key, so timing reveals neither a key nor its length.
 /// </summary>
 public sealed class ApiKeyMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly byte[][] _digests;
-    private readonly PathString[] _protected;
 
     public ApiKeyMiddleware(RequestDelegate next, IOptions<ApiKeyOptions> options)
     {
         _next = next;
         _digests = options.Value.Keys.Where(k => !string.IsNullOrEmpty(k)).Select(Digest).ToArray();
-        _protected = options.Value.ProtectedPaths.Select(p => new PathString(p)).ToArray();
     }
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (_digests.Length == 0 || !_protected.Any(p => context.Request.Path.StartsWithSegments(p)) || HttpMethods.IsOptions(context.Request.Method)
+        if (_digests.Length == 0 || !context.Is<ApiKeyEndpoint>() || HttpMethods.IsOptions(context.Request.Method)
             || IsValid(context.Request.Headers[ApiKeyOptions.HeaderName].ToString()))
         {
             await _next(context);

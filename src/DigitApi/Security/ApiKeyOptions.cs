@@ -1,6 +1,9 @@
 namespace DigitApi.Security;
 
-/// <summary>Optional API keys for the prediction and inference endpoints. No keys: open access.</summary>
+/// <summary>
+/// Optional API keys for the endpoints that serve the models (<see cref="Hosting.EndpointConventions.RequireApiKey"/>).
+/// No keys: open access.
+/// </summary>
 public sealed class ApiKeyOptions
 {
     public const string SectionName = "ApiKeys";
@@ -9,7 +12,4 @@ public sealed class ApiKeyOptions
 
     /// <summary>Accepted keys; set them from secrets (e.g. <c>ApiKeys__Keys__0</c>), never in committed files.</summary>
     public string[] Keys { get; set; } = [];
-
-    /// <summary>Path prefixes that need a key.</summary>
-    public string[] ProtectedPaths { get; set; } = ["/predict", "/v2/models"];
 }

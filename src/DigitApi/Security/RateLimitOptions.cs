@@ -10,7 +10,4 @@ public sealed class RateLimitOptions
     public int PermitLimit { get; set; } = 100;
 
     public int WindowSeconds { get; set; } = 1;
-
-    /// <summary>Paths never limited: probes and scrapes must get through.</summary>
-    public string[] ExemptPaths { get; set; } = ["/health", "/metrics", "/v2/health"];
 }

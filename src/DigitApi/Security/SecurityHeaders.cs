@@ -1,3 +1,5 @@
+using DigitApi.Hosting;
+
 namespace DigitApi.Security;
 
 /// <summary>Security headers on every response; Swagger UI gets a content policy loose enough for its own page.</summary>
@@ -30,8 +32,8 @@ public static class SecurityHeaders
                 csp.AddFrameAncestors().None();
                 csp.AddObjectSrc().None();
             });
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/swagger"), a => a.UseSecurityHeaders(swagger));
-        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/swagger"), a => a.UseSecurityHeaders(strict));
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(OpenApi.Prefix), a => a.UseSecurityHeaders(swagger));
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments(OpenApi.Prefix), a => a.UseSecurityHeaders(strict));
         return app;
     }
 }

@@ -42,14 +42,10 @@ public static class SecurityServiceCollectionExtensions
         services.AddRateLimiter(options =>
         {
             options.OnRejected = OnRejectedAsync;
+            // Probes and scrapes are exempt through their endpoints' DisableRateLimiting (EndpointConventions.AsInfrastructure).
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 var settings = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                if (settings.ExemptPaths.Any(p => context.Request.Path.StartsWithSegments(p)))
-                {
-                    return RateLimitPartition.GetNoLimiter("exempt");
-                }
-
                 return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = settings.PermitLimit,

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using DigitApi.Admission;
+using DigitApi.Hosting;
 using DigitApi.Inference;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -128,6 +129,7 @@ public sealed class AdmissionControlTests : IDisposable
         var context = new DefaultHttpContext { RequestServices = _services, TraceIdentifier = name };
         context.Request.Method = HttpMethods.Post;
         context.Request.Path = path;
+        context.SetEndpoint(new Endpoint(null, new EndpointMetadataCollection(InferenceEndpoint.Instance), path)); // as routing sets it
         context.Response.Body = new MemoryStream();
         return context;
     }
