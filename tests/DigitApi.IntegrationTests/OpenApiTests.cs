@@ -22,10 +22,46 @@ public sealed class OpenApiTests(DigitApiFactory factory) : IClassFixture<DigitA
         Assert.Equal(["model", "include"], predict.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
         Assert.Equal(7, predict.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json")
             .GetProperty("example").GetProperty("digit").GetInt32());
-        foreach (var status in new[] { "200", "400", "404", "413", "415", "422", "503" })
+        foreach (var status in new[] { "200", "400", "401", "404", "413", "415", "422", "429", "503" })
         {
             Assert.True(predict.GetProperty("responses").TryGetProperty(status, out _), $"response {status} documented");
         }
+    }
+
+    [Fact]
+    public async Task Keyed_operations_declare_the_api_key_scheme_and_401_and_the_others_are_open()
+    {
+        using var response = await _client.GetAsync("/swagger/v1/swagger.json", Cancel);
+        var document = await response.ReadJsonAsync();
+
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
+        Assert.Equal(("apiKey", "header", "X-Api-Key"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("in").GetString(), scheme.GetProperty("name").GetString()));
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var keyed = path.Name.StartsWith("/predict", StringComparison.Ordinal) || path.Name.StartsWith("/v2/models", StringComparison.Ordinal);
+                var security = operation.Value.GetProperty("security").EnumerateArray().Select(r => string.Join(",", r.EnumerateObject().Select(s => s.Name)));
+                var responses = operation.Value.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
+                var where = $"{operation.Name} {path.Name}";
+                Assert.True(keyed ? security.SequenceEqual(["ApiKey"]) : security.SequenceEqual([""]), where + ": security");
+                Assert.Equal(keyed, responses.Contains("401"));
+                Assert.True(responses.Any(r => r.StartsWith('4')), where + ": a 4xx response");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_document_names_its_server_license_and_tags()
+    {
+        using var response = await _client.GetAsync("/swagger/v1/swagger.json", Cancel);
+        var document = await response.ReadJsonAsync();
+
+        Assert.Equal("http://localhost", document.GetProperty("servers")[0].GetProperty("url").GetString());
+        Assert.Equal("MIT", document.GetProperty("info").GetProperty("license").GetProperty("name").GetString());
+        var tags = document.GetProperty("tags").EnumerateArray().ToList();
+        Assert.Equal(3, tags.Count);
+        Assert.All(tags, tag => Assert.False(string.IsNullOrWhiteSpace(tag.GetProperty("description").GetString())));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using DigitApi.Hosting;
 using DigitApi.Inference;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,9 @@ public static class ModelEndpoints
 {
     public static RouteGroupBuilder MapModelEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/models").WithTags("Models");
+        var group = routes.MapGroup("/models")
+            .WithTag("Models", "The model cards: architecture, parameters, normalisation, accuracy and metrics, and how each model runs here.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/", ListModels)
             .WithName("ListModels")
             .WithSummary("The model cards: architecture, parameters, normalisation, test accuracy, metrics, and how each runs here");

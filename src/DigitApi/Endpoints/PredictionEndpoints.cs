@@ -11,13 +11,15 @@ public static class PredictionEndpoints
     {
         var group = routes.MapGroup("/predict")
             .AsInference()
-            .WithTags("Predictions")
+            .WithTag("Predictions", "Recognise handwritten digits on uploaded images: one digit, many images at once, or a number of several digits.")
             .DisableAntiforgery()
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost("/", Predict)

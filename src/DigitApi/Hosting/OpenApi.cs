@@ -1,4 +1,5 @@
 using System.Reflection;
+using DigitApi.Security;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -10,10 +11,21 @@ public sealed record ImageUploadMetadata(bool Multiple);
 /// <summary>An example body for one response status of an endpoint, shown in Swagger UI.</summary>
 public sealed record ResponseExample(int Status, string Json);
 
+/// <summary>The description of an OpenAPI tag, declared on the route group that carries the tag.</summary>
+public sealed record TagDescription(string Name, string Description);
+
 public static class OpenApi
 {
     /// <summary>Where the document and the UI are served (they are middleware, not endpoints).</summary>
     public static readonly PathString Prefix = "/swagger";
+
+    /// <summary>The name of the X-Api-Key security scheme in the document.</summary>
+    public const string ApiKeyScheme = "ApiKey";
+
+    /// <summary>Tags the endpoints and describes the tag in the document.</summary>
+    public static TBuilder WithTag<TBuilder>(this TBuilder builder, string name, string description)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithTags(name).WithMetadata(new TagDescription(name, description));
 
     public static IServiceCollection AddDigitApiOpenApi(this IServiceCollection services)
     {
@@ -26,6 +38,15 @@ public static class OpenApi
                 Version = "v1",
                 Description = "Handwritten digit recognition: upload a photo, scan or drawing of a digit and get the digit, "
                     + "its confidence and all ten probabilities. Models: CNN, LeNet-5, MLP, logistic regression and their ensemble.",
+                License = new OpenApiLicense { Name = "MIT", Url = new Uri("https://opensource.org/license/mit") },
+            });
+            options.AddSecurityDefinition(ApiKeyScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ApiKeyOptions.HeaderName,
+                Description = "Needed by the prediction and inference endpoints when the service has API keys configured (ApiKeys:Keys); "
+                    + "without keys the service is open.",
             });
             var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
             if (File.Exists(xml))
@@ -35,6 +56,8 @@ public static class OpenApi
 
             options.OperationFilter<ImageUploadOperationFilter>();
             options.OperationFilter<ResponseExampleOperationFilter>();
+            options.OperationFilter<ProtectionOperationFilter>();
+            options.DocumentFilter<TagDescriptionDocumentFilter>();
         });
         return services;
     }
@@ -47,7 +70,9 @@ public static class OpenApi
     {
         app.UseWhen(c => c.Request.Path.StartsWithSegments(Prefix), swagger =>
         {
-            swagger.UseSwagger();
+            // The server is the one that served the document, as the client reached it (behind a proxy too).
+            swagger.UseSwagger(options => options.PreSerializeFilters.Add((document, request) =>
+                document.Servers = [new OpenApiServer { Url = $"{request.Scheme}://{request.Host.Value}{request.PathBase}", Description = "This service" }]));
             swagger.UseSwaggerUI(options =>
             {
                 options.SwaggerEndpoint("/swagger/v1/swagger.json", "DigitApi v1");
@@ -118,5 +143,40 @@ public sealed class ResponseExampleOperationFilter : IOperationFilter
                 }
             }
         }
+    }
+}
+
+/// <summary>
+/// What the protection policies add to an operation, read from the same endpoint metadata the middleware reads:
+/// the X-Api-Key requirement (Swagger UI's Authorize button then sends the key). Operations without a key are
+/// declared open (the document's empty requirement). An operation that documents no client error gets the
+/// generic 4XX every request may meet (malformed HTTP, headers over Kestrel's limits).
+/// </summary>
+public sealed class ProtectionOperationFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+        operation.Security = metadata.OfType<ApiKeyEndpoint>().Any()
+            ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OpenApi.ApiKeyScheme, context.Document)] = [] }]
+            : [new OpenApiSecurityRequirement()];
+        operation.Responses ??= [];
+        if (!operation.Responses.Keys.Any(status => status.StartsWith('4')))
+        {
+            operation.Responses["4XX"] = new OpenApiResponse { Description = "The request could not be read as sent (malformed HTTP, headers too large)." };
+        }
+    }
+}
+
+/// <summary>Describes each tag from the <see cref="TagDescription"/> its route group declares.</summary>
+public sealed class TagDescriptionDocumentFilter : IDocumentFilter
+{
+    public void Apply(OpenApiDocument swaggerDoc, DocumentFilterContext context)
+    {
+        var described = context.ApiDescriptions
+            .SelectMany(d => d.ActionDescriptor.EndpointMetadata.OfType<TagDescription>())
+            .DistinctBy(t => t.Name)
+            .Select(t => new OpenApiTag { Name = t.Name, Description = t.Description });
+        swaggerDoc.Tags = new HashSet<OpenApiTag>(described);
     }
 }

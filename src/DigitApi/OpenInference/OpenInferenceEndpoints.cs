@@ -18,10 +18,12 @@ public static class OpenInferenceEndpoints
     public static RouteGroupBuilder MapOpenInferenceEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup(Prefix)
-            .WithTags("Open Inference Protocol (KServe v2)")
+            .WithTag("Open Inference Protocol (KServe v2)", "The KServe / Open Inference Protocol v2 REST API, for tensor clients such as "
+                + "tritonclient: server and model metadata, health, and inference on normalised FP32 tensors. Errors are {\"error\": \"...\"}.")
             .DisableAntiforgery();
 
-        group.MapGet("/", ServerMetadata).WithName("V2ServerMetadata").WithSummary("Server metadata: name, version, extensions");
+        group.MapGet("/", ServerMetadata).WithName("V2ServerMetadata").WithSummary("Server metadata: name, version, extensions")
+            .ProducesError(StatusCodes.Status429TooManyRequests);
 
         var health = group.MapGroup("/health").AsInfrastructure();
         health.MapGet("/live", ServerLive).WithName("V2ServerLive").WithSummary("Server live: 200 while the process runs");
@@ -29,7 +31,9 @@ public static class OpenInferenceEndpoints
             .WithSummary("Server ready: 200 when every model is ready for inferencing, else 503")
             .Produces<ServerReadyResponse>(StatusCodes.Status503ServiceUnavailable);
 
-        var models = group.MapGroup("/models").RequireApiKey();
+        var models = group.MapGroup("/models").RequireApiKey()
+            .ProducesError(StatusCodes.Status401Unauthorized)
+            .ProducesError(StatusCodes.Status429TooManyRequests);
         models.MapGet("/{name}", ModelMetadata).WithName("V2ModelMetadata")
             .WithSummary("Model metadata: versions, platform, input and output tensors").Produces<InferenceError>(StatusCodes.Status404NotFound);
         models.MapGet("/{name}/versions/{version}", ModelVersionMetadata).WithName("V2ModelVersionMetadata")
@@ -119,6 +123,10 @@ public static class OpenInferenceEndpoints
 
     private static string ServerVersion { get; } =
         typeof(OpenInferenceEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0.0";
+
+    private static TBuilder ProducesError<TBuilder>(this TBuilder builder, int status)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(InferenceError), ["application/json"]));
 
     private static RouteHandlerBuilder WithModelReadyErrors(this RouteHandlerBuilder builder) => builder
         .Produces<ModelReadyResponse>(StatusCodes.Status503ServiceUnavailable)
