@@ -7,7 +7,7 @@ namespace DigitApi.BrowserTests;
 public class AccessibilityTests(BrowserFixture browser)
 {
     [Fact]
-    public async Task EveryControlIsReachableWithTheTabKeyInReadingOrder()
+    public async Task Every_control_is_reachable_with_the_tab_key_in_reading_order()
     {
         await using var page = await browser.OpenAsync();
         List<string> expected =
@@ -36,7 +36,7 @@ public class AccessibilityTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task TheAnswerIsAnnouncedInALiveRegion()
+    public async Task The_answer_is_announced_in_a_live_region()
     {
         await using var page = await browser.OpenAsync();
 
@@ -50,7 +50,7 @@ public class AccessibilityTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task TextHasAtLeastAaContrastInLightAndDarkThemes()
+    public async Task Text_has_at_least_aa_contrast_in_light_and_dark_themes()
     {
         foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
         {

@@ -27,7 +27,7 @@ public class DrawingTests(BrowserFixture browser)
 
     [Theory]
     [MemberData(nameof(TracedDigits))]
-    public async Task ADigitDrawnWithTheMouseIsRecognised(int digit, int mnistIndex)
+    public async Task A_digit_drawn_with_the_mouse_is_recognised(int digit, int mnistIndex)
     {
         await using var page = await browser.OpenAsync();
         await page.TurnOffLiveRecognitionAsync();
@@ -45,7 +45,7 @@ public class DrawingTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task WithLiveRecognitionTheAnswerComesWithoutPressingRecognise()
+    public async Task With_live_recognition_the_answer_comes_without_pressing_recognise()
     {
         await using var page = await browser.OpenAsync();
         await Expect(page.Live).ToBeCheckedAsync();
@@ -63,7 +63,7 @@ public class DrawingTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task UndoRemovesTheLastStrokeAndClearEmptiesThePad()
+    public async Task Undo_removes_the_last_stroke_and_clear_empties_the_pad()
     {
         await using var page = await browser.OpenAsync();
         await page.TurnOffLiveRecognitionAsync();
@@ -90,7 +90,7 @@ public class DrawingTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task TheStrokeWidthSliderSetsThePenWidth()
+    public async Task The_stroke_width_slider_sets_the_pen_width()
     {
         await using var page = await browser.OpenAsync();
         await page.TurnOffLiveRecognitionAsync();

@@ -7,7 +7,7 @@ namespace DigitApi.BrowserTests;
 public class ErrorTests(BrowserFixture browser)
 {
     [Fact]
-    public async Task RecognisingABlankPadShowsNoDigitFound()
+    public async Task Recognising_a_blank_pad_shows_no_digit_found()
     {
         await using var page = await browser.OpenAsync();
         await page.TurnOffLiveRecognitionAsync();
@@ -30,7 +30,7 @@ public class ErrorTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task AFileThatIsNotAnImageShowsUnsupportedFormat()
+    public async Task A_file_that_is_not_an_image_shows_unsupported_format()
     {
         await using var page = await browser.OpenAsync();
 
@@ -48,7 +48,7 @@ public class ErrorTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task AnImageOverTheSizeLimitShowsTooLarge()
+    public async Task An_image_over_the_size_limit_shows_too_large()
     {
         await using var page = await browser.OpenAsync();
 

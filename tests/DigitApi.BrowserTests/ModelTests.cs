@@ -10,7 +10,7 @@ namespace DigitApi.BrowserTests;
 public class ModelTests(BrowserFixture browser)
 {
     [Fact]
-    public async Task TheSelectorListsEveryModelAndTheEnsembleWithTheDefaultSelected()
+    public async Task The_selector_lists_every_model_and_the_ensemble_with_the_default_selected()
     {
         var catalog = await CatalogAsync();
         await using var page = await browser.OpenAsync();
@@ -22,7 +22,7 @@ public class ModelTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task SwitchingTheModelAsksThatModelAndShowsItsAnswer()
+    public async Task Switching_the_model_asks_that_model_and_shows_its_answer()
     {
         var catalog = await CatalogAsync();
         await using var page = await browser.OpenAsync();
@@ -46,7 +46,7 @@ public class ModelTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task TheComparisonShowsEveryModelAndTheEnsembleSideBySide()
+    public async Task The_comparison_shows_every_model_and_the_ensemble_side_by_side()
     {
         var catalog = await CatalogAsync();
         await using var page = await browser.OpenAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1200, Height = 800 } });

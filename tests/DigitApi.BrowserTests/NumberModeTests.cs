@@ -7,7 +7,7 @@ namespace DigitApi.BrowserTests;
 public class NumberModeTests(BrowserFixture browser)
 {
     [Fact]
-    public async Task TheNumberModeIsOfferedBecauseTheServiceReadsNumbers()
+    public async Task The_number_mode_is_offered_because_the_service_reads_numbers()
     {
         await using var page = await browser.OpenAsync();
 
@@ -16,7 +16,7 @@ public class NumberModeTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task TwoDigitsWrittenSideBySideAreReadAsANumberWithABoxAroundEach()
+    public async Task Two_digits_written_side_by_side_are_read_as_a_number_with_a_box_around_each()
     {
         await using var page = await browser.OpenAsync();
         await page.TurnOffLiveRecognitionAsync();

@@ -18,7 +18,7 @@ public class PhoneTests(BrowserFixture browser)
     };
 
     [Fact]
-    public async Task OnAPhoneThereIsNoHorizontalScrollAndEveryControlFitsAndIsLargeEnoughToTap()
+    public async Task On_a_phone_there_is_no_horizontal_scroll_and_every_control_fits_and_is_large_enough_to_tap()
     {
         await using var page = await browser.OpenAsync(Phone);
         await page.Compare.CheckAsync(); // the widest content: answer, bars and every model's card
@@ -45,7 +45,7 @@ public class PhoneTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task OnAPhoneADigitDrawnWithAFingerIsRecognised()
+    public async Task On_a_phone_a_digit_drawn_with_a_finger_is_recognised()
     {
         await using var page = await browser.OpenAsync(Phone);
         await page.TurnOffLiveRecognitionAsync();

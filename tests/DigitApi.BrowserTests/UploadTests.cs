@@ -12,7 +12,7 @@ public class UploadTests(BrowserFixture browser)
 
     [Theory]
     [MemberData(nameof(SevenFiles))]
-    public async Task AFileFromThePickerIsRecognised(string file)
+    public async Task A_file_from_the_picker_is_recognised(string file)
     {
         await using var page = await browser.OpenAsync();
 
@@ -30,7 +30,7 @@ public class UploadTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task TheUploadButtonOpensTheFilePickerFromTheKeyboard()
+    public async Task The_upload_button_opens_the_file_picker_from_the_keyboard()
     {
         await using var page = await browser.OpenAsync();
 
@@ -55,7 +55,7 @@ public class UploadTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task AFileDroppedOnThePageIsRecognised()
+    public async Task A_file_dropped_on_the_page_is_recognised()
     {
         await using var page = await browser.OpenAsync();
         var stage = page.Page.Locator("#stage");
@@ -73,7 +73,7 @@ public class UploadTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task AnImagePastedFromTheClipboardIsRecognised()
+    public async Task An_image_pasted_from_the_clipboard_is_recognised()
     {
         await using var page = await browser.OpenAsync();
         await page.Page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);

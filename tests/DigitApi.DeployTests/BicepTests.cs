@@ -61,14 +61,14 @@ public sealed class BicepTests : IClassFixture<CompiledTemplate>, IDisposable
     public void Dispose() => _out.Delete(recursive: true);
 
     [Fact]
-    public void TemplateCompilesWithoutWarnings()
+    public void Template_compiles_without_warnings()
     {
         AssertClean(_main.Result);
         Assert.True(File.Exists(_main.TemplatePath));
     }
 
     [Fact]
-    public async Task ParametersFileMatchesTheTemplateAndTakesSecretsFromTheEnvironment()
+    public async Task Parameters_file_matches_the_template_and_takes_secrets_from_the_environment()
     {
         var key = Guid.NewGuid().ToString("N");
         var parameters = Path.Combine(_out.FullName, "parameters.json");
@@ -84,7 +84,7 @@ public sealed class BicepTests : IClassFixture<CompiledTemplate>, IDisposable
     }
 
     [Fact]
-    public void ContainerAppProbesItsHealthAndScalesOnConcurrentRequests()
+    public void Container_app_probes_its_health_and_scales_on_concurrent_requests()
     {
         AssertClean(_main.Result);
         var template = JsonNode.Parse(File.ReadAllText(_main.TemplatePath))!;
@@ -120,7 +120,7 @@ public sealed class BicepTests : IClassFixture<CompiledTemplate>, IDisposable
     }
 
     [Fact]
-    public async Task AWarningFailsTheCheck()
+    public async Task A_warning_fails_the_check()
     {
         // The check above is only as good as its reading of the CLI: a template with an unused parameter must trip it.
         var file = Path.Combine(_out.FullName, "warning.bicep");

@@ -13,7 +13,7 @@ public class ComposeTests
     [Theory]
     [InlineData("digitapi", "runtime", "Cpu")]
     [InlineData("digitapi-gpu", "gpu", "Cuda")]
-    public void ServiceRunsADockerfileTargetOnPort8080(string service, string target, string provider)
+    public void Service_runs_a_dockerfile_target_on_port_8080(string service, string target, string provider)
     {
         var definition = Services.Map(service);
         Assert.Equal(target, definition.Map("build").Text("target"));
@@ -25,7 +25,7 @@ public class ComposeTests
     [Theory]
     [InlineData("digitapi", "runtime")]
     [InlineData("digitapi-gpu", "gpu")]
-    public void HealthCheckRunsTheImagesProbeWithoutAShell(string service, string target)
+    public void Health_check_runs_the_images_probe_without_a_shell(string service, string target)
     {
         var healthCheck = Services.Map(service).Map("healthcheck");
         Assert.Null(healthCheck.Get("disable"));
@@ -40,7 +40,7 @@ public class ComposeTests
     [Theory]
     [InlineData("digitapi")]
     [InlineData("digitapi-gpu")]
-    public void RunsLimitedWithAReadOnlyRoot(string service)
+    public void Runs_limited_with_a_read_only_root(string service)
     {
         var definition = Services.Map(service);
         var limits = definition.Map("deploy").Map("resources").Map("limits");
@@ -51,7 +51,7 @@ public class ComposeTests
     }
 
     [Fact]
-    public void GpuProfileReservesAnNvidiaDevice()
+    public void Gpu_profile_reserves_an_nvidia_device()
     {
         Assert.Null(Services.Map("digitapi").Get("profiles")); // the CPU service starts without --profile
         var gpu = Services.Map("digitapi-gpu");

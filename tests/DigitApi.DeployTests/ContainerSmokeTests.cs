@@ -26,7 +26,7 @@ public class ContainerSmokeTests : IClassFixture<PublishedImage>
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
-    public void PublishOutputCarriesTheModels()
+    public void Publish_output_carries_the_models()
     {
         var models = Directory.GetFiles(Repository.PathOf("models"), "*.onnx").Select(Path.GetFileName).Append("manifest.json").ToList();
         Assert.All(models, model => Assert.True(
@@ -34,7 +34,7 @@ public class ContainerSmokeTests : IClassFixture<PublishedImage>
     }
 
     [Fact]
-    public async Task AnswersLivenessAndReadiness()
+    public async Task Answers_liveness_and_readiness()
     {
         foreach (var path in new[] { "/health/live", "/health/ready" })
         {
@@ -44,7 +44,7 @@ public class ContainerSmokeTests : IClassFixture<PublishedImage>
     }
 
     [Fact]
-    public void RunsAsTheImagesNonRootUser()
+    public void Runs_as_the_images_non_root_user()
     {
         var ids = File.ReadLines($"/proc/{_image.App.ProcessId}/status")
             .Where(l => l.StartsWith("Uid:", StringComparison.Ordinal) || l.StartsWith("Gid:", StringComparison.Ordinal))
@@ -60,7 +60,7 @@ public class ContainerSmokeTests : IClassFixture<PublishedImage>
     [InlineData("seven.jpg", "image/jpeg")]
     [InlineData("seven-rgb24.png", "image/png")]
     [InlineData("seven.webp", "image/webp")]
-    public async Task PredictsSevenForAPhotographedSeven(string file, string contentType)
+    public async Task Predicts_seven_for_a_photographed_seven(string file, string contentType)
     {
         using var content = new MultipartFormDataContent();
         var bytes = new ByteArrayContent(await File.ReadAllBytesAsync(Repository.PathOf("tests", "TestData", "images", file), Cancellation));
@@ -75,7 +75,7 @@ public class ContainerSmokeTests : IClassFixture<PublishedImage>
     }
 
     [Fact]
-    public async Task HealthCheckCommandPassesWhileTheAppIsReady()
+    public async Task Health_check_command_passes_while_the_app_is_ready()
     {
         var result = await _image.App.ExecAsync(HealthCheckCommand(), TimeSpan.FromMinutes(1), Cancellation);
         Assert.True(result.ExitCode == 0, result.Output);
@@ -83,7 +83,7 @@ public class ContainerSmokeTests : IClassFixture<PublishedImage>
     }
 
     [Fact]
-    public async Task StopsCleanlyOnSigtermAndTheHealthCheckThenFails()
+    public async Task Stops_cleanly_on_sigterm_and_the_health_check_then_fails()
     {
         await using var app = await _image.StartAsync(ContainerProcess.PickPort(0));
         var healthy = await app.ExecAsync(HealthCheckCommand(), TimeSpan.FromMinutes(1), Cancellation);
@@ -97,7 +97,7 @@ public class ContainerSmokeTests : IClassFixture<PublishedImage>
     }
 
     [Fact]
-    public async Task LogsJsonAndNoErrorsOnAReadOnlyFilesystem()
+    public async Task Logs_json_and_no_errors_on_a_read_only_filesystem()
     {
         using (var response = await _image.Http.GetAsync(new Uri(_image.App.BaseAddress, "/models"), Cancellation))
         {
@@ -117,7 +117,7 @@ public class ContainerSmokeTests : IClassFixture<PublishedImage>
     }
 
     [Fact]
-    public void RunsWithTheGen0BudgetTheImageSets()
+    public void Runs_with_the_gen0_budget_the_image_sets()
     {
         // An environment-only runtime setting: the start-up log reports the budget the GC really took.
         var expected = Convert.ToInt64(_image.Image.Env["DOTNET_GCgen0size"], 16) / (1024.0 * 1024);
@@ -126,7 +126,7 @@ public class ContainerSmokeTests : IClassFixture<PublishedImage>
     }
 
     [Fact]
-    public async Task DecodesJpegWithTheLibjpegTurboCopyTheImageCarries()
+    public async Task Decodes_jpeg_with_the_libjpeg_turbo_copy_the_image_carries()
     {
         // Required by the image's settings, logged at startup, and mapped from the app's folder (not the system's).
         Assert.Equal("TurboJpeg", _image.Image.Env["Imaging__JpegDecoder"]);

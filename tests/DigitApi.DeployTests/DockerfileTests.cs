@@ -14,7 +14,7 @@ public class DockerfileTests
     public static TheoryData<string> RuntimeStages => new("runtime", "gpu");
 
     [Fact]
-    public void BuildsWithTheSdkAndShipsOnlyTheAspNetRuntime()
+    public void Builds_with_the_sdk_and_ships_only_the_aspnet_runtime()
     {
         Assert.True(Dockerfile.Stages.Count >= 2, "a multi-stage build: SDK stage(s), then a runtime stage");
         Assert.Equal("runtime", Dockerfile.Final.Name);
@@ -33,7 +33,7 @@ public class DockerfileTests
 
     [Theory]
     [MemberData(nameof(RuntimeStages))]
-    public void RequiresTheLibjpegTurboItInstalls(string stageName)
+    public void Requires_the_libjpeg_turbo_it_installs(string stageName)
     {
         // Without the library the app would decode JPEG through SkiaSharp at about 1.7x the CPU: refuse to start instead.
         var stage = Dockerfile[stageName];
@@ -44,7 +44,7 @@ public class DockerfileTests
     }
 
     [Fact]
-    public void EveryBaseImageIsPinnedToAVersion()
+    public void Every_base_image_is_pinned_to_a_version()
     {
         var images = Dockerfile.Stages
             .Where(s => Dockerfile.LocalStage(s.BaseImage) is null)
@@ -69,7 +69,7 @@ public class DockerfileTests
 
     [Theory]
     [MemberData(nameof(RuntimeStages))]
-    public void RunsAsANonRootUser(string stageName)
+    public void Runs_as_a_non_root_user(string stageName)
     {
         var stage = Dockerfile[stageName];
         var user = Dockerfile.Lineage(stage).SelectMany(s => s.All("USER")).LastOrDefault();
@@ -90,7 +90,7 @@ public class DockerfileTests
 
     [Theory]
     [MemberData(nameof(RuntimeStages))]
-    public void ListensOnPort8080(string stageName)
+    public void Listens_on_port_8080(string stageName)
     {
         var stage = Dockerfile[stageName];
         Assert.Contains(stage.All("EXPOSE").SelectMany(e => e.Words), port => port is "8080" or "8080/tcp");
@@ -99,7 +99,7 @@ public class DockerfileTests
 
     [Theory]
     [MemberData(nameof(RuntimeStages))]
-    public void NeedsNoWritableFilesystem(string stageName)
+    public void Needs_no_writable_filesystem(string stageName)
     {
         // Without these the .NET runtime creates its diagnostics IPC socket in /tmp, and ONNX Runtime tries to
         // persist a telemetry device id under ~/.cache: neither is writable on a read-only root.
@@ -111,7 +111,7 @@ public class DockerfileTests
 
     [Theory]
     [MemberData(nameof(RuntimeStages))]
-    public void SetsTheSameGen0BudgetAsDotnetRunAndTheLoadScripts(string stageName)
+    public void Sets_the_same_gen0_budget_as_dotnet_run_and_the_load_scripts(string stageName)
     {
         // The published performance figures hold only for the GC setting the container really runs with.
         var value = Dockerfile[stageName].Env(Dockerfile.ExpandGlobals).GetValueOrDefault("DOTNET_GCgen0size");
@@ -125,7 +125,7 @@ public class DockerfileTests
 
     [Theory]
     [MemberData(nameof(RuntimeStages))]
-    public void HealthCheckRunsTheAppsProbeWithoutAShell(string stageName)
+    public void Health_check_runs_the_apps_probe_without_a_shell(string stageName)
     {
         var healthCheck = Dockerfile[stageName].Last("HEALTHCHECK");
         Assert.NotNull(healthCheck);
@@ -144,7 +144,7 @@ public class DockerfileTests
     }
 
     [Fact]
-    public void RestoresInItsOwnLayerBeforeTheSourcesArrive()
+    public void Restores_in_its_own_layer_before_the_sources_arrive()
     {
         var build = Dockerfile.Lineage(Dockerfile[AppCopy.Flags["from"]]);
         var instructions = build.SelectMany(s => s.Instructions).ToList();
@@ -161,7 +161,7 @@ public class DockerfileTests
     }
 
     [Fact]
-    public void ShipsTheCommittedModelsInsideTheImage()
+    public void Ships_the_committed_models_inside_the_image()
     {
         var build = Dockerfile.Lineage(Dockerfile["build"]);
         Assert.Contains(build.SelectMany(s => s.All("COPY")), c => c.Words[0].TrimEnd('/') == "models");
@@ -175,7 +175,7 @@ public class DockerfileTests
     }
 
     [Fact]
-    public void BuildContextHoldsOnlyWhatTheBuildNeeds()
+    public void Build_context_holds_only_what_the_build_needs()
     {
         var context = DockerIgnore.ContextFiles(Repository.Root).ToList();
         Assert.Contains("src/DigitApi/Program.cs", context);
@@ -192,7 +192,7 @@ public class DockerfileTests
 
     [Theory]
     [MemberData(nameof(RuntimeStages))]
-    public void CarriesOciLabels(string stageName)
+    public void Carries_oci_labels(string stageName)
     {
         var labels = Dockerfile[stageName].All("LABEL").SelectMany(l => ShellWords.Assignments(l.Arguments)).Select(p => p.Key).ToList();
         Assert.Superset(
@@ -201,7 +201,7 @@ public class DockerfileTests
     }
 
     [Fact]
-    public void GpuImageRunsTheCudaBuildOfOnnxRuntimeOnCuda()
+    public void Gpu_image_runs_the_cuda_build_of_onnx_runtime_on_cuda()
     {
         // The base image's CUDA major is tied to what the pinned package links in OnnxRuntimeFlavorTests, which reads it
         // from the restored provider library.

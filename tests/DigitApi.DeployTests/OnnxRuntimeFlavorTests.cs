@@ -26,7 +26,7 @@ public partial class OnnxRuntimeFlavorTests(GpuBuild gpu) : IClassFixture<GpuBui
     [Theory]
     [InlineData("Cpu", "Microsoft.ML.OnnxRuntime", "Microsoft.ML.OnnxRuntime.Gpu.Linux")]
     [InlineData("Gpu", "Microsoft.ML.OnnxRuntime.Gpu.Linux", "Microsoft.ML.OnnxRuntime")]
-    public async Task EachFlavorRestoresItsOnnxRuntimeAtTheOnePinnedVersion(string flavor, string package, string otherPackage)
+    public async Task Each_flavor_restores_its_onnx_runtime_at_the_one_pinned_version(string flavor, string package, string otherPackage)
     {
         // Both flavors at one version: they share the managed API, so the code is the same.
         var pins = XDocument.Parse(Repository.Read("Directory.Packages.props")).Descendants("PackageVersion")
@@ -56,7 +56,7 @@ public partial class OnnxRuntimeFlavorTests(GpuBuild gpu) : IClassFixture<GpuBui
     }
 
     [Fact]
-    public void GpuPublishCarriesOnnxRuntimesCudaProviderLibraries()
+    public void Gpu_publish_carries_onnx_runtimes_cuda_provider_libraries()
     {
         Assert.All(
             ["libonnxruntime.so", CudaProvider, "libonnxruntime_providers_shared.so"],
@@ -64,7 +64,7 @@ public partial class OnnxRuntimeFlavorTests(GpuBuild gpu) : IClassFixture<GpuBui
     }
 
     [Fact]
-    public void CudaProviderLinksTheCudaMajorOfTheGpuImage()
+    public void Cuda_provider_links_the_cuda_major_of_the_gpu_image()
     {
         // The nvidia/cuda base image must carry the CUDA runtime the pinned package was built with: a CUDA 12 image
         // leaves a CUDA 13 provider unloadable.
@@ -75,7 +75,7 @@ public partial class OnnxRuntimeFlavorTests(GpuBuild gpu) : IClassFixture<GpuBui
     }
 
     [Fact]
-    public async Task CudaWithoutCudaStopsWithinSecondsAndSaysWhatIsMissingAndHowToFixIt()
+    public async Task Cuda_without_cuda_stops_within_seconds_and_says_what_is_missing_and_how_to_fix_it()
     {
         // What this machine lacks of what the provider links (every CUDA library on a machine without CUDA, as CI is).
         var missing = CudaLibrariesOfTheProvider().Append("libcudnn.so.9").Where(library => !Loads(library)).ToList();
@@ -124,7 +124,7 @@ public partial class OnnxRuntimeFlavorTests(GpuBuild gpu) : IClassFixture<GpuBui
     [Theory]
     [InlineData("Auto", 1)]
     [InlineData("Cpu", 0)]
-    public async Task WithoutCudaTheGpuBuildServesOnCpu(string provider, int warnings)
+    public async Task Without_cuda_the_gpu_build_serves_on_cpu(string provider, int warnings)
     {
         await using var app = gpu.Start(provider);
         await app.WaitUntilReadyAsync(gpu.Http, TimeSpan.FromMinutes(3), Cancellation);

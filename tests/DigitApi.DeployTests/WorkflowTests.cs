@@ -9,14 +9,14 @@ public partial class WorkflowTests
     private static readonly string[] Workflows = [".github/workflows/ci.yml", ".github/workflows/deploy.yml"];
 
     [Fact]
-    public async Task WorkflowsPassActionlint()
+    public async Task Workflows_pass_actionlint()
     {
         var result = await ProcessRunner.RunAsync(Actionlint(), Workflows, Repository.Root, TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
         Assert.True(result.ExitCode == 0 && result.Output.Trim().Length == 0, $"actionlint:\n{result.Output}");
     }
 
     [Fact]
-    public async Task ActionlintReportsABrokenWorkflow()
+    public async Task Actionlint_reports_a_broken_workflow()
     {
         // Proves the actionlint found above really lints: a job needing a missing job is an error.
         var dir = Directory.CreateTempSubdirectory("digitapi-actionlint-");
@@ -43,7 +43,7 @@ public partial class WorkflowTests
     }
 
     [Fact]
-    public void EveryActionIsPinnedToACommit()
+    public void Every_action_is_pinned_to_a_commit()
     {
         var uses = Workflows.SelectMany(w => Regex.Matches(Repository.Read(w), @"uses:\s*(\S+)").Select(m => (Workflow: w, Action: m.Groups[1].Value))).ToList();
         Assert.NotEmpty(uses);
@@ -53,7 +53,7 @@ public partial class WorkflowTests
     }
 
     [Fact]
-    public void DeploySignsInWithOpenIdConnectAndLeastPrivilege()
+    public void Deploy_signs_in_with_open_id_connect_and_least_privilege()
     {
         var workflow = Yaml.Load(".github", "workflows", "deploy.yml");
         Assert.Empty(workflow.Map("permissions")); // nothing by default; jobs ask for what they use
@@ -74,7 +74,7 @@ public partial class WorkflowTests
     }
 
     [Fact]
-    public void CiTestsEveryPushAndPullRequestAndPublishesTheResults()
+    public void Ci_tests_every_push_and_pull_request_and_publishes_the_results()
     {
         var workflow = Yaml.Load(".github", "workflows", "ci.yml");
         var on = Assert.IsType<Dictionary<object, object>>(workflow["on"]);
@@ -89,7 +89,7 @@ public partial class WorkflowTests
     }
 
     [Fact]
-    public void DependabotWatchesNuGetActionsAndDockerImages()
+    public void Dependabot_watches_nuget_actions_and_docker_images()
     {
         var ecosystems = Yaml.Load(".github", "dependabot.yml").Items("updates").Select(u => u.Text("package-ecosystem")).ToList();
         Assert.Equal(["docker", "github-actions", "nuget"], ecosystems.Order());

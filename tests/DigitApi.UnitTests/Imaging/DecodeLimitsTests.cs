@@ -13,7 +13,7 @@ public class DecodeLimitsTests
     [Theory]
     [InlineData("seven-progressive.jpg")]
     [InlineData("seven-progressive-600x750.jpg")]
-    public void ProgressiveJpegsAsEncodersWriteThemDecode(string file)
+    public void Progressive_jpegs_as_encoders_write_them_decode(string file)
     {
         var header = EncodedHeader.Read(SkiaImageDecoderTests.Read(file), ImageFormat.Jpeg, maxScans: 32);
 
@@ -22,7 +22,7 @@ public class DecodeLimitsTests
     }
 
     [Fact]
-    public void AJpegOfHundredsOfScansIsRefusedBeforeAnyDecoderRuns()
+    public void A_jpeg_of_hundreds_of_scans_is_refused_before_any_decoder_runs()
     {
         var bomb = HostileImages.ScanBombJpeg(SkiaImageDecoderTests.Read("photo-paper-1200x1600.jpg"), scans: 5_000);
         var started = Stopwatch.GetTimestamp();
@@ -35,7 +35,7 @@ public class DecodeLimitsTests
     }
 
     [Fact]
-    public void ABaselineJpegsHeaderIsReadWithoutWalkingItsData()
+    public void A_baseline_jpegs_header_is_read_without_walking_its_data()
     {
         var header = EncodedHeader.Read(SkiaImageDecoderTests.Read("photo-paper-1200x1600.jpg"), ImageFormat.Jpeg, maxScans: 32);
 
@@ -43,7 +43,7 @@ public class DecodeLimitsTests
     }
 
     [Fact]
-    public void AnInterlacedPngIsHeldToTheLowerLimit()
+    public void An_interlaced_png_is_held_to_the_lower_limit()
     {
         var error = Assert.Throws<ImageRejectedException>(() => Decoder.Decode(HostileImages.InterlacedPngBomb(2_100, 2_000)));
 
@@ -52,7 +52,7 @@ public class DecodeLimitsTests
     }
 
     [Fact]
-    public void APngDecodedAtFullSizeIsHeldToTheFullSizeLimit()
+    public void A_png_decoded_at_full_size_is_held_to_the_full_size_limit()
     {
         var strict = new SkiaImageDecoder(Options.Create(new ImageOptions { MaxFullSizePixels = 1_000_000 }));
 
@@ -62,7 +62,7 @@ public class DecodeLimitsTests
     }
 
     [Fact]
-    public void APngTallerThanTheSideLimitIsTooLargeNotDamaged()
+    public void A_png_taller_than_the_side_limit_is_too_large_not_damaged()
     {
         var error = Assert.Throws<ImageRejectedException>(() => Decoder.Decode(HostileImages.PngBomb(1, 40_000_000)));
 
@@ -70,7 +70,7 @@ public class DecodeLimitsTests
     }
 
     [Fact]
-    public void ADecodeThatAloneNeedsMoreThanTheBudgetIsRefused()
+    public void A_decode_that_alone_needs_more_than_the_budget_is_refused()
     {
         var small = new SkiaImageDecoder(Options.Create(new ImageOptions { DecodeMemoryBytes = 100_000 }));
 
@@ -81,7 +81,7 @@ public class DecodeLimitsTests
     }
 
     [Fact]
-    public async Task ADecodeWaitsForItsShareAndGivesUpAfterTheWait()
+    public async Task A_decode_waits_for_its_share_and_gives_up_after_the_wait()
     {
         using var budget = new DecodeBudget(Options.Create(new ImageOptions { DecodeMemoryBytes = 10 << 20, DecodeWaitSeconds = 1 }));
         var held = budget.Take(8 << 20);

@@ -7,7 +7,7 @@ namespace DigitApi.UnitTests.Imaging;
 public class DigitNormalizerTests
 {
     [Fact]
-    public void DarkInkOnLightPaperAndLightInkOnDarkGiveTheSameInput()
+    public void Dark_ink_on_light_paper_and_light_ink_on_dark_give_the_same_input()
     {
         var paper = Seven(200, 200, 50, 40, 120, 12);
         var dark = DigitPreprocessor.Prepare(paper).Pixels;
@@ -23,7 +23,7 @@ public class DigitNormalizerTests
     [InlineData(300, 10)]
     [InlineData(10, 200)]
     [InlineData(280, 180)]
-    public void OffCentreDigitIsCentredByMassAndFittedToTwentyPixels(int left, int top)
+    public void Off_centre_digit_is_centred_by_mass_and_fitted_to_twenty_pixels(int left, int top)
     {
         var image = Seven(420, 320, left, top, 110, 10);
 
@@ -35,7 +35,7 @@ public class DigitNormalizerTests
     }
 
     [Fact]
-    public void TinyDigitIsScaledUpToTwentyPixels()
+    public void Tiny_digit_is_scaled_up_to_twenty_pixels()
     {
         var image = Seven(16, 16, 3, 3, 9, 2);
 
@@ -46,7 +46,7 @@ public class DigitNormalizerTests
     }
 
     [Fact]
-    public void TallNarrowDigitKeepsItsAspectRatio()
+    public void Tall_narrow_digit_keeps_its_aspect_ratio()
     {
         var image = One(300, 300, 150, 150, 200, 14);
 
@@ -57,7 +57,7 @@ public class DigitNormalizerTests
     }
 
     [Fact]
-    public void HairlineStrokesAreThickenedToMnistWidth()
+    public void Hairline_strokes_are_thickened_to_mnist_width()
     {
         var image = Seven(600, 600, 100, 100, 400, 1.5);
 
@@ -68,7 +68,7 @@ public class DigitNormalizerTests
     }
 
     [Fact]
-    public void MarkerStrokesStayADigit()
+    public void Marker_strokes_stay_a_digit()
     {
         var image = Seven(400, 400, 60, 60, 280, 50);
 
@@ -80,7 +80,7 @@ public class DigitNormalizerTests
     }
 
     [Fact]
-    public void NoisyPaperGivesNearlyTheCleanInput()
+    public void Noisy_paper_gives_nearly_the_clean_input()
     {
         var clean = DigitPreprocessor.Prepare(Seven(240, 240, 60, 50, 130, 12)).Pixels;
         var noisy = Seven(240, 240, 60, 50, 130, 12);
@@ -92,7 +92,7 @@ public class DigitNormalizerTests
     }
 
     [Fact]
-    public void ShadowAcrossThePaperIsNotInk()
+    public void Shadow_across_the_paper_is_not_ink()
     {
         var image = Seven(300, 300, 90, 80, 130, 10, paper: 230, ink: 30);
         for (var y = 0; y < 300; y++)
@@ -114,7 +114,7 @@ public class DigitNormalizerTests
     }
 
     [Fact]
-    public void SpecksBesideTheDigitAreIgnored()
+    public void Specks_beside_the_digit_are_ignored()
     {
         var image = Seven(300, 300, 100, 80, 130, 10);
         Stroke(image, 20, 270, 22, 271, 3, 0);
@@ -130,7 +130,7 @@ public class DigitNormalizerTests
     [Theory]
     [InlineData(0)]
     [InlineData(20)]
-    public void BlankPaperIsNoDigit(int noise)
+    public void Blank_paper_is_no_digit(int noise)
     {
         var image = Paper(320, 240);
         AddNoise(image, noise, seed: 3);
@@ -141,7 +141,7 @@ public class DigitNormalizerTests
     }
 
     [Fact]
-    public void MnistDigitsSurviveTheRoundTrip()
+    public void Mnist_digits_survive_the_round_trip()
     {
         var set = MnistTestSet.Instance;
         var total = 0.0;

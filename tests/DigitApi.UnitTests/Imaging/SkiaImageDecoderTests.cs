@@ -18,7 +18,7 @@ public class SkiaImageDecoderTests
 
     [Theory]
     [MemberData(nameof(SevenFiles))]
-    public void EveryAcceptedFormatDecodesToTheSameUprightDigit(string file)
+    public void Every_accepted_format_decodes_to_the_same_upright_digit(string file)
     {
         var reference = DigitPreprocessor.Prepare(Decoder.Decode(Read("seven-gray8.png"))).Pixels;
 
@@ -31,7 +31,7 @@ public class SkiaImageDecoderTests
     }
 
     [Fact]
-    public void ExifOrientationIsApplied()
+    public void Exif_orientation_is_applied()
     {
         // Stored 200x160 (rotated a quarter turn), displayed 160x200 with the 7's bar at the top.
         var image = Decoder.Decode(Read("seven-exif-rotated.jpg"));
@@ -45,7 +45,7 @@ public class SkiaImageDecoderTests
     }
 
     [Fact]
-    public void TransparentCanvasIsFlattenedOntoWhite()
+    public void Transparent_canvas_is_flattened_onto_white()
     {
         var image = Decoder.Decode(Read("seven-rgba32.png"));
 
@@ -54,7 +54,7 @@ public class SkiaImageDecoderTests
     }
 
     [Fact]
-    public void WhiteStrokesOnATransparentCanvasAreFlattenedOntoBlack()
+    public void White_strokes_on_a_transparent_canvas_are_flattened_onto_black()
     {
         var set = MnistTestSet.Instance;
         using var bitmap = new SKBitmap(new SKImageInfo(28, 28, SKColorType.Rgba8888, SKAlphaType.Unpremul));
@@ -74,7 +74,7 @@ public class SkiaImageDecoderTests
     }
 
     [Fact]
-    public void LargePhotoIsDecodedAtAReducedScale()
+    public void Large_photo_is_decoded_at_a_reduced_scale()
     {
         using var bitmap = new SKBitmap(new SKImageInfo(4000, 3000, SKColorType.Rgba8888, SKAlphaType.Premul));
         using (var canvas = new SKCanvas(bitmap))
@@ -96,7 +96,7 @@ public class SkiaImageDecoderTests
     [InlineData(256, 300, 400)] // 1/4: the smallest eighth that keeps 256 pixels
     [InlineData(512, 450, 600)] // 3/8
     [InlineData(1600, 1200, 1600)] // no reduction wanted: full size
-    public void APhonePhotoJpegIsDecodedNativelyAtTheSmallestEighthThatKeepsTheWorkingSize(int workingSize, int width, int height)
+    public void A_phone_photo_jpeg_is_decoded_natively_at_the_smallest_eighth_that_keeps_the_working_size(int workingSize, int width, int height)
     {
         var photo = PhotoDigits.Photo(MnistTestSet.Instance.Images[0], seed: 1);
         using var codec = SKCodec.Create(SKData.CreateCopy(photo));
@@ -108,7 +108,7 @@ public class SkiaImageDecoderTests
     }
 
     [Fact]
-    public void PngHasNoNativeScaleAndIsDecodedAtFullSize()
+    public void Png_has_no_native_scale_and_is_decoded_at_full_size()
     {
         using var bitmap = new SKBitmap(new SKImageInfo(800, 600, SKColorType.Rgba8888, SKAlphaType.Premul));
         using var codec = SKCodec.Create(SKData.CreateCopy(TestImages.Encode(bitmap)));
@@ -124,7 +124,7 @@ public class SkiaImageDecoderTests
     [InlineData("seven.gif")]
     [InlineData("seven.webp")]
     [InlineData("seven.bmp")]
-    public void TruncatedFilesAreUndecodable(string file)
+    public void Truncated_files_are_undecodable(string file)
     {
         var bytes = Read(file);
 
@@ -138,7 +138,7 @@ public class SkiaImageDecoderTests
     [InlineData("hello, this is text")]
     [InlineData("<html><body>not an image</body></html>")]
     [InlineData("%PDF-1.7")]
-    public void NonImagesAreUnsupported(string content)
+    public void Non_images_are_unsupported(string content)
     {
         var error = Assert.Throws<ImageRejectedException>(() => Decoder.Decode(System.Text.Encoding.UTF8.GetBytes(content)));
 
@@ -146,7 +146,7 @@ public class SkiaImageDecoderTests
     }
 
     [Fact]
-    public void GarbageAfterAPngSignatureIsUndecodable()
+    public void Garbage_after_a_png_signature_is_undecodable()
     {
         var bytes = new byte[1000];
         new Random(1).NextBytes(bytes);
@@ -158,7 +158,7 @@ public class SkiaImageDecoderTests
     }
 
     [Fact]
-    public void APngDeclaring50000By50000PixelsIsRefusedFromItsHeader()
+    public void A_png_declaring_50000_by_50000_pixels_is_refused_from_its_header()
     {
         var bomb = HostileImages.PngBomb(50_000, 50_000);
         Decoder.Decode(Read("seven.gif")); // warm up the decoder so that only the bomb is measured
@@ -173,7 +173,7 @@ public class SkiaImageDecoderTests
     }
 
     [Fact]
-    public void AStripOf20000By1IsRefused()
+    public void A_strip_of_20000_by_1_is_refused()
     {
         var error = Assert.Throws<ImageRejectedException>(() => Decoder.Decode(HostileImages.PngBomb(20_000, 1)));
 
@@ -181,7 +181,7 @@ public class SkiaImageDecoderTests
     }
 
     [Fact]
-    public void AnimatedImagesWithTooManyFramesAreRefused()
+    public void Animated_images_with_too_many_frames_are_refused()
     {
         var strict = new SkiaImageDecoder(Options.Create(new ImageOptions { MaxFrames = 2 }));
 
@@ -191,7 +191,7 @@ public class SkiaImageDecoderTests
     }
 
     [Fact]
-    public void EncodedInputPngDecodesBackToTheSamePixels()
+    public void Encoded_input_png_decodes_back_to_the_same_pixels()
     {
         var gray = new GrayImage(28, 28, MnistTestSet.Instance.Images[0]);
 

@@ -26,7 +26,7 @@ public class TurboJpegTests
     public static TheoryData<string> Jpegs => ["seven.jpg", "seven-exif-rotated.jpg", "seven-progressive.jpg", "seven-progressive-600x750.jpg", "photo", "gray photo", "1000x750 photo"];
 
     [Fact]
-    public void TheLibraryIsFoundAndChosen()
+    public void The_library_is_found_and_chosen()
     {
         Assert.NotNull(_library);
         Assert.True(_turbo.UsesTurboJpeg);
@@ -36,7 +36,7 @@ public class TurboJpegTests
 
     [Theory]
     [MemberData(nameof(Jpegs))]
-    public void GrayFromLibjpegTurboMatchesSkiasColourDecodeTurnedGray(string jpeg)
+    public void Gray_from_libjpeg_turbo_matches_skias_colour_decode_turned_gray(string jpeg)
     {
         var bytes = Bytes(jpeg);
 
@@ -53,7 +53,7 @@ public class TurboJpegTests
     }
 
     [Fact]
-    public void APhotoDecodesAtTheScaleSkiaReportsAndGivesTheSameDigit()
+    public void A_photo_decodes_at_the_scale_skia_reports_and_gives_the_same_digit()
     {
         var photo = Bytes("photo");
 
@@ -64,7 +64,7 @@ public class TurboJpegTests
     }
 
     [Fact]
-    public void ConcurrentDecodesShareNothing()
+    public void Concurrent_decodes_share_nothing()
     {
         var photos = new[] { Bytes("photo"), Bytes("1000x750 photo") };
         var expected = photos.Select(p => _turbo.Decode(p).Pixels).ToArray();
@@ -73,7 +73,7 @@ public class TurboJpegTests
     }
 
     [Fact]
-    public void CmykJpegIsLeftToSkia()
+    public void Cmyk_jpeg_is_left_to_skia()
     {
         var cmyk = SkiaImageDecoderTests.Read("seven-cmyk.jpg");
         var gray = new byte[160 * 200];
@@ -85,7 +85,7 @@ public class TurboJpegTests
     }
 
     [Fact]
-    public void TruncatedOrDamagedJpegIsLeftToSkiasVerdict()
+    public void Truncated_or_damaged_jpeg_is_left_to_skias_verdict()
     {
         var jpeg = Bytes("photo");
         var truncated = jpeg.AsSpan(0, jpeg.Length / 2).ToArray();
@@ -101,7 +101,7 @@ public class TurboJpegTests
     }
 
     [Fact]
-    public void ATargetSmallerThanTheImageIsRefusedBeforeDecoding()
+    public void A_target_smaller_than_the_image_is_refused_before_decoding()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => _library!.TryDecodeGray(Bytes("photo"), 150, 200, new byte[100]));
     }

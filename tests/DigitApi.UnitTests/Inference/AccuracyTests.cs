@@ -22,7 +22,7 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
 
     [Theory]
     [MemberData(nameof(PlainFloors))]
-    public void MnistTestSetAsPngFilesReachesTheFloor(string model, double floor)
+    public void Mnist_test_set_as_png_files_reaches_the_floor(string model, double floor)
     {
         var set = MnistTestSet.Instance;
         var accuracy = Accuracy(pipeline.Classify(PlainFiles.Value, model), set.Labels);
@@ -35,7 +35,7 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
 
     [Theory]
     [MemberData(nameof(Presentations))]
-    public void PresentedAsUsersSendThemAccuracyStaysWithinHalfAPoint(string presentation)
+    public void Presented_as_users_send_them_accuracy_stays_within_half_a_point(string presentation)
     {
         var set = MnistTestSet.Instance;
         var plain = Accuracy(pipeline.Classify(PlainFiles.Value, "cnn"), set.Labels);
@@ -66,7 +66,7 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
     });
 
     [Fact]
-    public void PhonePhotosOfDigitsOnPaperAreRecognisedAsWellAsTheDigitsThemselves()
+    public void Phone_photos_of_digits_on_paper_are_recognised_as_well_as_the_digits_themselves()
     {
         var set = MnistTestSet.Instance;
         var sample = PhotoSample;
@@ -81,7 +81,7 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
     }
 
     [Fact]
-    public async Task PhonePhotosDecodedAtReducedScaleAreRecognisedAsWellAsAtFullSize()
+    public async Task Phone_photos_decoded_at_reduced_scale_are_recognised_as_well_as_at_full_size()
     {
         // The service decodes a 1200x1600 JPEG natively at 1/8 (150x200); a working size as large as the photo
         // makes the same pipeline decode and search it at full size. Half the sample keeps the full-size run short.

@@ -23,7 +23,7 @@ public class ModelContractTests
         [.. ReadManifest().Models.Select(m => m.Name)];
 
     [Fact]
-    public void TheManifestDescribesFourModelsAndTheEnsemble()
+    public void The_manifest_describes_four_models_and_the_ensemble()
     {
         var manifest = ReadManifest();
 
@@ -35,7 +35,7 @@ public class ModelContractTests
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void ModelHasDynamicBatchInputAndLogitsOutput(string name)
+    public void Model_has_dynamic_batch_input_and_logits_output(string name)
     {
         var card = ReadManifest().Models.Single(m => m.Name == name);
         var path = Path.Combine(Folder, card.File);
@@ -54,7 +54,7 @@ public class ModelContractTests
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void OnnxRuntimeReproducesThePyTorchLogits(string name)
+    public void Onnx_runtime_reproduces_the_pytorch_logits(string name)
     {
         var card = ReadManifest().Models.Single(m => m.Name == name);
         using var reference = JsonDocument.Parse(File.ReadAllBytes(ReferencePath));

@@ -12,7 +12,7 @@ public class ModelRunnerTests
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
-    public void CpuDefaultsFollowTheCoresTheProcessMayUseAndNeverWait()
+    public void Cpu_defaults_follow_the_cores_the_process_may_use_and_never_wait()
     {
         var options = new InferenceOptions();
 
@@ -24,7 +24,7 @@ public class ModelRunnerTests
     }
 
     [Fact]
-    public void CudaDefaultsBuildLargerBatchesThroughAnIoBinding()
+    public void Cuda_defaults_build_larger_batches_through_an_io_binding()
     {
         var options = new InferenceOptions();
 
@@ -34,7 +34,7 @@ public class ModelRunnerTests
     }
 
     [Fact]
-    public void ConfiguredValuesWinOverTheProviderDefaults()
+    public void Configured_values_win_over_the_provider_defaults()
     {
         var options = new InferenceOptions { WorkersPerModel = 3, MaxQueueDelayMilliseconds = 0, IoBinding = false };
 
@@ -44,7 +44,7 @@ public class ModelRunnerTests
     }
 
     [Fact]
-    public async Task AutoFallsBackToCpuWithCpuDefaultsWhenCudaCannotLoad()
+    public async Task Auto_falls_back_to_cpu_with_cpu_defaults_when_cuda_cannot_load()
     {
         await using var pipeline = Pipeline.With(new Dictionary<string, string?> { ["Inference:Provider"] = "Auto" });
 
@@ -57,7 +57,7 @@ public class ModelRunnerTests
     }
 
     [Fact]
-    public void CudaStopsStartupWithAClearMessageWhenItCannotLoad()
+    public void Cuda_stops_startup_with_a_clear_message_when_it_cannot_load()
     {
         // These tests run on the CPU build; the GPU build without CUDA is started as a process in the deploy tests.
         var error = Assert.Throws<CudaUnavailableException>(() => Pipeline.With(new Dictionary<string, string?> { ["Inference:Provider"] = "Cuda" }));
@@ -68,7 +68,7 @@ public class ModelRunnerTests
     }
 
     [Fact]
-    public async Task TheIoBindingPathGivesTheSameLogitsAsPlainRunsAtEveryBatchSize()
+    public async Task The_io_binding_path_gives_the_same_logits_as_plain_runs_at_every_batch_size()
     {
         await using var plain = Pipeline.With(new Dictionary<string, string?> { ["Inference:WorkersPerModel"] = "1" });
         await using var bound = Pipeline.With(new Dictionary<string, string?> { ["Inference:WorkersPerModel"] = "1", ["Inference:IoBinding"] = "true" });
@@ -90,7 +90,7 @@ public class ModelRunnerTests
     }
 
     [Fact]
-    public async Task ConcurrentRequestsShareOneInference()
+    public async Task Concurrent_requests_share_one_inference()
     {
         await using var pipeline = Pipeline.With(new Dictionary<string, string?>
         {
