@@ -96,7 +96,7 @@ public sealed class TensorRequestReaderTests
     private static Task<TensorRequest> ReadAsync(byte[] body, int? jsonLength = null) => Reader().ReadAsync(Request(body, jsonLength), Cnn, Cancel);
 
     private static TensorRequestReader Reader(int maxRows = 1024) =>
-        new(Options.Create(new UploadOptions()), Options.Create(new OpenInferenceOptions { MaxRows = maxRows }));
+        new(new RequestBodyReader(Options.Create(new UploadOptions())), Options.Create(new OpenInferenceOptions { MaxRows = maxRows }));
 
     private static HttpRequest Request(byte[] body, int? jsonLength = null)
     {

@@ -82,7 +82,11 @@ public sealed class UploadReaderTests
         await Assert.ThrowsAsync<UnsupportedUploadException>(() => Reader().ReadAsync(Raw("seven"u8.ToArray(), "text/plain"), 1, Cancel));
     }
 
-    private static UploadReader Reader(UploadOptions? options = null) => new(Options.Create(options ?? new UploadOptions()));
+    private static UploadReader Reader(UploadOptions? options = null)
+    {
+        var settings = Options.Create(options ?? new UploadOptions());
+        return new(settings, new RequestBodyReader(settings));
+    }
 
     private static HttpRequest Raw(byte[] body, string? contentType)
     {
