@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using DigitApi.Tests;
 
-namespace DigitApi.IntegrationTests.V2;
+namespace DigitApi.IntegrationTests.OpenInference;
 
 /// <summary>
 /// The Open Inference Protocol (KServe v2) REST endpoints, checked against the request and response

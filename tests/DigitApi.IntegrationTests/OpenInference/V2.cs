@@ -4,7 +4,7 @@ using System.Text.Json;
 using DigitApi.Tests;
 using SkiaSharp;
 
-namespace DigitApi.IntegrationTests.V2;
+namespace DigitApi.IntegrationTests.OpenInference;
 
 /// <summary>Requests and checks shared by the Open Inference Protocol tests.</summary>
 public static class V2

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 
-namespace DigitApi.IntegrationTests.V2;
+namespace DigitApi.IntegrationTests.OpenInference;
 
 /// <summary>Every failure under /v2 answers with the protocol's error object, {"error": "..."}, and a fitting status.</summary>
 public sealed class OpenInferenceErrorTests(DigitApiFactory factory) : IClassFixture<DigitApiFactory>
