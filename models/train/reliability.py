@@ -1,0 +1,141 @@
+"""Calibration, not-a-digit detection and the operating point written on the model cards.
+
+The C# service applies what this module chooses: calibrated probabilities = softmax(logits / temperature);
+an upload is not a digit when its score >= threshold (score "energy" = -logsumexp(raw logits), or
+"maxProbability" = 1 - max calibrated probability); a digit answer is uncertain when its calibrated
+confidence < uncertainBelow.
+"""
+import numpy as np
+import torch
+import torch.nn.functional as F
+from scipy.stats import rankdata
+
+BINS = 15
+# The operating point: at most this share of real digits flagged (declined or uncertain) ...
+MAX_DIGITS_FLAGGED = 0.015
+# ... and at least this accuracy of the answers left unflagged, then as many non-digits declined as possible.
+MIN_UNFLAGGED_ACCURACY = 0.995
+UNCERTAIN_CANDIDATES = [0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97]
+RISK_COVERAGE_POINTS = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99]
+
+
+def probabilities(logits, temperature=1.0):
+    return F.softmax(torch.as_tensor(logits) / temperature, 1).numpy()
+
+
+def energy(logits):
+    return (-torch.logsumexp(torch.as_tensor(logits), 1)).numpy()
+
+
+def ece(probs, labels, bins=BINS):
+    """Expected calibration error: the confidence-weighted gap between confidence and accuracy, in equal-width bins."""
+    conf = probs.max(1)
+    correct = probs.argmax(1) == labels
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        inside = (conf > lo) & (conf <= hi)
+        if inside.any():
+            total += inside.mean() * abs(conf[inside].mean() - correct[inside].mean())
+    return float(total)
+
+
+def fit_temperature(logits, labels):
+    """The temperature that minimises the negative log-likelihood (Guo et al., 2017)."""
+    logits, labels = torch.as_tensor(logits, dtype=torch.float64), torch.as_tensor(labels)
+    log_t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200)
+
+    def closure():
+        opt.zero_grad()
+        loss = F.cross_entropy(logits / log_t.exp(), labels)
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    return float(log_t.exp())
+
+
+def auroc(digit_scores, outlier_scores):
+    """Probability that a non-digit scores higher than a digit (ties count half)."""
+    if len(digit_scores) == 0 or len(outlier_scores) == 0:
+        return float("nan")
+    ranks = rankdata(np.concatenate([digit_scores, outlier_scores]))
+    n_d, n_o = len(digit_scores), len(outlier_scores)
+    return float((ranks[n_d:].sum() - n_o * (n_o + 1) / 2) / (n_d * n_o))
+
+
+class View:
+    """What the service computes for a set of uploads: calibrated probabilities and the energy."""
+
+    def __init__(self, probs, energies):
+        self.probs, self.energy = probs, energies
+
+    def score(self, kind):
+        return self.energy if kind == "energy" else 1 - self.probs.max(1)
+
+    def subset(self, mask):
+        return View(self.probs[mask], self.energy[mask])
+
+
+def choose_operating_point(digits, labels, outliers, score_kind):
+    """(threshold, uncertainBelow) on fitting data: digits (View) with labels, trained-family outliers (View)."""
+    d_score, o_score = digits.score(score_kind), outliers.score(score_kind)
+    d_conf, o_conf = digits.probs.max(1), outliers.probs.max(1)
+    correct = digits.probs.argmax(1) == labels
+    candidates = sorted(set(np.quantile(d_score, [0.98, 0.985, 0.99, 0.9925, 0.995, 0.9965, 0.998, 0.999]).tolist()))
+    candidates.append(float(max(d_score.max(), o_score.max())) + 1.0)
+    best = None
+    for t in candidates:
+        for u in UNCERTAIN_CANDIDATES:
+            flagged = (d_score >= t) | (d_conf < u)
+            share = flagged.mean()
+            if share > MAX_DIGITS_FLAGGED:
+                continue
+            accuracy = correct[~flagged].mean()
+            declined = ((o_score >= t) | (o_conf < u)).mean()
+            key = (accuracy >= MIN_UNFLAGGED_ACCURACY, declined, -share)
+            if best is None or key > best[0]:
+                best = (key, t, u)
+    if best is None:  # nothing within the flag budget: decline nothing by score, flag only the least sure
+        return candidates[-1], UNCERTAIN_CANDIDATES[0]
+    return best[1], best[2]
+
+
+def risk_coverage(digits, labels, threshold, score_kind):
+    """Share of digits flagged (declined or uncertain) and accuracy of the rest, for several uncertainBelow."""
+    declined = digits.score(score_kind) >= threshold
+    correct = digits.probs.argmax(1) == labels
+    rows = []
+    for u in RISK_COVERAGE_POINTS:
+        flagged = declined | (digits.probs.max(1) < u)
+        rows.append({"uncertainBelow": u, "flagged": round(float(flagged.mean()), 4),
+                     "accuracyUnflagged": round(float(correct[~flagged].mean()), 4) if (~flagged).any() else None})
+    return rows
+
+
+def card_fields(fit, report, families, temperature, ece_before, validation):
+    """The reliability fields of one model card.
+
+    fit / report: dicts with "digits" (View), "labels" and, for fit, "outliers" (View of trained families);
+    families: list of (name, heldOut, View) measured against report["digits"].
+    """
+    kinds = ["energy", "maxProbability"]
+    aurocs = {k: auroc(fit["digits"].score(k), fit["outliers"].score(k)) for k in kinds}
+    score_kind = max(kinds, key=lambda k: aurocs[k])
+    threshold, uncertain_below = choose_operating_point(fit["digits"], fit["labels"], fit["outliers"], score_kind)
+    digits = report["digits"]
+    d_score = digits.score(score_kind)
+    family_rows = []
+    for name, held_out, view in families:
+        s = view.score(score_kind)
+        family_rows.append({"name": name, "heldOut": held_out, "count": int(len(s)), "auroc": round(auroc(d_score, s), 4),
+                            "declineRate": round(float((s >= threshold).mean()), 4) if len(s) else None})
+    return {
+        "calibration": {"temperature": round(temperature, 4), "eceBefore": round(ece_before, 4),
+                        "eceAfter": round(ece(digits.probs, report["labels"]), 4), "bins": BINS, "validation": validation},
+        "notADigit": {"score": score_kind, "threshold": round(float(threshold), 4),
+                      "digitDeclineRate": round(float((d_score >= threshold).mean()), 4), "families": family_rows},
+        "uncertainBelow": uncertain_below,
+        "riskCoverage": risk_coverage(digits, report["labels"], threshold, score_kind),
+    }
