@@ -53,7 +53,7 @@ internal static class PaperLines
 
         // A second search finds lines at another slope than the page's (a margin drawn by hand, a second sheet).
         var removed = false;
-        for (var pass = 0; pass < 2 && MayHoldLines(values, w, h, across: true) && RemoveAcross(values, w, h); pass++)
+        for (var pass = 0; pass < 2 && MayHoldLines(values, w, h, across: true) && RemoveAcross(values, w, h, removed); pass++)
         {
             removed = true;
         }
@@ -61,7 +61,7 @@ internal static class PaperLines
         for (var pass = 0; pass < 2 && MayHoldLines(values, w, h, across: false); pass++)
         {
             var transposed = Transpose(values, w, h);
-            if (!RemoveAcross(transposed, h, w))
+            if (!RemoveAcross(transposed, h, w, removed))
             {
                 break;
             }
@@ -96,8 +96,10 @@ internal static class PaperLines
         return hits >= MinSampled;
     }
 
-    // Finds and removes the lines that run across (within 15 degrees of a row) of a w x h image.
-    private static bool RemoveAcross(byte[] values, int w, int h)
+    // Finds and removes the lines that run across (within 15 degrees of a row) of a w x h image. Lines come as a page:
+    // at least two across the whole width, or one once other lines were found (a margin on ruled paper); a single
+    // long stroke on a drawing is the digit's own.
+    private static bool RemoveAcross(byte[] values, int w, int h, bool pageFound)
     {
         var ridge = Ridges(values, w, h);
         var stripWidth = (w + Strips - 1) / Strips;
@@ -144,9 +146,9 @@ internal static class PaperLines
             }
         }
 
-        // A line across the whole width makes this a page of lines; then those the image's edge cuts short (across
-        // a corner, when the page is turned) are lines of it too.
-        if (!lines.Any(line => line.Path >= MinExtent * w))
+        // Lines across the whole width make this a page of lines; then those the image's edge cuts short (across a
+        // corner, when the page is turned) are lines of it too.
+        if (lines.Count(line => line.Path >= MinExtent * w) < (pageFound ? 1 : 2))
         {
             return false;
         }
@@ -282,9 +284,9 @@ internal static class PaperLines
         return InkExtractor.Percentile(histogram, 0.5, total);
     }
 
-    // Removes the line's pixels in one column: its centre and the neighbours at least half as bright. Where ink
-    // continues on both sides, a stroke crosses the line: the gap is filled between the two. Elsewhere ink clearly
-    // darker than the line (a pen on a light blue or grey line) stays, and the rest loses the line's level.
+    // Removes the line's pixels in one column: its centre and the neighbours at least half as bright. Ink clearly
+    // darker than the line (a pen on a light blue or grey line, a stroke lying along it) stays. Where ink continues on
+    // both sides, a stroke crosses the line: the gap is filled between the two. The rest loses the line's level.
     private static void RemoveAt(byte[] values, int w, int h, int x, int centre, int level)
     {
         if (centre < 0 || centre >= h)
@@ -303,9 +305,12 @@ internal static class PaperLines
         for (var y = top; y <= bottom; y++)
         {
             var at = (y * w) + x;
-            values[at] = crossed
-                ? (byte)(above + ((below - above) * (y - top + 1) / (bottom - top + 2)))
-                : values[at] > darker ? values[at] : (byte)Math.Max(0, values[at] - level);
+            if (values[at] <= darker)
+            {
+                values[at] = crossed
+                    ? (byte)(above + ((below - above) * (y - top + 1) / (bottom - top + 2)))
+                    : (byte)Math.Max(0, values[at] - level);
+            }
         }
     }
 

@@ -47,6 +47,19 @@ public class PaperLinesTests
     }
 
     [Fact]
+    public void A_bar_written_along_a_ruled_line_is_kept()
+    {
+        var clean = Seven(150, 200, 45, 67, 60, 3);
+        var ruled = Seven(150, 200, 45, 67, 60, 3);
+        Rule(ruled, 0, spacing: 9, 170, across: true); // a line through the 7's bar, at row 67
+
+        var expected = DigitPreprocessor.Prepare(clean);
+        var digit = DigitPreprocessor.Prepare(ruled);
+
+        AssertClose(expected.Box, digit.Box, 2);
+    }
+
+    [Fact]
     public void A_stroke_crossing_dark_lines_stays_one_stroke()
     {
         var image = One(150, 200, 75, 100, 80, 3);
@@ -79,6 +92,14 @@ public class PaperLinesTests
     public void A_long_thick_stroke_of_the_digit_is_not_a_line()
     {
         var image = Inverted(One(150, 200, 75, 100, 170, 6));
+
+        Assert.False(PaperLines.Remove(image.Pixels, 150, 200));
+    }
+
+    [Fact]
+    public void A_single_long_thin_stroke_on_a_drawing_is_the_digits_own()
+    {
+        var image = Inverted(One(150, 200, 75, 100, 180, 2));
 
         Assert.False(PaperLines.Remove(image.Pixels, 150, 200));
     }
