@@ -46,6 +46,21 @@ public sealed class PredictionEndpointTests(DigitApiFactory factory) : IClassFix
     }
 
     [Theory]
+    // Handwritten digits photographed on notebook paper (1200x1600, the sheet turned and seen at a slant, uneven light,
+    // noise, blur, JPEG): PhotoDigits.OnPaper(HandDigits.Write(HandStyle.Plain, digit, seed), paper, seed, small)
+    // with seeds 26, 30 and 4.
+    [InlineData("ruled-paper-7.jpg", 7)] // rules and a red margin
+    [InlineData("squared-paper-4.jpg", 4)] // a grey squared grid
+    [InlineData("ruled-paper-small-3.jpg", 3)] // a small digit on a large ruled page
+    public async Task A_digit_photographed_on_ruled_or_squared_paper_is_read(string file, int digit)
+    {
+        using var response = await _client.PostAsync("/predict", Http.Image(TestFiles.Read(file), file), Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(digit, (await response.ReadJsonAsync()).GetProperty("digit").GetInt32());
+    }
+
+    [Theory]
     [InlineData("seven.webp")]
     [InlineData("seven-gray8.png")]
     [InlineData("seven.bmp")]

@@ -2,13 +2,28 @@ using SkiaSharp;
 
 namespace DigitApi.Tests;
 
+/// <summary>The sheet a digit is written on.</summary>
+public enum Paper
+{
+    Plain,
+
+    /// <summary>Ruled lines (blue, grey, faint or dark), often with a coloured margin line.</summary>
+    Ruled,
+
+    /// <summary>A squared grid.</summary>
+    Squared,
+}
+
 /// <summary>
-/// Phone photos of a digit written on paper, made from an MNIST digit: a large frame, off-white paper
-/// under uneven light with a shadow, ink in pen colours, a slight tilt, sensor noise, lens blur and
-/// JPEG compression. Deterministic for a given seed.
+/// Phone photos of a digit written on paper, made from an MNIST digit or a handwritten one: a large frame,
+/// off-white (plain, ruled or squared) paper under uneven light with a shadow, ink in pen colours, a slight
+/// tilt and perspective, sensor noise, lens blur and JPEG compression. Deterministic for a given seed.
 /// </summary>
 public static class PhotoDigits
 {
+    // Ruled and squared paper's lines as a phone sees them: light blue, grey, faint blue, dark blue-grey.
+    private static readonly SKColor[] Lines = [new(140, 175, 225), new(150, 150, 155), new(195, 210, 235), new(80, 95, 140)];
+
     private static readonly SKColor[] Inks = [new(20, 20, 25), new(25, 45, 130), new(45, 45, 60), new(10, 60, 40)];
 
     private static readonly Lazy<SKShader> Noise = new(() =>
@@ -39,15 +54,127 @@ public static class PhotoDigits
             canvas.DrawRect(0, 0, width, height, noise);
         }
 
+        return ThroughLens(bitmap, 1.2f + (float)random.NextDouble(), 1.2f + (float)random.NextDouble(), quality);
+    }
+
+    // The lens's blur, and the phone's JPEG.
+    private static byte[] ThroughLens(SKBitmap bitmap, float blurX, float blurY, int quality)
+    {
         using var blurred = new SKBitmap(bitmap.Info);
         using (var canvas = new SKCanvas(blurred))
-        using (var lens = new SKPaint { ImageFilter = SKImageFilter.CreateBlur(1.2f + (float)random.NextDouble(), 1.2f + (float)random.NextDouble(), SKShaderTileMode.Clamp) })
+        using (var lens = new SKPaint { ImageFilter = SKImageFilter.CreateBlur(blurX, blurY, SKShaderTileMode.Clamp) })
         {
             using var sharp = SKImage.FromBitmap(bitmap);
             canvas.DrawImage(sharp, 0, 0, SKSamplingOptions.Default, lens);
         }
 
         return TestImages.Encode(blurred, SKEncodedImageFormat.Jpeg, quality);
+    }
+
+    /// <summary>
+    /// A phone photo of a handwritten digit on <paramref name="paper"/>: the sheet turned by up to 8 degrees and seen
+    /// at a slant (perspective), lines every 4-7 % of the frame's width, a margin line on most ruled sheets; the digit
+    /// 25-45 % of the width tall, or, when <paramref name="small"/>, 10-15 % of it on the large page.
+    /// </summary>
+    public static byte[] OnPaper(HandDigit digit, Paper paper, int seed, bool small = false, int width = 1200, int height = 1600)
+    {
+        var random = new Random(seed);
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            // The sheet in its own frame, turned and seen at a slant about the photo's centre.
+            var turn = (float)((random.NextDouble() - 0.5) * 16);
+            var slant = SKMatrix.CreateIdentity();
+            (slant.Persp0, slant.Persp1) = ((float)((random.NextDouble() - 0.5) * 0.00016), (float)((random.NextDouble() - 0.5) * 0.00016));
+            var sheet = SKMatrix.CreateTranslation(width / 2f, height / 2f)
+                .PreConcat(slant)
+                .PreConcat(SKMatrix.CreateRotationDegrees(turn))
+                .PreConcat(SKMatrix.CreateTranslation(-width / 2f, -height / 2f));
+            canvas.Clear(new SKColor(250, 250, 248));
+            canvas.SetMatrix(sheet);
+            var tint = new SKColor((byte)random.Next(228, 252), (byte)random.Next(226, 250), (byte)random.Next(215, 245));
+            using (var sheetPaint = new SKPaint { Color = tint })
+            {
+                canvas.DrawRect(-width, -height, 3 * width, 3 * height, sheetPaint);
+            }
+
+            DrawLines(canvas, random, paper, width, height);
+
+            var size = width * (small ? 0.10f + (0.05f * (float)random.NextDouble()) : 0.25f + (0.2f * (float)random.NextDouble()));
+            var centre = new SKPoint(
+                (width / 2f) + ((float)(random.NextDouble() - 0.5) * (width - size) * 0.7f),
+                (height / 2f) + ((float)(random.NextDouble() - 0.5) * (height - size) * 0.7f));
+            canvas.Save();
+            canvas.Translate(centre.X, centre.Y);
+            canvas.RotateDegrees((float)(random.NextDouble() - 0.5) * 10);
+            digit.Draw(canvas, size, Inks[random.Next(Inks.Length)]);
+            canvas.Restore();
+            canvas.ResetMatrix();
+
+            DrawLight(canvas, random, width, height);
+            using var noise = new SKPaint { Shader = Noise.Value, BlendMode = SKBlendMode.Overlay };
+            canvas.DrawRect(0, 0, width, height, noise);
+        }
+
+        return ThroughLens(bitmap, 0.8f + (float)random.NextDouble(), 0.8f + (float)random.NextDouble(), random.Next(70, 92));
+    }
+
+    // Lines across the sheet (and down it, for squares) well beyond the frame, so that a turned sheet still fills it.
+    private static void DrawLines(SKCanvas canvas, Random random, Paper paper, int width, int height)
+    {
+        if (paper == Paper.Plain)
+        {
+            return;
+        }
+
+        var spacing = width * (paper == Paper.Squared ? 0.035f + (0.02f * (float)random.NextDouble()) : 0.045f + (0.025f * (float)random.NextDouble()));
+        using var line = new SKPaint
+        {
+            Color = Lines[random.Next(Lines.Length)],
+            StrokeWidth = width * (0.0015f + (0.002f * (float)random.NextDouble())),
+            IsAntialias = true,
+        };
+        var offset = (float)random.NextDouble() * spacing;
+        for (var y = -height + offset; y < 2 * height; y += spacing)
+        {
+            canvas.DrawLine(-width, y, 2 * width, y, line);
+        }
+
+        if (paper == Paper.Squared)
+        {
+            for (var x = -width + offset; x < 2 * width; x += spacing)
+            {
+                canvas.DrawLine(x, -height, x, 2 * height, line);
+            }
+        }
+        else if (random.Next(3) > 0)
+        {
+            using var margin = new SKPaint { Color = new SKColor(225, 80, 90), StrokeWidth = line.StrokeWidth * 1.5f, IsAntialias = true };
+            var x = width * (0.08f + (0.1f * (float)random.NextDouble()));
+            canvas.DrawLine(x, -height, x, 2 * height, margin);
+        }
+    }
+
+    // Uneven light across the photo, and the soft shadow of the phone or a hand over one corner.
+    private static void DrawLight(SKCanvas canvas, Random random, int width, int height)
+    {
+        var angle = random.NextDouble() * Math.PI * 2;
+        var (dx, dy) = ((float)Math.Cos(angle) * width / 2, (float)Math.Sin(angle) * height / 2);
+        var dim = (byte)random.Next(175, 215);
+        using var light = new SKPaint
+        {
+            Shader = SKShader.CreateLinearGradient(
+                new SKPoint((width / 2f) - dx, (height / 2f) - dy), new SKPoint((width / 2f) + dx, (height / 2f) + dy),
+                [SKColors.White, new SKColor(dim, dim, dim)], SKShaderTileMode.Clamp),
+            BlendMode = SKBlendMode.Multiply,
+        };
+        canvas.DrawRect(0, 0, width, height, light);
+        using var shadow = new SKPaint
+        {
+            Color = new SKColor(0, 0, 0, (byte)random.Next(25, 60)),
+            MaskFilter = SKMaskFilter.CreateBlur(SKBlurStyle.Normal, width / 12f),
+        };
+        canvas.DrawCircle(random.Next(2) * width, random.Next(2) * height, width * 0.45f, shadow);
     }
 
     private static void DrawPaper(SKCanvas canvas, Random random, int width, int height)

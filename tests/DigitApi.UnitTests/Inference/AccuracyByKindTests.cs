@@ -1,0 +1,103 @@
+using DigitApi.Imaging;
+using DigitApi.Tests;
+
+namespace DigitApi.UnitTests.Inference;
+
+/// <summary>
+/// Accuracy of the default model through the real pipeline on handwritten digits drawn here as pen strokes
+/// (<see cref="HandDigits"/>, independent of any training data): one set per kind of paper and per style of
+/// writing, each with its own floor, so that a regression shows by name. Photos are 300x400 (the decoder brings
+/// them to the same working size as a 1200x1600 photo, at a sixteenth of the cost of making them).
+/// </summary>
+public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
+{
+    private const int PerKind = 300;
+
+    /// <summary>A set: how its digits are written, on what (null: a 280x280 canvas export), and its floor.</summary>
+    private sealed record Kind(HandStyle Style, Paper? Paper, bool Small, double Floor);
+
+    private static readonly Dictionary<string, Kind> All = new()
+    {
+        // Kinds of paper, plain handwriting on each.
+        ["plain-canvas"] = new(HandStyle.Plain, null, false, 98),
+        ["photo-plain-paper"] = new(HandStyle.Plain, Paper.Plain, false, 97),
+        ["ruled-paper"] = new(HandStyle.Plain, Paper.Ruled, false, 97),
+        ["squared-paper"] = new(HandStyle.Plain, Paper.Squared, false, 97),
+        ["small-digit-large-page"] = new(HandStyle.Plain, Paper.Ruled, true, 60), // ruled and squared, half each
+
+        // Styles MNIST lacks, and pens, on canvases.
+        ["one-with-flag"] = new(HandStyle.OneWithFlag, null, false, 30),
+        ["one-with-flag-and-foot"] = new(HandStyle.OneWithFlagAndFoot, null, false, 97),
+        ["crossed-seven"] = new(HandStyle.CrossedSeven, null, false, 97),
+        ["open-four"] = new(HandStyle.OpenFour, null, false, 97),
+        ["nine-with-straight-stem"] = new(HandStyle.NineWithStraightStem, null, false, 97),
+        ["slanted"] = new(HandStyle.Slanted, null, false, 97),
+        ["thin-pencil"] = new(HandStyle.ThinPencil, null, false, 97),
+        ["thick-marker"] = new(HandStyle.ThickMarker, null, false, 97),
+    };
+
+    public static TheoryData<string> Kinds => [.. All.Keys];
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Kind_reaches_its_floor(string kind)
+    {
+        var (images, labels) = Set(kind);
+
+        var predicted = Classify(images);
+
+        var accuracy = 100.0 * predicted.Where((p, i) => p == labels[i]).Count() / labels.Length;
+        var confusions = predicted.Select((p, i) => (Predicted: p, Label: labels[i])).Where(x => x.Predicted != x.Label)
+            .GroupBy(x => $"{x.Label} as {(x.Predicted < 0 ? "none" : x.Predicted)}").OrderByDescending(g => g.Count()).Take(4)
+            .Select(g => $"{g.Key} x{g.Count()}");
+        TestContext.Current.SendDiagnosticMessage($"{kind}: {accuracy:F1} % of {labels.Length} (floor {All[kind].Floor} %); {string.Join(", ", confusions)}");
+        Assert.True(accuracy >= All[kind].Floor, $"{kind}: {accuracy:F1} % < {All[kind].Floor} %");
+    }
+
+    // Deterministic: each kind has its own range of seeds.
+    private static (byte[][] Images, int[] Labels) Set(string kind)
+    {
+        var (style, paper, small, _) = All[kind];
+        var seed = All.Keys.ToList().IndexOf(kind) * 10_000;
+        var images = new byte[PerKind][];
+        var labels = new int[PerKind];
+        Parallel.For(0, PerKind, i =>
+        {
+            var digit = HandDigits.Write(style, i, seed + i);
+            labels[i] = digit.Digit;
+            images[i] = paper is { } sheet
+                ? PhotoDigits.OnPaper(digit, small && i % 2 == 1 ? Paper.Squared : sheet, seed + i, small, width: 300, height: 400)
+                : HandDigits.Canvas(digit);
+        });
+        return (images, labels);
+    }
+
+    // The default model's digit for each image, or -1 where no digit was found.
+    private int[] Classify(byte[][] images)
+    {
+        var prepared = new float[]?[images.Length];
+        Parallel.For(0, images.Length, i =>
+        {
+            try
+            {
+                prepared[i] = pipeline.Preprocessor.Prepare(images[i]).Pixels;
+            }
+            catch (ImageRejectedException)
+            {
+                prepared[i] = null;
+            }
+        });
+
+        var digits = Enumerable.Repeat(-1, images.Length).ToArray();
+        foreach (var chunk in Enumerable.Range(0, images.Length).Where(i => prepared[i] is not null).Chunk(64))
+        {
+            var predictions = pipeline.Classifier.ClassifyAsync(null, [.. chunk.Select(i => prepared[i]!)], CancellationToken.None).GetAwaiter().GetResult();
+            for (var k = 0; k < chunk.Length; k++)
+            {
+                digits[chunk[k]] = predictions[k].Digit;
+            }
+        }
+
+        return digits;
+    }
+}

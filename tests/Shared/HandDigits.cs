@@ -1,0 +1,189 @@
+using SkiaSharp;
+
+namespace DigitApi.Tests;
+
+/// <summary>How a digit is written: the shapes whose style varies by country and school, and the pen.</summary>
+public enum HandStyle
+{
+    /// <summary>The forms MNIST's writers used: a bare 1, an uncrossed 7, a closed 4, a curled 9.</summary>
+    Plain,
+
+    /// <summary>A 1 with a long flag.</summary>
+    OneWithFlag,
+
+    /// <summary>A 1 with a flag and a foot.</summary>
+    OneWithFlagAndFoot,
+
+    /// <summary>A 7 with a bar across its stem.</summary>
+    CrossedSeven,
+
+    /// <summary>A 4 open at the top, written in two strokes.</summary>
+    OpenFour,
+
+    /// <summary>A 9 whose stem is a straight vertical line.</summary>
+    NineWithStraightStem,
+
+    /// <summary>Any digit in its plain form, slanted 15-28 degrees to the right (or a little to the left).</summary>
+    Slanted,
+
+    /// <summary>Any digit in its plain form, in a thin pencil line.</summary>
+    ThinPencil,
+
+    /// <summary>Any digit in its plain form, in a thick marker line.</summary>
+    ThickMarker,
+}
+
+/// <summary>One handwritten digit as pen strokes in a unit box (x right, y down), and the pen that wrote it.</summary>
+/// <param name="Digit">What it reads as.</param>
+/// <param name="Strokes">Polylines, dense enough to draw as they are.</param>
+/// <param name="Pen">Pen width as a fraction of the digit's height.</param>
+/// <param name="Seed">Seed of the pen's width variation along the strokes.</param>
+public sealed record HandDigit(int Digit, IReadOnlyList<SKPoint[]> Strokes, float Pen, int Seed)
+{
+    /// <summary>
+    /// Draws the digit with its height <paramref name="height"/> centred on the canvas's origin (transform the
+    /// canvas first), the pen's width varying along each stroke as pressure does.
+    /// </summary>
+    public void Draw(SKCanvas canvas, float height, SKColor ink)
+    {
+        var random = new Random(Seed);
+        using var paint = new SKPaint { Color = ink, IsAntialias = true, StrokeCap = SKStrokeCap.Round, Style = SKPaintStyle.Stroke };
+        foreach (var stroke in Strokes)
+        {
+            var (phase, frequency) = (random.NextDouble() * Math.PI * 2, 2 + (random.NextDouble() * 4));
+            for (var i = 1; i < stroke.Length; i++)
+            {
+                var t = (double)i / stroke.Length;
+                paint.StrokeWidth = Pen * height * (float)(1 + (0.25 * Math.Sin(phase + (t * frequency))));
+                var (a, b) = (stroke[i - 1], stroke[i]);
+                canvas.DrawLine((a.X - 0.5f) * height, (a.Y - 0.5f) * height, (b.X - 0.5f) * height, (b.Y - 0.5f) * height, paint);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Handwritten digits drawn as strokes, in the styles MNIST lacks as well as its own: each digit a template of
+/// control points, jittered, passed through a smooth curve, slanted, squeezed, and written with a pen whose width
+/// varies. Independent of any training data. Deterministic for a seed.
+/// </summary>
+public static class HandDigits
+{
+    /// <summary>The digits a style applies to: its own for the shape styles, all ten for slant and pens.</summary>
+    public static int[] DigitsOf(HandStyle style) => style switch
+    {
+        HandStyle.OneWithFlag or HandStyle.OneWithFlagAndFoot => [1],
+        HandStyle.CrossedSeven => [7],
+        HandStyle.OpenFour => [4],
+        HandStyle.NineWithStraightStem => [9],
+        _ => [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    };
+
+    /// <summary>A random digit of the style (cycling through its digits with <paramref name="index"/>).</summary>
+    public static HandDigit Write(HandStyle style, int index, int seed)
+    {
+        var random = new Random(seed);
+        var digits = DigitsOf(style);
+        var digit = digits[index % digits.Length];
+        var template = Template(digit, style, random);
+        var slant = style == HandStyle.Slanted
+            ? (random.Next(5) == 0 ? -1 : 1) * (0.27 + (random.NextDouble() * 0.26))
+            : (random.NextDouble() - 0.3) * 0.3;
+        var width = 0.85 + (random.NextDouble() * 0.3);
+        var jitter = 0.035;
+        var strokes = template
+            .Select(points => Smooth(points.Select(p => new SKPoint(
+                (float)(p.X + ((random.NextDouble() - 0.5) * 2 * jitter)),
+                (float)(p.Y + ((random.NextDouble() - 0.5) * 2 * jitter)))).ToArray()))
+            .Select(points => points.Select(p => new SKPoint(
+                (float)(0.5 + (((p.X - 0.5) * width) + ((0.5 - p.Y) * slant))),
+                p.Y)).ToArray())
+            .ToList();
+        var pen = style switch
+        {
+            HandStyle.ThinPencil => 0.018 + (random.NextDouble() * 0.012),
+            HandStyle.ThickMarker => 0.12 + (random.NextDouble() * 0.05),
+            _ => 0.04 + (random.NextDouble() * 0.05),
+        };
+        return new HandDigit(digit, strokes, (float)pen, random.Next());
+    }
+
+    /// <summary>The digit drawn dark on a white square PNG of <paramref name="size"/> pixels, as a canvas export.</summary>
+    public static byte[] Canvas(HandDigit digit, int size = 280)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.White);
+            canvas.Translate(size / 2f, size / 2f);
+            digit.Draw(canvas, size * 0.7f, SKColors.Black);
+        }
+
+        return TestImages.Encode(bitmap);
+    }
+
+    // Control points of each stroke, in a unit box with the digit about 0.6 wide. The style picks the variant; plain
+    // digits vary among the forms MNIST's writers used too (a 2 with or without a loop, a 4 closed, a curled 9).
+    private static SKPoint[][] Template(int digit, HandStyle style, Random random)
+    {
+        static SKPoint P(double x, double y) => new((float)x, (float)y);
+        var loop = random.Next(3) == 0;
+        return (digit, style) switch
+        {
+            (0, _) => [Ellipse(0.5, 0.5, 0.28, 0.48, random.NextDouble() * 0.6)],
+            (1, HandStyle.OneWithFlag) => [[P(0.2, 0.32), P(0.38, 0.15), P(0.56, 0.0), P(0.55, 0.5), P(0.54, 1.0)]],
+            (1, HandStyle.OneWithFlagAndFoot) =>
+                [[P(0.22, 0.3), P(0.4, 0.14), P(0.56, 0.0), P(0.55, 0.5), P(0.54, 1.0)], [P(0.3, 1.0), P(0.55, 1.0), P(0.8, 0.99)]],
+            (1, _) => [[P(0.5, 0.0), P(0.5, 0.5), P(0.49, 1.0)]],
+            (2, _) when loop => [[P(0.2, 0.25), P(0.45, 0.0), P(0.75, 0.12), P(0.7, 0.45), P(0.2, 0.95), P(0.3, 0.85), P(0.45, 0.95), P(0.82, 0.97)]],
+            (2, _) => [[P(0.2, 0.25), P(0.45, 0.0), P(0.75, 0.12), P(0.7, 0.45), P(0.18, 1.0), P(0.82, 0.98)]],
+            (3, _) => [[P(0.2, 0.1), P(0.5, 0.0), P(0.75, 0.18), P(0.45, 0.47), P(0.8, 0.7), P(0.55, 1.0), P(0.2, 0.9)]],
+            (4, HandStyle.OpenFour) => [[P(0.3, 0.0), P(0.22, 0.35), P(0.18, 0.62), P(0.85, 0.62)], [P(0.68, 0.15), P(0.68, 0.6), P(0.68, 1.0)]],
+            (4, _) => [[P(0.68, 1.0), P(0.68, 0.5), P(0.68, 0.0), P(0.4, 0.35), P(0.12, 0.68), P(0.88, 0.68)]],
+            (5, _) => [[P(0.8, 0.02), P(0.25, 0.02), P(0.22, 0.45), P(0.6, 0.4), P(0.8, 0.7), P(0.55, 1.0), P(0.18, 0.88)]],
+            (6, _) => [[P(0.72, 0.02), P(0.35, 0.3), P(0.22, 0.7), P(0.45, 1.0), P(0.75, 0.8), P(0.55, 0.55), P(0.25, 0.68)]],
+            (7, HandStyle.CrossedSeven) => [[P(0.15, 0.02), P(0.85, 0.0), P(0.6, 0.45), P(0.4, 1.0)], [P(0.35, 0.5), P(0.6, 0.49), P(0.82, 0.48)]],
+            (7, _) => [[P(0.15, 0.02), P(0.85, 0.0), P(0.6, 0.45), P(0.4, 1.0)]],
+            (8, _) => [[P(0.5, 0.48), P(0.25, 0.25), P(0.5, 0.0), P(0.75, 0.25), P(0.5, 0.48), P(0.22, 0.75), P(0.5, 1.0), P(0.78, 0.75), P(0.5, 0.48)]],
+            (9, HandStyle.NineWithStraightStem) =>
+                [[P(0.75, 0.2), P(0.5, 0.0), P(0.25, 0.2), P(0.35, 0.45), P(0.75, 0.35)], [P(0.76, 0.05), P(0.76, 0.5), P(0.76, 1.0)]],
+            (9, _) => [[P(0.75, 0.25), P(0.5, 0.0), P(0.25, 0.2), P(0.35, 0.45), P(0.75, 0.3), P(0.72, 0.7), P(0.45, 1.0)]],
+            _ => throw new ArgumentOutOfRangeException(nameof(digit)),
+        };
+    }
+
+    private static SKPoint[] Ellipse(double cx, double cy, double rx, double ry, double start)
+    {
+        // A little more than a full turn, as a 0 is usually closed with an overlap.
+        return Enumerable.Range(0, 14)
+            .Select(i => start + (i * Math.PI * 2.15 / 13))
+            .Select(a => new SKPoint((float)(cx + (rx * Math.Sin(a))), (float)(cy - (ry * Math.Cos(a)))))
+            .ToArray();
+    }
+
+    // Catmull-Rom through the control points, eight steps between each two.
+    private static SKPoint[] Smooth(SKPoint[] points)
+    {
+        if (points.Length < 3)
+        {
+            return points;
+        }
+
+        var result = new List<SKPoint>();
+        for (var i = 0; i < points.Length - 1; i++)
+        {
+            var (p0, p1, p2, p3) = (points[Math.Max(0, i - 1)], points[i], points[i + 1], points[Math.Min(points.Length - 1, i + 2)]);
+            for (var s = 0; s < 8; s++)
+            {
+                var t = s / 8f;
+                var (t2, t3) = (t * t, t * t * t);
+                result.Add(new SKPoint(
+                    0.5f * ((2 * p1.X) + ((-p0.X + p2.X) * t) + (((2 * p0.X) - (5 * p1.X) + (4 * p2.X) - p3.X) * t2) + ((-p0.X + (3 * p1.X) - (3 * p2.X) + p3.X) * t3)),
+                    0.5f * ((2 * p1.Y) + ((-p0.Y + p2.Y) * t) + (((2 * p0.Y) - (5 * p1.Y) + (4 * p2.Y) - p3.Y) * t2) + ((-p0.Y + (3 * p1.Y) - (3 * p2.Y) + p3.Y) * t3))));
+            }
+        }
+
+        result.Add(points[^1]);
+        return [.. result];
+    }
+}
