@@ -40,8 +40,10 @@ internal static class PaperLines
     private const int Samples = 12;
     private const int MinSampled = 7;
 
-    // Vertical strips whose row profiles, shifted against each other, find the lines' slope.
+    // Vertical strips whose row profiles, shifted against each other, find the lines' slope; every third rise is
+    // tried before the best one's neighbours.
     private const int Strips = 16;
+    private const int CoarseStep = 3;
 
     /// <summary>Removes horizontal, then vertical lines in place; false when there were none.</summary>
     public static bool Remove(byte[] values, int w, int h)
@@ -51,14 +53,12 @@ internal static class PaperLines
             return false;
         }
 
-        // A second search finds lines at another slope than the page's (a margin drawn by hand, a second sheet).
-        var removed = false;
-        for (var pass = 0; pass < 2 && MayHoldLines(values, w, h, across: true) && RemoveAcross(values, w, h, removed); pass++)
-        {
-            removed = true;
-        }
+        var removed = MayHoldLines(values, w, h, across: true) && RemoveAcross(values, w, h, pageFound: false);
 
-        for (var pass = 0; pass < 2 && MayHoldLines(values, w, h, across: false); pass++)
+        // Lines down the image: a margin, a squared grid's columns. Once some were found, a second search finds a
+        // margin drawn at another slope than the grid's.
+        var down = false;
+        for (var pass = 0; pass < (down ? 2 : 1) && MayHoldLines(values, w, h, across: false); pass++)
         {
             var transposed = Transpose(values, w, h);
             if (!RemoveAcross(transposed, h, w, removed))
@@ -67,7 +67,7 @@ internal static class PaperLines
             }
 
             Transpose(transposed, h, w).CopyTo(values, 0);
-            removed = true;
+            (down, removed) = (true, true);
         }
 
         return removed;
@@ -121,11 +121,26 @@ internal static class PaperLines
         }
 
         // The slope (as the total rise across the image) whose sheared profile is the most peaked: the strips'
-        // profiles are added each shifted by the rise at its centre, so that a line's pixels fall on one entry.
+        // profiles are added each shifted by the rise at its centre, so that a line's pixels fall on one entry. Every
+        // third rise first (a rise off by one smears a line over one row at most), then the two on either side.
         var maxRise = (int)Math.Ceiling(MaxSlope * w);
         var profile = new float[h + (2 * maxRise)];
         var (bestRise, bestScore) = (0, -1f);
-        for (var rise = -maxRise; rise <= maxRise; rise++)
+        for (var rise = -maxRise; rise <= maxRise; rise += CoarseStep)
+        {
+            TryRise(rise);
+        }
+
+        var coarse = bestRise;
+        for (var rise = Math.Max(-maxRise, coarse - CoarseStep + 1); rise <= Math.Min(maxRise, coarse + CoarseStep - 1); rise++)
+        {
+            if (rise != coarse)
+            {
+                TryRise(rise);
+            }
+        }
+
+        void TryRise(int rise)
         {
             Shear(profiles, strips, stripWidth, w, h, rise, maxRise, profile);
             var score = TensorPrimitives.SumOfSquares(profile);
