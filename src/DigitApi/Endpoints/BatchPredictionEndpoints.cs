@@ -16,12 +16,14 @@ public static class BatchPredictionEndpoints
     /// <param name="request">The HTTP request; its multipart body holds the images.</param>
     /// <param name="model">cnn, lenet, mlp, logreg or ensemble; default: the most accurate single model.</param>
     /// <param name="include">'input' adds, per image, the 28x28 image the model saw, as a base64 PNG.</param>
+    /// <param name="alwaysAnswer">true: an image that does not look like a digit gets its best guess flagged uncertain, instead of a not-a-digit problem.</param>
     /// <param name="services">Prediction services.</param>
     /// <param name="cancellationToken">Aborted when the client disconnects.</param>
     public static async Task<Ok<BatchPredictionResponse>> PredictBatch(
         HttpRequest request,
         [Description("cnn, lenet, mlp, logreg or ensemble; default: the most accurate single model")] string? model,
         [Description("'input' adds, per image, the 28x28 image the model saw, as a base64 PNG")] string? include,
+        [Description(PredictionEndpoints.AlwaysAnswerDescription)] bool? alwaysAnswer,
         PredictionServices services,
         CancellationToken cancellationToken)
     {
@@ -52,9 +54,16 @@ public static class BatchPredictionEndpoints
         var next = 0;
         for (var i = 0; i < images.Count; i++)
         {
-            items[i] = digits[i] is { } digit
-                ? BatchItem.FromPrediction(i, images[i].FileName, predictions[next++], withInput ? services.EncodeInput(digit.Pixels) : null)
-                : BatchItem.FromProblem(i, images[i].FileName, problems[i]!);
+            if (digits[i] is not { } digit)
+            {
+                items[i] = BatchItem.FromProblem(i, images[i].FileName, problems[i]!);
+                continue;
+            }
+
+            var prediction = predictions[next++];
+            items[i] = prediction.NotADigit && alwaysAnswer != true
+                ? BatchItem.FromNotADigit(i, images[i].FileName, prediction)
+                : BatchItem.FromPrediction(i, images[i].FileName, prediction, withInput ? services.EncodeInput(digit.Pixels) : null);
         }
 
         services.Diagnostics.Set("Images", images.Count);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DigitApi.Common;
 using DigitApi.Imaging;
+using DigitApi.Inference;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -38,6 +39,28 @@ public static class ProblemHandling
         ImageRejection.TooCostly => Create(StatusCodes.Status422UnprocessableEntity, "image-too-costly", "Image too costly to decode", rejection.Message),
         _ => Create(StatusCodes.Status422UnprocessableEntity, "no-digit-found", "No digit found", rejection.Message),
     };
+
+    /// <summary>
+    /// An upload with ink that does not look like a digit: 422 with the best guess as extension members
+    /// (<c>digit</c>, <c>confidence</c>, <c>notADigitScore</c>, <c>model</c>).
+    /// </summary>
+    public static ProblemDetails NotADigit(Prediction guess, string what = "The image")
+    {
+        var problem = NotADigit($"{what} does not look like a handwritten digit. Send a photo, scan or drawing of one digit 0-9, cropped to it");
+        problem.Extensions["digit"] = guess.Digit;
+        problem.Extensions["confidence"] = guess.Confidence;
+        problem.Extensions["notADigitScore"] = guess.NotADigitScore;
+        problem.Extensions["model"] = guess.Model;
+        return problem;
+    }
+
+    /// <summary>Ink that does not look like a digit; the detail says what it was, and the caller adds the best guess.</summary>
+    public static ProblemDetails NotADigit(string detail) =>
+        Create(StatusCodes.Status422UnprocessableEntity, "not-a-digit", "Not a digit",
+            $"{detail}; add {AlwaysAnswerQuery}=true to get the best guess anyway, flagged uncertain.");
+
+    /// <summary>The query flag that turns a not-a-digit answer into a 200 flagged uncertain.</summary>
+    public const string AlwaysAnswerQuery = "alwaysAnswer";
 
     public static ProblemDetails FromException(DigitApiException error) => Create(error.StatusCode, error.Kind, error.Title, error.Message);
 

@@ -11,6 +11,8 @@ public sealed class InferenceMetrics
     private readonly Histogram<int> _batchSize;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _predictions;
+    private readonly Counter<long> _notADigit;
+    private readonly Counter<long> _uncertain;
     private readonly Histogram<double> _warmup;
 
     public InferenceMetrics(IMeterFactory meterFactory)
@@ -22,6 +24,8 @@ public sealed class InferenceMetrics
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
         _rejected = meter.CreateCounter<long>("digitapi.rejected", "{request}", "Work refused or dropped, by reason");
         _predictions = meter.CreateCounter<long>("digitapi.predictions", "{digit}", "Digits classified, by model and digit");
+        _notADigit = meter.CreateCounter<long>("digitapi.not_a_digit", "{upload}", "Classified uploads judged not a digit, by model");
+        _uncertain = meter.CreateCounter<long>("digitapi.uncertain", "{digit}", "Digits answered below the model's confidence line (uncertain), by model");
         _warmup = meter.CreateHistogram<double>("digitapi.model.load.duration", "s", "Model load and warm-up time");
         QueueDepth = () => [];
         meter.CreateObservableGauge("digitapi.queue.depth", () => QueueDepth(), "{row}", "Rows waiting for inference, per model");
@@ -40,8 +44,20 @@ public sealed class InferenceMetrics
     public void Rejected(string model, string reason) =>
         _rejected.Add(1, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("reason", reason));
 
-    public void Predicted(string model, int digit) =>
-        _predictions.Add(1, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("digit", digit));
+    /// <summary>Counts a classified digit by model and digit, and whether it was judged not a digit or uncertain.</summary>
+    public void Predicted(Prediction prediction)
+    {
+        var model = new KeyValuePair<string, object?>("model", prediction.Model);
+        _predictions.Add(1, model, new KeyValuePair<string, object?>("digit", prediction.Digit));
+        if (prediction.NotADigit)
+        {
+            _notADigit.Add(1, model);
+        }
+        else if (prediction.Uncertain)
+        {
+            _uncertain.Add(1, model);
+        }
+    }
 
     public void Loaded(string model, TimeSpan elapsed) =>
         _warmup.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("model", model));

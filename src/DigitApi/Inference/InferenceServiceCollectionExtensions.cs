@@ -2,7 +2,7 @@ namespace DigitApi.Inference;
 
 public static class InferenceServiceCollectionExtensions
 {
-    /// <summary>Model catalog, pooled ONNX Runtime sessions with dynamic batching, warm-up and readiness.</summary>
+    /// <summary>Model catalog, answer lines (Predictions), pooled ONNX Runtime sessions with dynamic batching, warm-up and readiness.</summary>
     public static IServiceCollection AddInference(this IServiceCollection services)
     {
         services.AddOptions<InferenceOptions>()
@@ -10,6 +10,10 @@ public static class InferenceServiceCollectionExtensions
             .ValidateDataAnnotations()
             .Validate(o => Enum.TryParse<Microsoft.ML.OnnxRuntime.GraphOptimizationLevel>(o.GraphOptimizationLevel, true, out _),
                 "Inference:GraphOptimizationLevel must be ORT_DISABLE_ALL, ORT_ENABLE_BASIC, ORT_ENABLE_EXTENDED or ORT_ENABLE_ALL.")
+            .ValidateOnStart();
+        services.AddOptions<PredictionOptions>()
+            .BindConfiguration(PredictionOptions.SectionName)
+            .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<SessionFactory>();

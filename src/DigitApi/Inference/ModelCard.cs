@@ -3,8 +3,27 @@ using System.Text.Json.Serialization;
 
 namespace DigitApi.Inference;
 
+/// <summary>
+/// What a card says about trusting its model's answers: how its confidences were calibrated, how it tells
+/// what is not a digit, below which confidence an answer is flagged, and the measurements behind those lines.
+/// Every member is optional: a card without them answers with raw softmax and never declines.
+/// </summary>
+public abstract record TrustedCard
+{
+    public CalibrationSpec? Calibration { get; init; }
+
+    public NotADigitSpec? NotADigit { get; init; }
+
+    /// <summary>Answers less confident than this are flagged <c>uncertain</c> (Predictions:UncertainBelow overrides it).</summary>
+    public double? UncertainBelow { get; init; }
+
+    public RiskCoveragePoint[]? RiskCoverage { get; init; }
+
+    public KindAccuracy[]? AccuracyByKind { get; init; }
+}
+
 /// <summary>One model as described by models/manifest.json (written by models/train/train.py).</summary>
-public sealed record ModelCard
+public sealed record ModelCard : TrustedCard
 {
     public required string Name { get; init; }
 
@@ -45,8 +64,43 @@ public sealed record TensorSpec(string Name, string Datatype, long[] Shape);
 
 public sealed record NormalizationSpec(float Mean, float Std, string? Formula = null);
 
-/// <summary>The soft-voting ensemble described in the manifest.</summary>
-public sealed record EnsembleCard(string Name, string[] Members, string Combination, double TestAccuracy);
+/// <summary>The soft-voting ensemble described in the manifest; its trust members apply to its own answers.</summary>
+public sealed record EnsembleCard(string Name, string[] Members, string Combination, double TestAccuracy) : TrustedCard;
+
+/// <summary>Temperature scaling: calibrated probabilities are softmax(logits / temperature).</summary>
+/// <param name="Temperature">Divides the logits before the softmax; 1 leaves them as they are.</param>
+/// <param name="EceBefore">Expected calibration error of the raw softmax on the validation uploads, 0-1.</param>
+/// <param name="EceAfter">The same after scaling.</param>
+/// <param name="Bins">Confidence bins the errors were measured with.</param>
+/// <param name="Validation">The uploads the temperature was fitted and measured on.</param>
+public sealed record CalibrationSpec(double Temperature, double? EceBefore = null, double? EceAfter = null, int? Bins = null, string? Validation = null);
+
+/// <summary>How the model declines uploads that are not digits: a score per upload, and a threshold on it.</summary>
+/// <param name="Score"><c>energy</c> (-logsumexp of the raw logits) or <c>maxProbability</c> (1 - the top calibrated probability).</param>
+/// <param name="Threshold">An upload whose score is at or above this is not a digit.</param>
+/// <param name="DigitDeclineRate">Share of real digits the threshold declines, 0-1.</param>
+/// <param name="Families">Detection per kind of non-digit, held-out kinds included.</param>
+public sealed record NotADigitSpec(string Score, double Threshold, double? DigitDeclineRate = null, OutlierFamily[]? Families = null);
+
+/// <summary>One kind of non-digit upload and how well the score tells it from digits.</summary>
+/// <param name="Name">The kind, e.g. fashion, letters, doodles.</param>
+/// <param name="HeldOut">True when no upload of this kind was used in training or to choose the threshold.</param>
+/// <param name="Count">Uploads of this kind measured.</param>
+/// <param name="Auroc">Area under the ROC curve of the score, digits against this kind, 0-1.</param>
+/// <param name="DeclineRate">Share of this kind declined at the threshold, 0-1.</param>
+public sealed record OutlierFamily(string Name, bool HeldOut, int Count, double Auroc, double DeclineRate);
+
+/// <summary>One row of the risk-coverage table, measured on realistic digits.</summary>
+/// <param name="UncertainBelow">The confidence line.</param>
+/// <param name="Flagged">Share of answers flagged uncertain at that line, 0-1.</param>
+/// <param name="AccuracyUnflagged">Accuracy of the answers not flagged, 0-1.</param>
+public sealed record RiskCoveragePoint(double UncertainBelow, double Flagged, double AccuracyUnflagged);
+
+/// <summary>Accuracy on one kind of digits, e.g. mnist-test or photos.</summary>
+/// <param name="Kind">The set of digits.</param>
+/// <param name="Count">Digits in it.</param>
+/// <param name="Accuracy">Percent right.</param>
+public sealed record KindAccuracy(string Kind, int Count, double Accuracy);
 
 public sealed record ModelManifest(
     [property: JsonPropertyName("models")] ModelCard[] Models,

@@ -4,15 +4,30 @@ using Microsoft.Extensions.Options;
 
 namespace DigitApi.Numbers;
 
-/// <summary>One digit of a read number and where it was found in the uploaded image.</summary>
-public sealed record ReadDigit(int Digit, float Confidence, PixelBox Box);
+/// <summary>One digit of a read number, where it was found in the uploaded image, and how far to trust it.</summary>
+public sealed record ReadDigit(int Digit, float Confidence, PixelBox Box, bool Uncertain = false, bool NotADigit = false)
+{
+    public ReadDigit(Prediction prediction, PixelBox box)
+        : this(prediction.Digit, prediction.Confidence, box, prediction.Uncertain, prediction.NotADigit)
+    {
+    }
+}
 
 /// <summary>A read number: its digits left to right and the confidence that all of them are right.</summary>
-public sealed record NumberReading(string Number, float Confidence, IReadOnlyList<ReadDigit> Digits, string Model);
+public sealed record NumberReading(string Number, float Confidence, IReadOnlyList<ReadDigit> Digits, string Model)
+{
+    /// <summary>A person should check the number: one of its digits is uncertain (or not a digit at all).</summary>
+    public bool Uncertain => Digits.Any(d => d.Uncertain);
+
+    /// <summary>The pieces of ink that do not look like digits; their digits are only best guesses.</summary>
+    public IEnumerable<ReadDigit> NotDigits => Digits.Where(d => d.NotADigit);
+}
 
 /// <summary>
 /// Classifies every digit candidate of a number in one batched inference, then keeps, for each cluster
-/// of touching digits, the reading the model is most sure of.
+/// of touching digits, the reading the model is most sure of. A reading whose pieces are all digits beats
+/// one with a piece that is not a digit, so that ink is cut into digits where it can be; a piece no reading
+/// makes a digit stays marked <see cref="ReadDigit.NotADigit"/> and never passes for one.
 /// </summary>
 public sealed class NumberReader(DigitClassifier classifier, IOptions<NumberOptions> options, IOptions<InferenceOptions> inference)
 {
@@ -39,16 +54,17 @@ public sealed class NumberReader(DigitClassifier classifier, IOptions<NumberOpti
         foreach (var cluster in number.Clusters)
         {
             List<ReadDigit>? best = null;
-            var bestScore = double.NegativeInfinity;
+            var (bestNotDigits, bestScore) = (int.MaxValue, double.NegativeInfinity);
             foreach (var reading in cluster.Readings)
             {
-                var read = reading.Digits.Select((d, i) => new ReadDigit(predictions[row + i].Digit, predictions[row + i].Confidence, d.Box)).ToList();
+                var read = reading.Digits.Select((d, i) => new ReadDigit(predictions[row + i], d.Box)).ToList();
                 row += read.Count;
+                var notDigits = read.Count(d => d.NotADigit);
                 var score = reading.LogPrior + (ConfidenceWeight * read.Sum(d => Math.Log(Math.Max(d.Confidence, 1e-9))))
                     + (reading.CleanCut && read.All(d => d.Confidence >= CleanConfidence) ? CleanCutBonus : 0);
-                if (score > bestScore)
+                if (notDigits < bestNotDigits || (notDigits == bestNotDigits && score > bestScore))
                 {
-                    (best, bestScore) = (read, score);
+                    (best, bestNotDigits, bestScore) = (read, notDigits, score);
                 }
             }
 
