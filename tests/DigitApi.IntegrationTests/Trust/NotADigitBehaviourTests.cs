@@ -1,0 +1,75 @@
+using System.Net;
+
+namespace DigitApi.IntegrationTests.Trust;
+
+/// <summary>
+/// What the committed models do with real uploads at default settings: things that are not digits are
+/// declined, an ambiguous digit is flagged, clean digits in every format are answered sure and right.
+/// These hold only for models trained to know what is not a digit, with calibrated lines on their cards.
+/// </summary>
+public sealed class NotADigitBehaviourTests(DigitApiFactory factory) : IClassFixture<DigitApiFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    /// <summary>Every file under TestData/images/not-digits: clothing photos, handwritten letters, canvas doodles, a kanji, a word, a photo crop.</summary>
+    public static TheoryData<string> NotDigits() => FilesIn("not-digits");
+
+    [Theory]
+    [MemberData(nameof(NotDigits))]
+    public async Task An_upload_that_is_not_a_digit_is_declined(string file)
+    {
+        using var response = await _client.PostAsync("/predict", Http.Image(TestFiles.Read(file), file), Cancel);
+
+        var problem = await response.AssertProblemAsync(422);
+        Assert.Equal("/problems/not-a-digit", problem.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task The_ensemble_declines_uploads_that_are_not_digits_too()
+    {
+        foreach (var file in NotDigits().Select(row => row.Data))
+        {
+            using var response = await _client.PostAsync("/predict?model=ensemble", Http.Image(TestFiles.Read(file), file), Cancel);
+            var problem = await response.AssertProblemAsync(422);
+            Assert.True("/problems/not-a-digit" == problem.GetProperty("type").GetString(), file);
+        }
+    }
+
+    [Fact]
+    public async Task A_digit_that_reads_as_4_or_9_is_answered_uncertain_with_both_on_top()
+    {
+        using var response = await _client.PostAsync("/predict", Http.Image(TestFiles.Read("uncertain/four-or-nine.png"), "four-or-nine.png"), Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.ReadJsonAsync();
+        Assert.True(body.GetProperty("uncertain").GetBoolean());
+        var topTwo = body.GetProperty("probabilities").EnumerateArray().Select((p, digit) => (P: p.GetSingle(), Digit: digit))
+            .OrderByDescending(x => x.P).Take(2).Select(x => x.Digit).Order();
+        Assert.Equal([4, 9], topTwo);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestFiles.Sevens), MemberType = typeof(TestFiles))]
+    public async Task A_clean_digit_in_every_format_is_answered_sure_and_right(string file)
+    {
+        using var response = await _client.PostAsync("/predict", Http.Image(TestFiles.Read(file), file), Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.ReadJsonAsync();
+        Assert.Equal(7, body.GetProperty("digit").GetInt32());
+        Assert.False(body.GetProperty("uncertain").GetBoolean(), file);
+    }
+
+    private static TheoryData<string> FilesIn(string folder)
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(TestFiles.Folder, folder)).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+        {
+            data.Add($"{folder}/{file}");
+        }
+
+        return data;
+    }
+}
