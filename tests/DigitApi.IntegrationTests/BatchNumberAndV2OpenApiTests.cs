@@ -17,7 +17,7 @@ public sealed class BatchNumberAndV2OpenApiTests(DigitApiFactory factory) : ICla
             .GetProperty("schema").GetProperty("properties").GetProperty("image");
         Assert.Equal("array", image.GetProperty("type").GetString());
         Assert.Equal("binary", image.GetProperty("items").GetProperty("format").GetString());
-        Assert.Equal(["model", "include"], batch.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.Equal(["model", "include", "alwaysAnswer"], batch.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
         Assert.EndsWith("/BatchPredictionResponse", SchemaOf(batch, "200"), StringComparison.Ordinal);
         Assert.Equal(7, Example(batch, "200").GetProperty("predictions")[0].GetProperty("digit").GetInt32());
         AssertResponses(batch, "400", "404", "413", "415", "503");
@@ -31,7 +31,7 @@ public sealed class BatchNumberAndV2OpenApiTests(DigitApiFactory factory) : ICla
         var content = number.GetProperty("requestBody").GetProperty("content");
         Assert.True(content.TryGetProperty("multipart/form-data", out _));
         Assert.True(content.TryGetProperty("image/*", out _));
-        Assert.Equal(["model"], number.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.Equal(["model", "alwaysAnswer"], number.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
         Assert.EndsWith("/NumberResponse", SchemaOf(number, "200"), StringComparison.Ordinal);
         Assert.Equal("4071", Example(number, "200").GetProperty("number").GetString());
         AssertResponses(number, "400", "404", "413", "415", "422", "503");

@@ -19,7 +19,7 @@ public sealed class OpenApiTests(DigitApiFactory factory) : IClassFixture<DigitA
         var image = content.GetProperty("multipart/form-data").GetProperty("schema").GetProperty("properties").GetProperty("image");
         Assert.Equal("binary", image.GetProperty("format").GetString());
         Assert.True(content.TryGetProperty("image/*", out _));
-        Assert.Equal(["model", "include"], predict.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.Equal(["model", "include", "alwaysAnswer"], predict.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
         Assert.Equal(7, predict.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json")
             .GetProperty("example").GetProperty("digit").GetInt32());
         foreach (var status in new[] { "200", "400", "401", "404", "413", "415", "422", "429", "503" })
@@ -48,6 +48,32 @@ public sealed class OpenApiTests(DigitApiFactory factory) : IClassFixture<DigitA
                 Assert.Equal(keyed, responses.Contains("401"));
                 Assert.True(responses.Any(r => r.StartsWith('4')), where + ": a 4xx response");
             }
+        }
+    }
+
+    [Fact]
+    public async Task Predict_documents_uncertain_the_opt_out_flag_and_the_not_a_digit_problem()
+    {
+        using var response = await _client.GetAsync("/swagger/v1/swagger.json", Cancel);
+
+        var document = await response.ReadJsonAsync();
+        var predict = document.GetProperty("paths").GetProperty("/predict").GetProperty("post");
+        var flag = predict.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "alwaysAnswer");
+        Assert.Equal("boolean", flag.GetProperty("schema").GetProperty("type").GetString());
+        Assert.Contains("not-a-digit", flag.GetProperty("schema").GetProperty("description").GetString(), StringComparison.Ordinal);
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        var answer = schemas.GetProperty("PredictionResponse").GetProperty("properties");
+        Assert.Equal("boolean", answer.GetProperty("uncertain").GetProperty("type").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(answer.GetProperty("uncertain").GetProperty("description").GetString()));
+
+        var problem = predict.GetProperty("responses").GetProperty("422").GetProperty("content").GetProperty("application/problem+json");
+        Assert.EndsWith("/NotADigitProblem", problem.GetProperty("schema").GetProperty("$ref").GetString(), StringComparison.Ordinal);
+        Assert.Equal("/problems/not-a-digit", problem.GetProperty("example").GetProperty("type").GetString());
+        var members = schemas.GetProperty("NotADigitProblem").GetProperty("properties");
+        foreach (var member in new[] { "type", "title", "status", "detail", "digit", "confidence", "notADigitScore", "model" })
+        {
+            Assert.True(members.TryGetProperty(member, out var property), $"422 documents '{member}'");
+            Assert.True(property.TryGetProperty("description", out _), $"'{member}' is described");
         }
     }
 
