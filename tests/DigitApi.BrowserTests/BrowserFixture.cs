@@ -60,11 +60,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         OptionalComponent.Require(File.Exists(ChromiumPath), $"Chromium is not installed at {ChromiumPath} (apt-get install chromium, or run .ci/browser-deps.sh).");
 
     /// <summary>A fresh page at <c>/</c> with the model list loaded; skips the test without Chromium.</summary>
-    public async Task<DigitPage> OpenAsync(BrowserNewContextOptions? options = null)
+    /// <param name="options">Browser context settings (viewport, touch...).</param>
+    /// <param name="service">Another running service to open the page of; default: the shared one.</param>
+    public async Task<DigitPage> OpenAsync(BrowserNewContextOptions? options = null, DigitApiService? service = null)
     {
         RequireChromium();
         options ??= new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } };
-        options.BaseURL = Service.BaseAddress.ToString();
+        options.BaseURL = (service ?? Service).BaseAddress.ToString();
         var context = await Browser.NewContextAsync(options);
         context.SetDefaultTimeout(30_000);
         context.SetDefaultNavigationTimeout(90_000);

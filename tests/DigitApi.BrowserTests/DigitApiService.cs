@@ -23,6 +23,9 @@ public sealed class DigitApiService : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The service's build output folder, which holds the committed models under models/.</summary>
+    public static string Folder => Path.GetDirectoryName(Metadata("DigitApiAssembly"))!;
+
     /// <summary>The last lines the service wrote, for failure messages.</summary>
     public string LogTail
     {
@@ -35,7 +38,10 @@ public sealed class DigitApiService : IAsyncDisposable
         }
     }
 
-    public static async Task<DigitApiService> StartAsync(CancellationToken cancellationToken)
+    /// <summary>Starts the service on a free port and waits until it is ready.</summary>
+    /// <param name="cancellationToken">Stops the wait.</param>
+    /// <param name="settings">Configuration on top, as command-line pairs, e.g. "--Inference:ModelsPath", "/tmp/models".</param>
+    public static async Task<DigitApiService> StartAsync(CancellationToken cancellationToken, params string[] settings)
     {
         var assembly = Metadata("DigitApiAssembly");
         var webRoot = Metadata("DigitApiWebRoot");
@@ -47,14 +53,16 @@ public sealed class DigitApiService : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-        {
+        string[] arguments =
+        [
             assembly,
             "--urls", address.ToString().TrimEnd('/'),
             "--webroot", webRoot,
             "--Inference:Provider", "Cpu",
             "--Serilog:MinimumLevel:Default", "Warning",
-        })
+            .. settings,
+        ];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }

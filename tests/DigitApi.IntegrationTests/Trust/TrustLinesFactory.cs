@@ -1,59 +1,13 @@
-using System.Text.Json.Nodes;
+using DigitApi.Tests;
 using Microsoft.AspNetCore.Hosting;
 
 namespace DigitApi.IntegrationTests.Trust;
 
-/// <summary>
-/// The service on a copy of the committed models whose manifest draws the trust lines where every upload
-/// crosses them, whatever the models: cnn declines everything (energy threshold far below any energy),
-/// logreg too (maxProbability threshold 0), lenet answers everything uncertain (line above 1), mlp nothing
-/// uncertain and never declines, with twice its card's temperature; the ensemble (of cnn, lenet and mlp)
-/// never declines and flags nothing, so it is judged by its own lines and not its members'.
-/// </summary>
+/// <summary>The service on <see cref="TrustLinesModels"/>: a copy of the committed models that every upload crosses the lines of.</summary>
 public sealed class TrustLinesFactory : DigitApiFactory
 {
-    private readonly DirectoryInfo _models = Directory.CreateTempSubdirectory("digitapi-trust-models-");
+    private readonly TrustLinesModels _models = new(Path.Combine(AppContext.BaseDirectory, "models"));
     private readonly Dictionary<string, string?> _settings = [];
-
-    public TrustLinesFactory()
-    {
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "models")))
-        {
-            File.Copy(file, Path.Combine(_models.FullName, Path.GetFileName(file)));
-        }
-
-        var path = Path.Combine(_models.FullName, "manifest.json");
-        var manifest = JsonNode.Parse(File.ReadAllText(path))!;
-        foreach (var card in manifest["models"]!.AsArray())
-        {
-            var name = card!["name"]!.GetValue<string>();
-            CommittedTemperatures[name] = card["calibration"]?["temperature"]?.GetValue<double>() ?? 1;
-            switch (name)
-            {
-                case "cnn":
-                    card["notADigit"] = NotADigit("energy", -1e6);
-                    card["uncertainBelow"] = 0.0;
-                    break;
-                case "logreg":
-                    card["notADigit"] = NotADigit("maxProbability", 0);
-                    break;
-                case "lenet":
-                    card["notADigit"] = NotADigit("energy", 1e6);
-                    card["uncertainBelow"] = 1.01;
-                    break;
-                case "mlp":
-                    card.AsObject().Remove("notADigit");
-                    card["uncertainBelow"] = 0.0;
-                    card["calibration"] = new JsonObject { ["temperature"] = 2 * CommittedTemperatures[name] };
-                    break;
-            }
-        }
-
-        manifest["ensemble"]!["notADigit"] = NotADigit("energy", 1e6);
-        manifest["ensemble"]!["uncertainBelow"] = 0.0;
-        manifest["ensemble"]!["riskCoverage"] = new JsonArray(new JsonObject { ["uncertainBelow"] = 0.5, ["flagged"] = 0.004, ["accuracyUnflagged"] = 0.993 });
-        File.WriteAllText(path, manifest.ToJsonString());
-    }
 
     /// <summary>A service on the same lines with configuration on top, e.g. Predictions:UncertainBelow.</summary>
     public static TrustLinesFactory With(string key, string value)
@@ -64,12 +18,12 @@ public sealed class TrustLinesFactory : DigitApiFactory
     }
 
     /// <summary>The calibration temperature each model's committed card sets (1 where it sets none).</summary>
-    public Dictionary<string, double> CommittedTemperatures { get; } = [];
+    public Dictionary<string, double> CommittedTemperatures => _models.CommittedTemperatures;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("Inference:ModelsPath", _models.FullName);
+        builder.UseSetting("Inference:ModelsPath", _models.Folder);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -79,17 +33,6 @@ public sealed class TrustLinesFactory : DigitApiFactory
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        _models.Delete(recursive: true);
+        _models.Dispose();
     }
-
-    private static JsonObject NotADigit(string score, double threshold) => new()
-    {
-        ["score"] = score,
-        ["threshold"] = threshold,
-        ["digitDeclineRate"] = 0.008,
-        ["families"] = new JsonArray(new JsonObject
-        {
-            ["name"] = "fashion", ["heldOut"] = true, ["count"] = 500, ["auroc"] = 0.995, ["declineRate"] = 0.97,
-        }),
-    };
 }

@@ -3,6 +3,7 @@
 
 const HINTS = {
   'no-digit-found': 'Draw a digit on the pad first, or upload a picture of one.',
+  'not-a-digit': 'Draw one digit, 0 to 9, or upload a picture of one.',
   'unsupported-image-format': 'Use a PNG, JPEG, GIF, BMP or WebP image.',
   'unsupported-media-type': 'Use a PNG, JPEG, GIF, BMP or WebP image.',
   'undecodable-image': 'The file may be damaged or not really an image. Try another one.',
@@ -14,7 +15,7 @@ const HINTS = {
 };
 
 export class Problem extends Error {
-  constructor({ status = 0, title, detail, type = '', retryAfter = null }) {
+  constructor({ status = 0, title, detail, type = '', retryAfter = null, guess = null }) {
     super(detail || title);
     this.name = 'Problem';
     this.status = status;
@@ -23,6 +24,8 @@ export class Problem extends Error {
     this.type = type;
     this.kind = type.split('/').pop();
     this.retryAfter = retryAfter;
+    // not-a-digit: the model's best guess anyway, { digit, confidence, model } or { number, confidence, model }.
+    this.guess = guess;
   }
 
   get hint() {
@@ -47,6 +50,9 @@ export class Problem extends Error {
       detail: body.detail ?? '',
       type: body.type ?? '',
       retryAfter: response.headers.get('Retry-After'),
+      guess: 'digit' in body || 'number' in body
+        ? { digit: body.digit, number: body.number, confidence: body.confidence, model: body.model }
+        : null,
     });
   }
 }
@@ -77,11 +83,14 @@ function upload(path, image, query) {
 /** The catalog: { defaultModel, models: [{ card, runtime }], ensemble }. */
 export const getModels = () => send('models', { headers: { Accept: 'application/json' } });
 
-/** One digit: { digit, confidence, probabilities, model, elapsedMs, input? }. */
+/**
+ * One digit: { digit, confidence, uncertain, probabilities, model, elapsedMs, input? }. Something that is not
+ * a digit is thrown as a Problem of kind 'not-a-digit', with the best guess.
+ */
 export const predictDigit = (image, model, includeInput = true) =>
   upload('predict', image, { model, include: includeInput ? 'input' : '' });
 
-/** Several digits: { number, confidence, digits: [{ digit, confidence, box }] }. */
+/** Several digits: { number, confidence, uncertain, digits: [{ digit, confidence, uncertain, box }] }. */
 export const predictNumber = (image, model) => upload('predict/number', image, { model });
 
 /**

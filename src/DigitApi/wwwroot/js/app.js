@@ -1,7 +1,9 @@
 // The draw-a-digit page: wires the pad, uploads and the model list to the DigitApi endpoints.
 import { getModels, hasNumberEndpoint, predictDigit, predictNumber, Problem } from './api.js';
 import { DrawingPad } from './drawing-pad.js';
-import { displayName, el, formatPercent, renderBars, renderBoxes, renderComparison, renderNumberDigits } from './views.js';
+import {
+  displayName, el, formatPercent, NOT_A_DIGIT, renderBars, renderBoxes, renderComparison, renderNumberDigits, unsureText,
+} from './views.js';
 
 const SIZES = { digit: [280, 280], number: [560, 280] };
 const LIVE_DELAY_MS = 350;
@@ -12,11 +14,11 @@ const ui = {
   undo: $('undo'), clear: $('clear'), penWidth: $('pen-width'), penWidthValue: $('pen-width-value'),
   model: $('model'), upload: $('upload'), file: $('file'), recognise: $('recognise'),
   live: $('live'), compare: $('compare'), modes: $('modes'),
-  announcer: $('announcer'), error: $('error'), errorTitle: $('error-title'), errorDetail: $('error-detail'),
-  result: $('result'), placeholder: $('placeholder'), digitResult: $('digit-result'), digit: $('digit'),
+  announcer: $('announcer'), error: $('error'), errorTitle: $('error-title'), errorDetail: $('error-detail'), errorGuess: $('error-guess'),
+  result: $('result'), placeholder: $('placeholder'), digitResult: $('digit-result'), unsure: $('unsure'), digit: $('digit'),
   confidence: $('confidence'), confidenceBar: $('confidence-bar'), resultModel: $('result-model'), elapsed: $('elapsed'),
   bars: $('bars'), modelInput: $('model-input'),
-  numberResult: $('number-result'), number: $('number'), numberConfidence: $('number-confidence'),
+  numberResult: $('number-result'), numberUnsure: $('number-unsure'), number: $('number'), numberConfidence: $('number-confidence'),
   numberModel: $('number-model'), numberDigits: $('number-digits'),
   compareCard: $('compare-card'), comparison: $('comparison'),
 };
@@ -51,10 +53,17 @@ function markStale() {
 }
 
 function showProblem(problem) {
-  ui.errorTitle.textContent = problem.title;
+  // Not a digit is said in plain words, with what to do; the server's detail is written for API clients.
+  const notADigit = problem.kind === 'not-a-digit';
+  ui.errorTitle.textContent = notADigit ? NOT_A_DIGIT : problem.title;
   ui.errorDetail.replaceChildren(
-    ...[problem.detail, problem.hint].filter(Boolean).map((text) => el('span', { textContent: text })),
+    ...[notADigit ? '' : problem.detail, problem.hint].filter(Boolean).map((text) => el('span', { textContent: text })),
   );
+  const guess = notADigit ? problem.guess : null;
+  ui.errorGuess.hidden = !guess;
+  ui.errorGuess.textContent = guess
+    ? `Best guess: ${guess.number ?? guess.digit} (${formatPercent(guess.confidence ?? 0)}, ${displayName(guess.model ?? '')})`
+    : '';
   ui.error.dataset.kind = problem.kind ?? '';
   ui.error.hidden = false;
   ui.announcer.textContent = '';
@@ -82,6 +91,9 @@ function showDigit(answer) {
   ui.numberResult.hidden = true;
   ui.digitResult.hidden = false;
   ui.digit.textContent = String(answer.digit);
+  ui.digitResult.dataset.uncertain = String(Boolean(answer.uncertain));
+  ui.unsure.hidden = !answer.uncertain;
+  ui.unsure.textContent = answer.uncertain ? unsureText(answer.probabilities) : '';
   ui.confidence.textContent = formatPercent(answer.confidence);
   ui.confidenceBar.style.setProperty('--p', answer.confidence.toFixed(4));
   ui.resultModel.textContent = displayName(answer.model);
@@ -91,7 +103,7 @@ function showDigit(answer) {
     ui.modelInput.src = `data:image/png;base64,${answer.input}`;
   }
 
-  ui.announcer.textContent = `Recognised ${answer.digit}, ${formatPercent(answer.confidence)} confident (${displayName(answer.model)}).`;
+  ui.announcer.textContent = `${answer.uncertain ? `${ui.unsure.textContent} ` : ''}Recognised ${answer.digit}, ${formatPercent(answer.confidence)} confident (${displayName(answer.model)}).`;
 }
 
 function showNumber(answer, imageWidth, imageHeight) {
@@ -99,6 +111,7 @@ function showNumber(answer, imageWidth, imageHeight) {
   ui.digitResult.hidden = true;
   ui.numberResult.hidden = false;
   ui.number.textContent = answer.number;
+  ui.numberUnsure.hidden = !answer.uncertain;
   ui.numberConfidence.textContent = formatPercent(answer.confidence ?? 0);
   ui.numberModel.textContent = displayName(ui.model.value || state.catalog?.defaultModel || '');
   renderNumberDigits(ui.numberDigits, answer.digits ?? []);

@@ -6,6 +6,9 @@ const NAMES = { cnn: 'CNN', lenet: 'LeNet-5', mlp: 'MLP', logreg: 'Logistic regr
 const percent = new Intl.NumberFormat(undefined, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const wholePercent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
 
+/** The page's words for a 422 /problems/not-a-digit. */
+export const NOT_A_DIGIT = "That doesn't look like a digit";
+
 export const displayName = (name) => NAMES[name] ?? name;
 export const formatPercent = (p) => percent.format(p);
 
@@ -63,13 +66,14 @@ export function renderComparison(container, entries) {
         card.append(
           el('p', { className: 'model-answer' },
             el('span', { className: 'model-digit', textContent: String(digit) }),
-            el('span', { className: 'model-confidence', textContent: formatPercent(confidence) })),
+            el('span', { className: 'model-confidence', textContent: entry.result.uncertain ? `${formatPercent(confidence)} · not sure` : formatPercent(confidence) })),
         );
         const bars = el('ol', { className: 'bars compact', 'aria-label': `${displayName(entry.name)} probabilities` });
         renderBars(bars, probabilities, digit, { labels: false });
         card.append(bars);
       } else if (entry.problem) {
-        card.append(el('p', { className: 'model-problem', textContent: entry.problem.title }));
+        const title = entry.problem.kind === 'not-a-digit' ? NOT_A_DIGIT : entry.problem.title;
+        card.append(el('p', { className: 'model-problem', textContent: title }));
       } else {
         card.append(el('p', { className: 'model-problem', textContent: 'Waiting…' }));
       }
@@ -93,12 +97,24 @@ export function renderBoxes(layer, digits, imageWidth, imageHeight) {
   );
 }
 
-/** The digits of a number as a list: each digit with its confidence. */
+/** The digits of a number as a list: each digit with its confidence; an uncertain one is marked "?". */
 export function renderNumberDigits(list, digits) {
   list.replaceChildren(
     ...digits.map((d) =>
-      el('li', { className: 'number-digit' },
-        el('span', { className: 'number-digit-value', textContent: String(d.digit) }),
+      el('li', { className: d.uncertain ? 'number-digit uncertain' : 'number-digit', title: d.uncertain ? 'Not sure of this digit' : '' },
+        el('span', { className: 'number-digit-value', textContent: d.uncertain ? `${d.digit}?` : String(d.digit) }),
         el('span', { className: 'number-digit-confidence', textContent: formatPercent(d.confidence) }))),
   );
 }
+
+/** The two most probable digits, most probable first. */
+export function topTwo(probabilities) {
+  const order = probabilities.map((p, digit) => ({ p, digit })).sort((a, b) => b.p - a.p);
+  return [order[0].digit, order[1].digit];
+}
+
+/** What an uncertain answer says: "Not sure: 4 or 9?". */
+export const unsureText = (probabilities) => {
+  const [first, second] = topTwo(probabilities);
+  return `Not sure: ${first} or ${second}?`;
+};
