@@ -42,13 +42,10 @@ public class TrustTests(BrowserFixture browser, TrustLinesService trustLines) : 
     [Fact]
     public async Task ADrawingThatIsNotADigitSaysSoWithTheBestGuessSmall()
     {
-        await using var page = await OpenAsync("cnn");
-        await page.DrawAsync(StrokeTracer.Trace(MnistTestSet.Instance.Images[0])); // a 7
+        var (page, status, problem) = await DrawASevenAsync("cnn");
+        await using var _ = page;
 
-        var response = await page.Page.RunAndWaitForResponseAsync(page.RecogniseAsync, r => new Uri(r.Url).AbsolutePath == "/predict");
-
-        Assert.Equal(422, response.Status);
-        var problem = JsonDocument.Parse(await response.TextAsync()).RootElement;
+        Assert.Equal(422, status);
         Assert.Equal("/problems/not-a-digit", problem.GetProperty("type").GetString());
         await Expect(page.Error).ToBeVisibleAsync();
         await Expect(page.ErrorTitle).ToHaveTextAsync("That doesn't look like a digit");
@@ -68,13 +65,10 @@ public class TrustTests(BrowserFixture browser, TrustLinesService trustLines) : 
     [Fact]
     public async Task AnUncertainAnswerSaysNotSureWithTheTwoLikeliestDigits()
     {
-        await using var page = await OpenAsync("lenet");
-        await page.DrawAsync(StrokeTracer.Trace(MnistTestSet.Instance.Images[0])); // a 7
+        var (page, status, answer) = await DrawASevenAsync("lenet");
+        await using var _ = page;
 
-        var response = await page.Page.RunAndWaitForResponseAsync(page.RecogniseAsync, r => new Uri(r.Url).AbsolutePath == "/predict");
-
-        Assert.Equal(200, response.Status);
-        var answer = JsonDocument.Parse(await response.TextAsync()).RootElement;
+        Assert.Equal(200, status);
         Assert.True(answer.GetProperty("uncertain").GetBoolean());
         var likeliest = answer.GetProperty("probabilities").EnumerateArray().Select((p, digit) => (P: p.GetSingle(), Digit: digit))
             .OrderByDescending(x => x.P).Take(2).Select(x => x.Digit).ToArray();
@@ -94,12 +88,15 @@ public class TrustTests(BrowserFixture browser, TrustLinesService trustLines) : 
         Assert.Empty(page.ScriptErrors);
     }
 
-    private async Task<DigitPage> OpenAsync(string model)
+    /// <summary>Opens the page on the trust-lines service, chooses the model, draws a 7 and presses Recognise.</summary>
+    private async Task<(DigitPage Page, int Status, JsonElement Body)> DrawASevenAsync(string model)
     {
         BrowserFixture.RequireChromium();
         var page = await browser.OpenAsync(service: trustLines.Service);
         await page.TurnOffLiveRecognitionAsync();
         await page.Model.SelectOptionAsync(model); // the pad is empty: nothing is asked yet
-        return page;
+        await page.DrawAsync(StrokeTracer.Trace(MnistTestSet.Instance.Images[0]));
+        var response = await page.Page.RunAndWaitForResponseAsync(page.RecogniseAsync, r => new Uri(r.Url).AbsolutePath == "/predict");
+        return (page, response.Status, JsonDocument.Parse(await response.TextAsync()).RootElement);
     }
 }

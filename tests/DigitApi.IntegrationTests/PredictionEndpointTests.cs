@@ -23,6 +23,7 @@ public sealed class PredictionEndpointTests(DigitApiFactory factory) : IClassFix
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.ReadJsonAsync();
         Assert.Equal(7, body.GetProperty("digit").GetInt32());
+        Assert.False(body.GetProperty("uncertain").GetBoolean(), "a clean digit is answered sure");
         Assert.Equal("cnn", body.GetProperty("model").GetString());
         var probabilities = body.GetProperty("probabilities").EnumerateArray().Select(p => p.GetSingle()).ToArray();
         Assert.Equal(10, probabilities.Length);
