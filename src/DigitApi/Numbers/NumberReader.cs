@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace DigitApi.Numbers;
 
 /// <summary>One digit of a read number, where it was found in the uploaded image, and how far to trust it.</summary>
-public sealed record ReadDigit(int Digit, float Confidence, PixelBox Box, bool Uncertain = false, bool NotADigit = false)
+public sealed record ReadDigit(int Digit, float Confidence, PixelBox Box, bool Uncertain, bool NotADigit)
 {
     public ReadDigit(Prediction prediction, PixelBox box)
         : this(prediction.Digit, prediction.Confidence, box, prediction.Uncertain, prediction.NotADigit)
@@ -26,7 +26,7 @@ public sealed record NumberReading(string Number, float Confidence, IReadOnlyLis
 /// <summary>
 /// Classifies every digit candidate of a number in one batched inference, then keeps, for each cluster
 /// of touching digits, the reading the model is most sure of. A reading whose pieces are all digits beats
-/// one with a piece that is not a digit, so that ink is cut into digits where it can be; a piece no reading
+/// any with a piece that is not a digit, so that ink is cut into digits where it can be; a piece no reading
 /// makes a digit stays marked <see cref="ReadDigit.NotADigit"/> and never passes for one.
 /// </summary>
 public sealed class NumberReader(DigitClassifier classifier, IOptions<NumberOptions> options, IOptions<InferenceOptions> inference)
@@ -54,17 +54,17 @@ public sealed class NumberReader(DigitClassifier classifier, IOptions<NumberOpti
         foreach (var cluster in number.Clusters)
         {
             List<ReadDigit>? best = null;
-            var (bestNotDigits, bestScore) = (int.MaxValue, double.NegativeInfinity);
+            var (bestAllDigits, bestScore) = (false, double.NegativeInfinity);
             foreach (var reading in cluster.Readings)
             {
                 var read = reading.Digits.Select((d, i) => new ReadDigit(predictions[row + i], d.Box)).ToList();
                 row += read.Count;
-                var notDigits = read.Count(d => d.NotADigit);
+                var allDigits = read.TrueForAll(d => !d.NotADigit);
                 var score = reading.LogPrior + (ConfidenceWeight * read.Sum(d => Math.Log(Math.Max(d.Confidence, 1e-9))))
                     + (reading.CleanCut && read.All(d => d.Confidence >= CleanConfidence) ? CleanCutBonus : 0);
-                if (notDigits < bestNotDigits || (notDigits == bestNotDigits && score > bestScore))
+                if ((allDigits && !bestAllDigits) || (allDigits == bestAllDigits && score > bestScore))
                 {
-                    (best, bestNotDigits, bestScore) = (read, notDigits, score);
+                    (best, bestAllDigits, bestScore) = (read, allDigits, score);
                 }
             }
 
