@@ -89,9 +89,9 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
     public async Task Confidence_is_the_softmax_of_the_logits_divided_by_the_temperature()
     {
         // The copy doubles mlp's temperature T: softmax(z / 2T) is proportional to sqrt(softmax(z / T)).
-        var doubled = (await PredictAsync("mlp", Seven)).GetProperty("probabilities").EnumerateArray().Select(p => p.GetDouble()).ToArray();
+        var doubled = Probabilities(await PredictAsync("mlp", Seven));
         using var response = await committed.CreateClient().PostAsync("/predict?model=mlp", Http.Image(Seven, "seven.png"), Cancel);
-        var original = (await response.ReadJsonAsync()).GetProperty("probabilities").EnumerateArray().Select(p => p.GetDouble()).ToArray();
+        var original = Probabilities(await response.ReadJsonAsync());
 
         var roots = original.Select(Math.Sqrt).ToArray();
         var expected = roots.Select(r => r / roots.Sum()).ToArray();
@@ -101,6 +101,25 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
         }
 
         Assert.True(doubled.Max() < original.Max(), "a higher temperature lowers the confidence");
+    }
+
+    [Fact]
+    public async Task The_ensemble_averages_its_members_calibrated_probabilities()
+    {
+        // mlp's temperature is doubled in the copy: a mean of raw softmaxes would not match.
+        var members = new List<double[]>();
+        foreach (var member in new[] { "cnn", "lenet", "mlp" })
+        {
+            using var response = await _client.PostAsync($"/predict?model={member}&alwaysAnswer=true", Http.Image(Seven, "seven.png"), Cancel);
+            members.Add(Probabilities(await response.ReadJsonAsync()));
+        }
+
+        var ensemble = Probabilities(await PredictAsync("ensemble", Seven));
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(members.Average(m => m[i]), ensemble[i], 5);
+        }
     }
 
     [Fact]
@@ -219,6 +238,9 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
         var listed = await list.ReadJsonAsync();
         Assert.Equal(1e6, listed.GetProperty("ensemble").GetProperty("notADigit").GetProperty("threshold").GetDouble());
     }
+
+    private static double[] Probabilities(JsonElement answer) =>
+        answer.GetProperty("probabilities").EnumerateArray().Select(p => p.GetDouble()).ToArray();
 
     private async Task<JsonElement> PredictAsync(string model, byte[] image)
     {
