@@ -50,7 +50,9 @@ public sealed class TrustLinesModels : IDisposable
 
         manifest["ensemble"]!["notADigit"] = NotADigit("energy", 1e6);
         manifest["ensemble"]!["uncertainBelow"] = 0.0;
-        manifest["ensemble"]!["riskCoverage"] = new JsonArray(new JsonObject { ["uncertainBelow"] = 0.5, ["flagged"] = 0.004, ["accuracyUnflagged"] = 0.993 });
+        manifest["ensemble"]!["riskCoverage"] = new JsonArray(
+            new JsonObject { ["uncertainBelow"] = 0.5, ["flagged"] = 0.004, ["accuracyUnflagged"] = 0.993 },
+            new JsonObject { ["uncertainBelow"] = 0.99, ["flagged"] = 1.0, ["accuracyUnflagged"] = null });
         File.WriteAllText(path, manifest.ToJsonString());
     }
 
@@ -70,6 +72,9 @@ public sealed class TrustLinesModels : IDisposable
         ["families"] = new JsonArray(new JsonObject
         {
             ["name"] = "fashion", ["heldOut"] = true, ["count"] = 500, ["auroc"] = 0.995, ["declineRate"] = 0.97,
+        }, new JsonObject
+        {
+            ["name"] = "unmeasured", ["heldOut"] = false, ["count"] = 0, ["auroc"] = null, ["declineRate"] = null,
         }),
     };
 }

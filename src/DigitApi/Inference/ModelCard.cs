@@ -86,15 +86,15 @@ public sealed record NotADigitSpec(string Score, double Threshold, double? Digit
 /// <param name="Name">The kind, e.g. fashion, letters, doodles.</param>
 /// <param name="HeldOut">True when no upload of this kind was used in training or to choose the threshold.</param>
 /// <param name="Count">Uploads of this kind measured.</param>
-/// <param name="Auroc">Area under the ROC curve of the score, digits against this kind, 0-1.</param>
-/// <param name="DeclineRate">Share of this kind declined at the threshold, 0-1.</param>
-public sealed record OutlierFamily(string Name, bool HeldOut, int Count, double Auroc, double DeclineRate);
+/// <param name="Auroc">Area under the ROC curve of the score, digits against this kind, 0-1 (null when not measured).</param>
+/// <param name="DeclineRate">Share of this kind declined at the threshold, 0-1 (null when not measured).</param>
+public sealed record OutlierFamily(string Name, bool HeldOut, int Count, double? Auroc, double? DeclineRate);
 
 /// <summary>One row of the risk-coverage table, measured on realistic digits.</summary>
 /// <param name="UncertainBelow">The confidence line.</param>
 /// <param name="Flagged">Share of answers flagged uncertain at that line, 0-1.</param>
-/// <param name="AccuracyUnflagged">Accuracy of the answers not flagged, 0-1.</param>
-public sealed record RiskCoveragePoint(double UncertainBelow, double Flagged, double AccuracyUnflagged);
+/// <param name="AccuracyUnflagged">Accuracy of the answers not flagged, 0-1 (null when every answer is flagged).</param>
+public sealed record RiskCoveragePoint(double UncertainBelow, double Flagged, double? AccuracyUnflagged);
 
 /// <summary>Accuracy on one kind of digits, e.g. mnist-test or photos.</summary>
 /// <param name="Kind">The set of digits.</param>

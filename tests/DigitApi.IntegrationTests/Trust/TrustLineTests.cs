@@ -220,6 +220,7 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
         Assert.Equal(500, family.GetProperty("count").GetInt32());
         Assert.Equal(0.995, family.GetProperty("auroc").GetDouble());
         Assert.Equal(0.97, family.GetProperty("declineRate").GetDouble());
+        Assert.False(notADigit.GetProperty("families")[1].TryGetProperty("auroc", out _), "a family not measured has no auroc");
         Assert.Equal(0, card.GetProperty("uncertainBelow").GetDouble());
 
         using var mlpResponse = await _client.GetAsync("/models/mlp", Cancel);
@@ -233,6 +234,7 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
         Assert.Equal(0.5, row.GetProperty("uncertainBelow").GetDouble());
         Assert.Equal(0.004, row.GetProperty("flagged").GetDouble());
         Assert.Equal(0.993, row.GetProperty("accuracyUnflagged").GetDouble());
+        Assert.Equal(1.0, ensemble.GetProperty("riskCoverage")[1].GetProperty("flagged").GetDouble());
 
         using var list = await _client.GetAsync("/models", Cancel);
         var listed = await list.ReadJsonAsync();
