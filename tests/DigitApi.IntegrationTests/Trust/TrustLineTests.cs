@@ -51,6 +51,14 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
     }
 
     [Fact]
+    public async Task An_alwaysAnswer_that_is_not_true_or_false_is_400()
+    {
+        using var response = await _client.PostAsync("/predict?model=cnn&alwaysAnswer=yes", Http.Image(Seven, "seven.png"), Cancel);
+
+        await response.AssertProblemAsync(400);
+    }
+
+    [Fact]
     public async Task The_max_probability_score_declines_too()
     {
         using var response = await _client.PostAsync("/predict?model=logreg", Http.Image(Seven, "seven.png"), Cancel);
