@@ -86,6 +86,19 @@ public class ModelContractTests
         Assert.True(maxDifference < 1e-4, $"{name}: max |ONNX Runtime - PyTorch| = {maxDifference:E2}");
     }
 
+    [Fact]
+    public void EveryCardsTrustLinesAreOnesTheServiceCanApply()
+    {
+        var manifest = ReadManifest();
+
+        foreach (var card in manifest.Models.Cast<TrustedCard>().Append(manifest.Ensemble!))
+        {
+            var policy = TrustPolicy.For(card, new PredictionOptions()); // throws on an unknown score or a bad temperature
+            Assert.InRange(policy.UncertainBelow, 0, 1);
+            Assert.True(policy.Score == NotADigitScore.None || float.IsFinite(policy.Threshold), "a not-a-digit threshold is a number");
+        }
+    }
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private static ModelManifest ReadManifest() =>
