@@ -23,9 +23,6 @@ public sealed class DigitClassifier
         }
     }
 
-    /// <summary>The lines a model's (or the ensemble's) answers are judged by.</summary>
-    public TrustPolicy PolicyOf(string model) => _policies[model];
-
     /// <summary>Classifies digits given as 784 values in [0, 1] each (ink bright), in one batched inference per model.</summary>
     /// <param name="model">A catalog name, <c>ensemble</c>, or null for the default model.</param>
     /// <param name="digits">The digits.</param>

@@ -92,7 +92,7 @@ public sealed record OutlierFamily(string Name, bool HeldOut, int Count, double?
 
 /// <summary>One row of the risk-coverage table, measured on realistic digits.</summary>
 /// <param name="UncertainBelow">The confidence line.</param>
-/// <param name="Flagged">Share of answers flagged uncertain at that line, 0-1.</param>
+/// <param name="Flagged">Share of digits flagged at that line (declined as not a digit, or uncertain), 0-1.</param>
 /// <param name="AccuracyUnflagged">Accuracy of the answers not flagged, 0-1 (null when every answer is flagged).</param>
 public sealed record RiskCoveragePoint(double UncertainBelow, double Flagged, double? AccuracyUnflagged);
 
