@@ -7,6 +7,9 @@ public static class TestFiles
 
     public static byte[] Read(string name) => File.ReadAllBytes(Path.Combine(Folder, name));
 
+    /// <summary>A clean 7 as a PNG.</summary>
+    public static byte[] Seven => Read("seven-rgb24.png");
+
     public static TheoryData<string> Sevens()
     {
         var data = new TheoryData<string>();

@@ -9,7 +9,7 @@ public sealed class PredictionOptionsTests
     public async Task Predictions_UncertainBelow_overrides_every_cards_line()
     {
         await using var overridden = TrustLinesFactory.With("Predictions:UncertainBelow", "0");
-        using var response = await overridden.CreateClient().PostAsync("/predict?model=lenet", Http.Image(TestFiles.Read("seven-rgb24.png"), "seven.png"), Cancel);
+        using var response = await overridden.CreateClient().PostAsync("/predict?model=lenet", Http.Image(TestFiles.Seven, "seven.png"), Cancel);
 
         Assert.False((await response.ReadJsonAsync()).GetProperty("uncertain").GetBoolean());
     }

@@ -16,12 +16,10 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private static byte[] Seven => TestFiles.Read("seven-rgb24.png");
-
     [Fact]
     public async Task An_upload_over_the_not_a_digit_line_is_422_with_the_best_guess()
     {
-        using var response = await _client.PostAsync("/predict?model=cnn", Http.Image(Seven, "seven.png"), Cancel);
+        using var response = await _client.PostAsync("/predict?model=cnn", Http.Image(TestFiles.Seven, "seven.png"), Cancel);
 
         var problem = await response.AssertProblemAsync(422);
         Assert.Equal("/problems/not-a-digit", problem.GetProperty("type").GetString());
@@ -37,10 +35,10 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
     [Fact]
     public async Task AlwaysAnswer_turns_not_a_digit_into_the_same_guess_flagged_uncertain()
     {
-        using var declined = await _client.PostAsync("/predict?model=cnn", Http.Image(Seven, "seven.png"), Cancel);
+        using var declined = await _client.PostAsync("/predict?model=cnn", Http.Image(TestFiles.Seven, "seven.png"), Cancel);
         var guess = await declined.AssertProblemAsync(422);
 
-        using var response = await _client.PostAsync("/predict?model=cnn&alwaysAnswer=true", Http.Image(Seven, "seven.png"), Cancel);
+        using var response = await _client.PostAsync("/predict?model=cnn&alwaysAnswer=true", Http.Image(TestFiles.Seven, "seven.png"), Cancel);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.ReadJsonAsync();
@@ -53,7 +51,7 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
     [Fact]
     public async Task An_alwaysAnswer_that_is_not_true_or_false_is_400()
     {
-        using var response = await _client.PostAsync("/predict?model=cnn&alwaysAnswer=yes", Http.Image(Seven, "seven.png"), Cancel);
+        using var response = await _client.PostAsync("/predict?model=cnn&alwaysAnswer=yes", Http.Image(TestFiles.Seven, "seven.png"), Cancel);
 
         await response.AssertProblemAsync(400);
     }
@@ -61,7 +59,7 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
     [Fact]
     public async Task The_max_probability_score_declines_too()
     {
-        using var response = await _client.PostAsync("/predict?model=logreg", Http.Image(Seven, "seven.png"), Cancel);
+        using var response = await _client.PostAsync("/predict?model=logreg", Http.Image(TestFiles.Seven, "seven.png"), Cancel);
 
         var problem = await response.AssertProblemAsync(422);
         Assert.Equal("/problems/not-a-digit", problem.GetProperty("type").GetString());
@@ -87,7 +85,7 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
     [InlineData("ensemble", false)] // its own lines, although its member cnn declines everything
     public async Task Uncertain_follows_the_models_line(string model, bool uncertain)
     {
-        var body = await PredictAsync(model, Seven);
+        var body = await PredictAsync(model, TestFiles.Seven);
 
         Assert.Equal(7, body.GetProperty("digit").GetInt32());
         Assert.Equal(uncertain, body.GetProperty("uncertain").GetBoolean());
@@ -97,8 +95,8 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
     public async Task Confidence_is_the_softmax_of_the_logits_divided_by_the_temperature()
     {
         // The copy doubles mlp's temperature T: softmax(z / 2T) is proportional to sqrt(softmax(z / T)).
-        var doubled = Probabilities(await PredictAsync("mlp", Seven));
-        using var response = await committed.CreateClient().PostAsync("/predict?model=mlp", Http.Image(Seven, "seven.png"), Cancel);
+        var doubled = Probabilities(await PredictAsync("mlp", TestFiles.Seven));
+        using var response = await committed.CreateClient().PostAsync("/predict?model=mlp", Http.Image(TestFiles.Seven, "seven.png"), Cancel);
         var original = Probabilities(await response.ReadJsonAsync());
 
         var roots = original.Select(Math.Sqrt).ToArray();
@@ -118,11 +116,11 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
         var members = new List<double[]>();
         foreach (var member in new[] { "cnn", "lenet", "mlp" })
         {
-            using var response = await _client.PostAsync($"/predict?model={member}&alwaysAnswer=true", Http.Image(Seven, "seven.png"), Cancel);
+            using var response = await _client.PostAsync($"/predict?model={member}&alwaysAnswer=true", Http.Image(TestFiles.Seven, "seven.png"), Cancel);
             members.Add(Probabilities(await response.ReadJsonAsync()));
         }
 
-        var ensemble = Probabilities(await PredictAsync("ensemble", Seven));
+        var ensemble = Probabilities(await PredictAsync("ensemble", TestFiles.Seven));
 
         for (var i = 0; i < 10; i++)
         {
@@ -135,7 +133,7 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
     {
         using var bitmap = new SKBitmap(300, 200);
         bitmap.Erase(SKColors.White);
-        var files = Http.Images((Seven, "seven.png"), (TestImages.Encode(bitmap), "blank.png"), ("text"u8.ToArray(), "notes.txt"));
+        var files = Http.Images((TestFiles.Seven, "seven.png"), (TestImages.Encode(bitmap), "blank.png"), ("text"u8.ToArray(), "notes.txt"));
 
         using var response = await _client.PostAsync("/predict/batch?model=cnn", files, Cancel);
 
@@ -151,7 +149,7 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
         Assert.Equal("/problems/no-digit-found", items[1].GetProperty("type").GetString());
         Assert.Equal(415, items[2].GetProperty("status").GetInt32());
 
-        using var always = await _client.PostAsync("/predict/batch?model=cnn&alwaysAnswer=true", Http.Images((Seven, "seven.png")), Cancel);
+        using var always = await _client.PostAsync("/predict/batch?model=cnn&alwaysAnswer=true", Http.Images((TestFiles.Seven, "seven.png")), Cancel);
         var item = (await always.ReadJsonAsync()).GetProperty("predictions")[0];
         Assert.False(item.TryGetProperty("status", out _));
         Assert.True(item.GetProperty("uncertain").GetBoolean());
@@ -161,7 +159,7 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
     [Fact]
     public async Task Batch_items_carry_uncertain()
     {
-        using var response = await _client.PostAsync("/predict/batch?model=lenet", Http.Images((Seven, "a.png"), (Seven, "b.png")), Cancel);
+        using var response = await _client.PostAsync("/predict/batch?model=lenet", Http.Images((TestFiles.Seven, "a.png"), (TestFiles.Seven, "b.png")), Cancel);
 
         var items = (await response.ReadJsonAsync()).GetProperty("predictions").EnumerateArray().ToArray();
         Assert.All(items, i => Assert.True(i.GetProperty("uncertain").GetBoolean()));

@@ -11,16 +11,14 @@ public sealed class TrustMetricsTests(TrustLinesFactory factory) : IClassFixture
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private static byte[] Seven => TestFiles.Read("seven-rgb24.png");
-
     [Fact]
     public async Task Metrics_count_not_a_digit_and_uncertain_answers_per_model()
     {
         var before = await ScrapeAsync();
 
-        using (await _client.PostAsync("/predict?model=cnn", Http.Image(Seven, "seven.png"), Cancel))
-        using (await _client.PostAsync("/predict?model=cnn&alwaysAnswer=true", Http.Image(Seven, "seven.png"), Cancel))
-        using (await _client.PostAsync("/predict?model=lenet", Http.Image(Seven, "seven.png"), Cancel))
+        using (await _client.PostAsync("/predict?model=cnn", Http.Image(TestFiles.Seven, "seven.png"), Cancel))
+        using (await _client.PostAsync("/predict?model=cnn&alwaysAnswer=true", Http.Image(TestFiles.Seven, "seven.png"), Cancel))
+        using (await _client.PostAsync("/predict?model=lenet", Http.Image(TestFiles.Seven, "seven.png"), Cancel))
         {
         }
 
