@@ -1,5 +1,5 @@
+using System.Diagnostics;
 using System.Runtime;
-using System.Threading.RateLimiting;
 using DigitApi.Common;
 using Microsoft.Extensions.Options;
 
@@ -10,28 +10,25 @@ namespace DigitApi.Imaging;
 /// estimated share before it allocates and gives it back when done, waiting in line while others hold it. After a
 /// burst of large decodes, once none is left running, the large-object heap is compacted and returned to the
 /// operating system, so the process shrinks back to its resting size instead of keeping its peak.
+/// Waiting is a plain monitor wait: decoding is synchronous, and a waiter must not depend on the thread pool
+/// (a timer or an async continuation) to wake it, or a pool busy with waiting decodes could not end the wait.
 /// </summary>
-public sealed class DecodeBudget : IDisposable
+public sealed class DecodeBudget
 {
     /// <summary>Decodes from this size on leave memory worth returning to the system.</summary>
     public const long LargeDecodeBytes = 64L * 1024 * 1024;
 
     private static readonly TimeSpan TrimDelay = TimeSpan.FromSeconds(1);
-    private readonly ConcurrencyLimiter _limiter;
+    private readonly object _gate = new();
     private readonly TimeSpan _wait;
+    private long _available;
     private int _trimScheduled;
 
     public DecodeBudget(IOptions<ImageOptions> options)
     {
         Bytes = options.Value.EffectiveDecodeMemoryBytes;
+        _available = Bytes;
         _wait = TimeSpan.FromSeconds(options.Value.DecodeWaitSeconds);
-        // Permits are KiB (the limiter counts in int).
-        _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-        {
-            PermitLimit = (int)Math.Min(int.MaxValue, Bytes / 1024),
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
     }
 
     public long Bytes { get; }
@@ -47,30 +44,34 @@ public sealed class DecodeBudget : IDisposable
                 $"Decoding this image needs about {bytes / (1024 * 1024):N0} MiB; the service decodes within {Bytes / (1024 * 1024):N0} MiB (Imaging:DecodeMemoryBytes). Send a smaller image.");
         }
 
-        var permits = (int)Math.Max(1, bytes / 1024);
-        var lease = _limiter.AttemptAcquire(permits);
-        if (!lease.IsAcquired)
+        var started = Stopwatch.GetTimestamp();
+        lock (_gate)
         {
-            lease.Dispose();
-            // Decoding is synchronous (native code): the thread waits. Admission bounds how many requests can.
-            using var timeout = new CancellationTokenSource(_wait);
-            try
+            while (_available < bytes)
             {
-                lease = _limiter.AcquireAsync(permits, timeout.Token).AsTask().GetAwaiter().GetResult();
+                var left = _wait - Stopwatch.GetElapsedTime(started);
+                if (left <= TimeSpan.Zero)
+                {
+                    throw new DecodeBudgetBusyException(_wait);
+                }
+
+                Monitor.Wait(_gate, left);
             }
-            catch (OperationCanceledException)
-            {
-                throw new DecodeBudgetBusyException(_wait);
-            }
+
+            _available -= bytes;
         }
 
-        return new Share(this, lease, bytes);
+        return new Share(this, bytes);
     }
 
-    public void Dispose() => _limiter.Dispose();
-
-    private void Released(long bytes)
+    private void Release(long bytes)
     {
+        lock (_gate)
+        {
+            _available += bytes;
+            Monitor.PulseAll(_gate);
+        }
+
         if (bytes >= LargeDecodeBytes && Interlocked.Exchange(ref _trimScheduled, 1) == 0)
         {
             _ = TrimWhenIdleAsync();
@@ -84,7 +85,7 @@ public sealed class DecodeBudget : IDisposable
             while (true)
             {
                 await Task.Delay(TrimDelay);
-                if (_limiter.GetStatistics() is { } stats && stats.CurrentAvailablePermits == (int)Math.Min(int.MaxValue, Bytes / 1024))
+                if (Interlocked.Read(ref _available) == Bytes)
                 {
                     GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
                     GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -99,13 +100,9 @@ public sealed class DecodeBudget : IDisposable
     }
 
     /// <summary>A decode's part of the budget.</summary>
-    public readonly struct Share(DecodeBudget budget, RateLimitLease lease, long bytes) : IDisposable
+    public readonly struct Share(DecodeBudget budget, long bytes) : IDisposable
     {
-        public void Dispose()
-        {
-            lease.Dispose();
-            budget.Released(bytes);
-        }
+        public void Dispose() => budget.Release(bytes);
     }
 }
 

@@ -83,7 +83,7 @@ public class DecodeLimitsTests
     [Fact]
     public async Task A_decode_waits_for_its_share_and_gives_up_after_the_wait()
     {
-        using var budget = new DecodeBudget(Options.Create(new ImageOptions { DecodeMemoryBytes = 10 << 20, DecodeWaitSeconds = 1 }));
+        var budget = new DecodeBudget(Options.Create(new ImageOptions { DecodeMemoryBytes = 10 << 20, DecodeWaitSeconds = 1 }));
         var held = budget.Take(8 << 20);
         var started = Stopwatch.GetTimestamp();
 
