@@ -91,34 +91,29 @@ public class PaperLinesTests
     [Fact]
     public void A_long_thick_stroke_of_the_digit_is_not_a_line()
     {
-        var image = Inverted(One(150, 200, 75, 100, 170, 6));
-
-        Assert.False(PaperLines.Remove(image.Pixels, 150, 200));
+        AssertNoLines(Inverted(One(150, 200, 75, 100, 170, 6)));
     }
 
     [Fact]
     public void A_single_long_thin_stroke_on_a_drawing_is_the_digits_own()
     {
-        var image = Inverted(One(150, 200, 75, 100, 180, 2));
-
-        Assert.False(PaperLines.Remove(image.Pixels, 150, 200));
+        AssertNoLines(Inverted(One(150, 200, 75, 100, 180, 2)));
     }
 
     [Fact]
     public void A_thin_stroke_shorter_than_the_page_is_not_a_line()
     {
-        var image = Inverted(Seven(150, 200, 30, 40, 90, 2));
-
-        Assert.False(PaperLines.Remove(image.Pixels, 150, 200));
+        AssertNoLines(Inverted(Seven(150, 200, 30, 40, 90, 2)));
     }
 
     [Fact]
     public void Drawings_smaller_than_a_page_are_left_alone()
     {
-        var image = Inverted(One(40, 40, 20, 20, 36, 1.5));
-
-        Assert.False(PaperLines.Remove(image.Pixels, 40, 40));
+        AssertNoLines(Inverted(One(40, 40, 20, 20, 36, 1.5)));
     }
+
+    // Nothing on the image is taken for a paper line, so nothing is removed.
+    private static void AssertNoLines(GrayImage image) => Assert.False(PaperLines.Remove(image.Pixels, image.Width, image.Height));
 
     // Lines 1.4 px thick every spacing pixels, turned by degrees, running across (or down) the whole image.
     private static void Rule(GrayImage image, double degrees, int spacing, byte line, bool across)
