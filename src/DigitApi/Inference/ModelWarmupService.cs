@@ -96,7 +96,7 @@ public sealed partial class ModelWarmupService(
         var wrong = new List<string>();
         for (var row = 0; row < digits.Count; row++)
         {
-            var predicted = Prediction.FromProbabilities(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(logits).Slice(row * ModelRunner.ClassesPerRow, ModelRunner.ClassesPerRow), runner.Card.Name).Digit;
+            var predicted = Prediction.TopOf(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(logits).Slice(row * ModelRunner.ClassesPerRow, ModelRunner.ClassesPerRow));
             if (predicted != digits[row].Label)
             {
                 wrong.Add($"{digits[row].Name} (got {predicted})");

@@ -11,12 +11,6 @@ namespace DigitApi.Inference;
 public sealed record Prediction(int Digit, float Confidence, float[] Probabilities, string Model,
     bool Uncertain = false, bool NotADigit = false, float NotADigitScore = float.NaN)
 {
-    public static Prediction FromProbabilities(ReadOnlySpan<float> probabilities, string model)
-    {
-        var digit = TopOf(probabilities);
-        return new Prediction(digit, probabilities[digit], probabilities.ToArray(), model);
-    }
-
     /// <summary>The answer for calibrated probabilities and the upload's energy, judged by the model's lines.</summary>
     public static Prediction Judge(float[] probabilities, float energy, string model, TrustPolicy policy)
     {
@@ -27,7 +21,8 @@ public sealed record Prediction(int Digit, float Confidence, float[] Probabiliti
         return new Prediction(digit, confidence, probabilities, model, notADigit || policy.IsUncertain(confidence), notADigit, score);
     }
 
-    private static int TopOf(ReadOnlySpan<float> probabilities)
+    /// <summary>The index of the largest of ten scores (probabilities or logits alike).</summary>
+    public static int TopOf(ReadOnlySpan<float> probabilities)
     {
         var digit = 0;
         for (var i = 1; i < probabilities.Length; i++)
