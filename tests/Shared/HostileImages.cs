@@ -60,6 +60,31 @@ public static class HostileImages
     }
 
     /// <summary>
+    /// A valid 8-bit gray PNG, white with a black upright bar (a "1") down its middle: a few KB that every decoder
+    /// must inflate in full, since PNG cannot be decoded at a reduced size. Costly for its size, yet within the limits.
+    /// </summary>
+    public static byte[] LargePng(int width, int height)
+    {
+        using var png = PngStart(width, height, colorType: 0, interlace: 0);
+        using var compressed = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            var paper = new byte[1 + width];
+            paper.AsSpan(1).Fill(255);
+            var ink = (byte[])paper.Clone();
+            ink.AsSpan(1 + (width * 9 / 20), width / 10).Clear();
+            for (var y = 0; y < height; y++)
+            {
+                zlib.Write(y >= height / 8 && y < height * 7 / 8 ? ink : paper);
+            }
+        }
+
+        WriteChunk(png, "IDAT", compressed.ToArray());
+        WriteChunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
+    /// <summary>
     /// A JPEG that claims to be progressive and carries the first scan of <paramref name="jpeg"/> (a baseline JPEG)
     /// <paramref name="scans"/> times: each scan of a progressive image makes the decoder go over the whole image again.
     /// </summary>

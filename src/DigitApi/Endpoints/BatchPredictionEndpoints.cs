@@ -32,17 +32,14 @@ public static class BatchPredictionEndpoints
         using var uploads = await services.Uploads.ReadEachAsync(request, services.Uploads.MaxBatchImages, cancellationToken);
 
         // Each image fails alone: its problem takes its place in the answer and the others carry on. One decode per
-        // core at a time (each within the decode memory budget), and none started after the batch's time is spent
-        // or the client has gone.
+        // core at a time (each within the decode memory budget), all on the request's one clock: once its time is
+        // spent, the images not yet done are answered 422; none is started after the client has gone.
         var images = uploads.Uploads;
         var digits = new PreparedDigit?[images.Count];
         var problems = new ProblemDetails?[images.Count];
-        var deadline = Stopwatch.GetTimestamp() + (services.BatchDecodeSeconds * Stopwatch.Frequency);
+        using var clock = services.StartDecodeClock(cancellationToken);
         Parallel.For(0, images.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
-            i => (digits[i], problems[i]) = Stopwatch.GetTimestamp() > deadline
-                ? (null, ProblemHandling.FromRejection(new ImageRejectedException(ImageRejection.TooCostly,
-                    $"The batch spent its {services.BatchDecodeSeconds} s of decoding (Imaging:BatchDecodeSeconds) before this image; send fewer or smaller images.")))
-                : Prepare(images[i], services.Preprocessor));
+            i => (digits[i], problems[i]) = Prepare(images[i], services.Preprocessor, clock));
 
         var valid = Enumerable.Range(0, images.Count).Where(i => digits[i] is not null).ToList();
         var predictions = valid.Count == 0
@@ -70,7 +67,7 @@ public static class BatchPredictionEndpoints
         return TypedResults.Ok(new BatchPredictionResponse(items, name, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3)));
     }
 
-    private static (PreparedDigit? Digit, ProblemDetails? Problem) Prepare(Upload upload, DigitPreprocessor preprocessor)
+    private static (PreparedDigit? Digit, ProblemDetails? Problem) Prepare(Upload upload, DigitPreprocessor preprocessor, DecodeClock clock)
     {
         if (upload.Error is not null)
         {
@@ -84,7 +81,7 @@ public static class BatchPredictionEndpoints
 
         try
         {
-            return (preprocessor.Prepare(upload.Bytes), null);
+            return (preprocessor.Prepare(upload.Bytes, clock), null);
         }
         catch (ImageRejectedException rejection)
         {

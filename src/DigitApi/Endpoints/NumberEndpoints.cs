@@ -31,7 +31,8 @@ public static class NumberEndpoints
         // A number is right only when every one of its digits is, so the default is the most accurate model there is.
         var name = services.UseModel(request.HttpContext, model ?? (services.Catalog.Ensemble is null ? null : ModelCatalog.EnsembleName));
         using var uploads = await services.Uploads.ReadAsync(request, 1, cancellationToken);
-        var number = preprocessor.Prepare(uploads.Uploads[0].Bytes);
+        using var clock = services.StartDecodeClock(cancellationToken);
+        var number = preprocessor.Prepare(uploads.Uploads[0].Bytes, clock);
         var reading = await reader.ReadAsync(number, name, cancellationToken);
         services.Diagnostics.Set("Number", reading.Number);
         if (alwaysAnswer != true && reading.NotDigits.Any())

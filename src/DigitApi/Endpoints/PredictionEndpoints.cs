@@ -88,7 +88,8 @@ public static class PredictionEndpoints
         var started = Stopwatch.GetTimestamp();
         var name = services.UseModel(request.HttpContext, model);
         using var uploads = await services.Uploads.ReadAsync(request, 1, cancellationToken);
-        var digit = services.Preprocessor.Prepare(uploads.Uploads[0].Bytes);
+        using var clock = services.StartDecodeClock(cancellationToken);
+        var digit = services.Preprocessor.Prepare(uploads.Uploads[0].Bytes, clock);
         var prediction = (await services.Classifier.ClassifyAsync(name, [digit.Pixels], cancellationToken))[0];
         services.Diagnostics.Set("Digit", prediction.Digit);
         if (prediction.NotADigit && alwaysAnswer != true)

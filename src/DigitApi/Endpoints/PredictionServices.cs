@@ -16,8 +16,7 @@ public sealed class PredictionServices(
     IDiagnosticContext diagnostics,
     IOptions<ImageOptions> imaging)
 {
-    /// <summary>Imaging:BatchDecodeSeconds: the decoding time one batch may spend.</summary>
-    public int BatchDecodeSeconds { get; } = imaging.Value.BatchDecodeSeconds;
+    private readonly ImageOptions _imaging = imaging.Value;
 
     public UploadReader Uploads { get; } = uploads;
 
@@ -28,6 +27,9 @@ public sealed class PredictionServices(
     public ModelCatalog Catalog { get; } = catalog;
 
     public IDiagnosticContext Diagnostics { get; } = diagnostics;
+
+    /// <summary>The clock of the request's Imaging:DecodeSeconds; run each image's decoding and preparation on it.</summary>
+    public DecodeClock StartDecodeClock(CancellationToken requestAborted) => new(_imaging, requestAborted);
 
     /// <summary>The model a request asked for (or the default), named in its log line and its metrics.</summary>
     /// <exception cref="UnknownModelException">No such model.</exception>

@@ -8,12 +8,15 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
 {
     public IImageDecoder Decoder { get; } = decoder;
 
-    /// <exception cref="ImageRejectedException">Unreadable input, or no digit on it.</exception>
-    public PreparedDigit Prepare(ReadOnlySpan<byte> encoded) => Prepare(Decoder.Decode(encoded));
+    /// <param name="encoded">The upload.</param>
+    /// <param name="clock">The request's decode time, checked between the stages; none: no limit.</param>
+    /// <exception cref="ImageRejectedException">Unreadable input, no digit on it, or the clock ran out.</exception>
+    public PreparedDigit Prepare(ReadOnlySpan<byte> encoded, DecodeClock? clock = null) => Prepare(Decoder.Decode(encoded, clock), clock);
 
-    public static PreparedDigit Prepare(GrayImage image)
+    public static PreparedDigit Prepare(GrayImage image, DecodeClock? clock = null)
     {
         var ink = InkExtractor.Extract(image) ?? throw NoDigit();
+        clock?.Check();
         var (labels, components) = ConnectedComponents.Label(ink);
         var onPaper = ConnectedComponents.WithoutEdgeArtifacts(components, labels, ink.Width, ink.Height);
         var kept = ConnectedComponents.WithoutSpecks(ConnectedComponents.WithoutFaintShading(onPaper));

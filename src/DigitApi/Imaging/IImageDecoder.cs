@@ -4,8 +4,11 @@ namespace DigitApi.Imaging;
 public interface IImageDecoder
 {
     /// <summary>Decodes, orients, flattens transparency and reduces to the working size.</summary>
-    /// <exception cref="ImageRejectedException">Unsupported, broken or oversized input.</exception>
-    GrayImage Decode(ReadOnlySpan<byte> encoded);
+    /// <param name="encoded">The upload.</param>
+    /// <param name="clock">The request's decode time, checked between the stages; none: no limit.</param>
+    /// <exception cref="ImageRejectedException">Unsupported, broken or oversized input, or the clock ran out.</exception>
+    /// <exception cref="OperationCanceledException">The client has gone.</exception>
+    GrayImage Decode(ReadOnlySpan<byte> encoded, DecodeClock? clock = null);
 
     /// <summary>Encodes a grayscale image as PNG.</summary>
     byte[] EncodePng(GrayImage image);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using DigitApi.Common;
 
 namespace DigitApi.Imaging;
 
@@ -47,15 +48,15 @@ public sealed class ImageOptions
     public int DecodeWaitSeconds { get; set; } = 10;
 
     /// <summary>
-    /// Wall-clock budget for decoding and preparing the images of one /predict/batch request; the images not
-    /// reached in time are answered 422 each, so a batch cannot hold the decoders for long.
+    /// Wall-clock seconds one request may spend decoding and preparing its images: the image of /predict and
+    /// /predict/number, all images of /predict/batch. It is checked between the stages (before and after each decoder
+    /// call, between ink extraction and normalisation), never inside a pixel loop; past it the image is answered 422
+    /// image-too-costly, and in a batch so is every image not yet done. A normal image takes milliseconds.
     /// </summary>
-    [Range(1, 600)]
-    public int BatchDecodeSeconds { get; set; } = 10;
+    [Range(0.001, 600)]
+    public double DecodeSeconds { get; set; } = 10;
 
-    public long EffectiveDecodeMemoryBytes => DecodeMemoryBytes > 0
-        ? DecodeMemoryBytes
-        : Math.Min(1L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
+    public long EffectiveDecodeMemoryBytes => DecodeMemoryBytes > 0 ? DecodeMemoryBytes : MemoryBudget.QuarterOfAvailableMemory;
 
     /// <summary>Largest accepted frame count of animated images; only the first frame is used.</summary>
     [Range(1, 100_000)]

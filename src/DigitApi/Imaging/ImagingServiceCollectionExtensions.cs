@@ -9,7 +9,6 @@ public static class ImagingServiceCollectionExtensions
             .BindConfiguration(ImageOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<DecodeBudget>();
         services.AddSingleton<IImageDecoder, SkiaImageDecoder>();
         services.AddSingleton<DigitPreprocessor>();
         return services;

@@ -15,12 +15,13 @@ public sealed partial class SkiaImageDecoder : IImageDecoder
 {
     private readonly ImageOptions _options;
     private readonly TurboJpeg? _turboJpeg;
-    private readonly DecodeBudget _budget;
+    private readonly MemoryBudget _budget;
 
-    public SkiaImageDecoder(IOptions<ImageOptions> options, ILogger<SkiaImageDecoder>? logger = null, DecodeBudget? budget = null)
+    public SkiaImageDecoder(IOptions<ImageOptions> options, ILogger<SkiaImageDecoder>? logger = null)
     {
         _options = options.Value;
-        _budget = budget ?? new DecodeBudget(options);
+        _budget = new MemoryBudget(_options.EffectiveDecodeMemoryBytes, TimeSpan.FromSeconds(_options.DecodeWaitSeconds),
+            "decoding other large images", "Imaging:DecodeMemoryBytes");
         _turboJpeg = _options.JpegDecoder == JpegDecoder.Skia ? null : TurboJpeg.TryLoad();
         if (_turboJpeg is null && _options.JpegDecoder == JpegDecoder.TurboJpeg)
         {
@@ -37,8 +38,9 @@ public sealed partial class SkiaImageDecoder : IImageDecoder
     public bool UsesTurboJpeg => _turboJpeg is not null;
 
     /// <inheritdoc/>
-    public unsafe GrayImage Decode(ReadOnlySpan<byte> encoded)
+    public unsafe GrayImage Decode(ReadOnlySpan<byte> encoded, DecodeClock? clock = null)
     {
+        clock?.Check();
         var format = ImageFormatSniffer.Sniff(encoded);
         if (format == ImageFormat.Unknown)
         {
@@ -63,8 +65,15 @@ public sealed partial class SkiaImageDecoder : IImageDecoder
             CheckLimits(codec, format);
             var size = NativeDecodeSize(codec, _options.WorkingSize);
             CheckFullSize(codec, size, format);
-            using var share = _budget.Take(DecodeBytes(codec, size, header));
-            var gray = DecodeJpegToGray(encoded, format, size) ?? DecodeFirstFrame(codec, size, format);
+            using var share = TakeShare(DecodeBytes(codec, size, header), clock);
+
+            // Each decoder call runs to its end; the clock is checked around them, so that what one decoder gave up on
+            // after spending the request's time is not decoded again by the other.
+            clock?.Check();
+            var gray = DecodeJpegToGray(encoded, format, size);
+            clock?.Check();
+            gray ??= DecodeFirstFrame(codec, size, format);
+            clock?.Check();
             var oriented = Orient(gray, codec.EncodedOrigin);
             var reduced = ReduceToWorkingSize(oriented);
 
@@ -97,6 +106,11 @@ public sealed partial class SkiaImageDecoder : IImageDecoder
             handle.Free();
         }
     }
+
+    private MemoryBudget.Share TakeShare(long bytes, DecodeClock? clock) => bytes <= _budget.Bytes
+        ? _budget.Take(bytes, clock?.Token ?? CancellationToken.None)
+        : throw new ImageRejectedException(ImageRejection.TooLarge,
+            $"Decoding this image needs about {bytes / (1024 * 1024):N0} MiB; the service decodes within {_budget.Bytes / (1024 * 1024):N0} MiB (Imaging:DecodeMemoryBytes). Send a smaller image.");
 
     private void CheckHeader(EncodedHeader header, ImageFormat format)
     {

@@ -22,12 +22,16 @@ public sealed class NumberPreprocessor(IImageDecoder decoder, IOptions<NumberOpt
 
     /// <exception cref="ImageRejectedException">Unreadable input, or no ink on it.</exception>
     /// <exception cref="TooManyDigitsException">More clusters of ink than a number may have digits.</exception>
-    public PreparedNumber Prepare(ReadOnlySpan<byte> encoded) => Prepare(decoder.Decode(encoded));
+    /// <param name="encoded">The upload.</param>
+    /// <param name="clock">The request's decode time, checked between the stages; none: no limit.</param>
+    public PreparedNumber Prepare(ReadOnlySpan<byte> encoded, DecodeClock? clock = null) => Prepare(decoder.Decode(encoded, clock), clock);
 
-    public PreparedNumber Prepare(GrayImage image)
+    public PreparedNumber Prepare(GrayImage image, DecodeClock? clock = null)
     {
         var ink = InkExtractor.Extract(image) ?? throw DigitPreprocessor.NoDigit();
+        clock?.Check();
         var clusters = NumberSegmenter.Segment(ink, _options.MaxDigits);
+        clock?.Check();
         if (clusters.Count == 0 || clusters.Max(c => Math.Max(c.Box.Width, c.Box.Height)) < DigitPreprocessor.MinDigitSide(image))
         {
             throw DigitPreprocessor.NoDigit();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using DigitApi.Common;
 
 namespace DigitApi.Uploads;
 
@@ -10,23 +11,33 @@ namespace DigitApi.Uploads;
 /// read is ended with <see cref="PipeReader.CancelPendingRead"/>, which leaves the server's body reader in a
 /// state it can still drain and close cleanly (a cancelled token would not); a timer checks the window a few
 /// times a second and cancels again until the read has returned.
+/// What it has read is held in <c>memory</c> (the budget all bodies share): the share grows as the bytes arrive, in
+/// steps that double (from 64 KiB, up to the declared length), so a declared length reserves nothing before its bytes
+/// come and an idle connection holds next to nothing; it is given back when the request ends, since the bytes read
+/// live on in the request's buffers until then. Time spent waiting for a share is the service's, not the client's: the
+/// rate window starts again after it.
 /// </summary>
 internal sealed class PacedBodyStream : Stream
 {
+    private const long FirstShareBytes = 64 * 1024;
     private readonly PipeReader _body;
     private readonly long _maxBytes;
     private readonly long _windowBytes;
     private readonly TimeSpan _window;
     private readonly CancellationToken _requestAborted;
+    private readonly HttpRequest _request;
+    private readonly MemoryBudget _memory;
+    private MemoryBudget.Share _share;
     private ITimer? _timer;
     private long _windowStarted;
     private long _total;
     private long _inWindow;
     private bool _ended;
 
-    public PacedBodyStream(PipeReader body, long maxBytes, long windowBytes, TimeSpan window, CancellationToken requestAborted)
+    public PacedBodyStream(HttpRequest request, long maxBytes, long windowBytes, TimeSpan window, MemoryBudget memory)
     {
-        (_body, _maxBytes, _windowBytes, _window, _requestAborted) = (body, maxBytes, windowBytes, window, requestAborted);
+        (_request, _body, _requestAborted) = (request, request.BodyReader, request.HttpContext.RequestAborted);
+        (_maxBytes, _windowBytes, _window, _memory) = (maxBytes, windowBytes, window, memory);
     }
 
     public override bool CanRead => true;
@@ -96,6 +107,11 @@ internal sealed class PacedBodyStream : Stream
                 throw new UploadTooLargeException($"The request body exceeds {_maxBytes:N0} bytes (Uploads:MaxRequestBytes).");
             }
 
+            if (_total > _share.Bytes)
+            {
+                await HoldAsync(cancellationToken);
+            }
+
             _inWindow += read;
             if (_inWindow >= _windowBytes)
             {
@@ -129,6 +145,31 @@ internal sealed class PacedBodyStream : Stream
     {
         End();
         base.Dispose(disposing);
+    }
+
+    private async ValueTask HoldAsync(CancellationToken cancellationToken)
+    {
+        if (_total > _memory.Bytes)
+        {
+            throw RequestBodyReader.OverBudget(_memory);
+        }
+
+        var step = Math.Min(Math.Max(FirstShareBytes, 2 * _share.Bytes), _request.ContentLength ?? long.MaxValue);
+        var wanted = Math.Min(Math.Max(_total, step), _memory.Bytes);
+        var more = await _memory.TakeAsync(wanted - _share.Bytes, cancellationToken);
+        if (_share.Bytes == 0)
+        {
+            _request.HttpContext.Response.OnCompleted(static stream => ((PacedBodyStream)stream).ReleaseShareAsync(), this);
+        }
+
+        _share = _share.With(more);
+        Volatile.Write(ref _windowStarted, TimeProvider.System.GetTimestamp());
+    }
+
+    private Task ReleaseShareAsync()
+    {
+        _share.Dispose();
+        return Task.CompletedTask;
     }
 
     private bool WindowMissed => TimeProvider.System.GetElapsedTime(Volatile.Read(ref _windowStarted)) >= _window;

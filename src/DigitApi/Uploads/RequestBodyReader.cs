@@ -4,16 +4,28 @@ using Microsoft.Extensions.Options;
 namespace DigitApi.Uploads;
 
 /// <summary>
-/// The one way request bodies are read (images and /v2 tensors): limited to <c>Uploads:MaxRequestBytes</c> and
-/// held to <c>Uploads:MinBytesPerSecond</c>, so that neither a large nor a slow body holds the service.
+/// The one way request bodies are read (images and /v2 tensors): limited to <c>Uploads:MaxRequestBytes</c>, held to
+/// <c>Uploads:MinBytesPerSecond</c>, and within the memory all bodies may hold at once (<c>Uploads:BodyMemoryBytes</c>),
+/// so that neither a large, a slow, nor many large bodies at once hold the service.
 /// </summary>
-public sealed class RequestBodyReader(IOptions<UploadOptions> options)
+public sealed class RequestBodyReader
 {
-    private readonly UploadOptions _options = options.Value;
+    private readonly UploadOptions _options;
+    private readonly MemoryBudget _memory;
+
+    public RequestBodyReader(IOptions<UploadOptions> options)
+    {
+        _options = options.Value;
+        _memory = new MemoryBudget(_options.EffectiveBodyMemoryBytes, TimeSpan.FromSeconds(_options.BodyWaitSeconds),
+            "reading other large request bodies", "Uploads:BodyMemoryBytes");
+    }
 
     public long MaxRequestBytes => _options.MaxRequestBytes;
 
-    /// <summary>The request's body, paced and limited; dispose it when done.</summary>
+    /// <summary>The memory bodies being read may hold at once (Uploads:BodyMemoryBytes).</summary>
+    public MemoryBudget Memory => _memory;
+
+    /// <summary>The request's body, paced and limited; dispose it when done. Its share of the memory budget is held until the request ends.</summary>
     /// <exception cref="UploadTooLargeException">The declared length is over the limit.</exception>
     public Stream Open(HttpRequest request)
     {
@@ -22,9 +34,17 @@ public sealed class RequestBodyReader(IOptions<UploadOptions> options)
             throw new UploadTooLargeException($"The request body declares {request.ContentLength:N0} bytes; the limit is {_options.MaxRequestBytes:N0} (Uploads:MaxRequestBytes).");
         }
 
-        return new PacedBodyStream(request.BodyReader, _options.MaxRequestBytes, (long)_options.MinBytesPerSecond * _options.StallSeconds,
-            TimeSpan.FromSeconds(_options.StallSeconds), request.HttpContext.RequestAborted);
+        if (request.ContentLength > _memory.Bytes)
+        {
+            throw OverBudget(_memory);
+        }
+
+        return new PacedBodyStream(request, _options.MaxRequestBytes, (long)_options.MinBytesPerSecond * _options.StallSeconds,
+            TimeSpan.FromSeconds(_options.StallSeconds), _memory);
     }
+
+    internal static UploadTooLargeException OverBudget(MemoryBudget memory) => new(
+        $"The request body is over {memory.Bytes:N0} bytes, the memory all request bodies being read may hold at once (Uploads:BodyMemoryBytes). Send a smaller body.");
 
     /// <summary>
     /// Reads <paramref name="body"/> to its end into a buffer from <see cref="LargeBuffers"/>, which the caller

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using DigitApi.Common;
 
 namespace DigitApi.Uploads;
 
@@ -33,4 +34,19 @@ public sealed class UploadOptions
     /// <summary>Length of one rate window in seconds: an upload that stalls is answered 408 and closed within this time.</summary>
     [Range(1, 300)]
     public int StallSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Bytes that request bodies being read may hold at once, across all requests. A body takes its share as its bytes
+    /// arrive (in steps that double, up to its declared length) and gives it back when its request ends; a body that
+    /// alone needs more is refused with 413. 0 (default) means a quarter of the memory the process may use (the
+    /// container's limit when it has one, else the machine's), at most 1 GiB.
+    /// </summary>
+    [Range(0, 1L << 40)]
+    public long BodyMemoryBytes { get; set; }
+
+    /// <summary>Longest a body waits for its share of <see cref="BodyMemoryBytes"/> before the request is refused with 503.</summary>
+    [Range(1, 300)]
+    public int BodyWaitSeconds { get; set; } = 2;
+
+    public long EffectiveBodyMemoryBytes => BodyMemoryBytes > 0 ? BodyMemoryBytes : MemoryBudget.QuarterOfAvailableMemory;
 }

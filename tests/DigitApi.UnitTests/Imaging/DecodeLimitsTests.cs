@@ -81,28 +81,30 @@ public class DecodeLimitsTests
     }
 
     [Fact]
-    public async Task A_decode_waits_for_its_share_and_gives_up_after_the_wait()
+    public void A_request_whose_decode_clock_runs_out_gets_too_costly_at_the_next_stage()
     {
-        var budget = new DecodeBudget(Options.Create(new ImageOptions { DecodeMemoryBytes = 10 << 20, DecodeWaitSeconds = 1 }));
-        var held = budget.Take(8 << 20);
-        var started = Stopwatch.GetTimestamp();
+        var png = HostileImages.LargePng(4_000, 4_000); // 16 MP inflated in full: tens of milliseconds at least
+        var preprocessor = new DigitPreprocessor(Decoder);
+        using (var normal = new DecodeClock(new ImageOptions(), CancellationToken.None))
+        {
+            Assert.True(preprocessor.Prepare(png, normal).Box.Height > 0, "decodable within the default budget");
+        }
 
-        Assert.Throws<DecodeBudgetBusyException>(() => budget.Take(4 << 20));
-        Assert.InRange(Stopwatch.GetElapsedTime(started), TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(60));
+        using var tiny = new DecodeClock(new ImageOptions { DecodeSeconds = 0.001 }, CancellationToken.None);
 
-        held.Dispose();
+        var error = Assert.Throws<ImageRejectedException>(() => preprocessor.Prepare(png, tiny));
+
+        Assert.Equal(ImageRejection.TooCostly, error.Reason);
+        Assert.Contains("Imaging:DecodeSeconds", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_waiting_decode_gets_its_share_when_the_holder_lets_go()
+    public void A_decode_whose_client_has_gone_is_cancelled_not_too_costly()
     {
-        var budget = new DecodeBudget(Options.Create(new ImageOptions { DecodeMemoryBytes = 10 << 20, DecodeWaitSeconds = 120 }));
-        var held = budget.Take(8 << 20);
+        using var gone = new CancellationTokenSource();
+        gone.Cancel();
+        using var clock = new DecodeClock(new ImageOptions(), gone.Token);
 
-        var waiting = Task.Run(() => budget.Take(4 << 20), TestContext.Current.CancellationToken);
-        await Task.Delay(100, TestContext.Current.CancellationToken);
-        Assert.False(waiting.IsCompleted);
-        held.Dispose();
-        (await waiting.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken)).Dispose();
+        Assert.ThrowsAny<OperationCanceledException>(() => Decoder.Decode(SkiaImageDecoderTests.Read("seven-rgba32.png"), clock));
     }
 }

@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
+using DigitApi.Common;
 using DigitApi.Uploads;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace DigitApi.UnitTests.Uploads;
@@ -82,10 +84,75 @@ public sealed class UploadReaderTests
         await Assert.ThrowsAsync<UnsupportedUploadException>(() => Reader().ReadAsync(Raw("seven"u8.ToArray(), "text/plain"), 1, Cancel));
     }
 
+    [Fact]
+    public async Task A_body_holds_a_share_of_the_body_memory_that_grows_as_it_arrives_and_is_given_back_when_the_request_ends()
+    {
+        var bodies = new RequestBodyReader(Options.Create(new UploadOptions { BodyMemoryBytes = 4 << 20 }));
+        var reader = new UploadReader(Options.Create(new UploadOptions()), bodies);
+        var image = new byte[300_000];
+        var request = Raw(image, "image/png");
+        var ended = new ResponseEnd();
+        request.HttpContext.Features.Set<IHttpResponseFeature>(ended);
+
+        using (var set = await reader.ReadAsync(request, 1, Cancel))
+        {
+            Assert.Equal(image.Length, set.Uploads[0].Length);
+        }
+
+        // In steps of 64, 128 and 256 KiB, the last one cut to the declared length: the body, no more.
+        Assert.Equal(bodies.Memory.Bytes - image.Length, bodies.Memory.Available);
+        await ended.CompleteAsync();
+        Assert.Equal(bodies.Memory.Bytes, bodies.Memory.Available);
+    }
+
+    [Fact]
+    public async Task A_body_larger_than_the_body_memory_is_refused_from_its_declared_length_or_once_read_past_it()
+    {
+        var reader = Reader(new UploadOptions { BodyMemoryBytes = 200_000 });
+        var declared = Raw(new byte[300_000], "image/png");
+        var chunked = Raw(new byte[300_000], "image/png");
+        chunked.ContentLength = null;
+
+        var refused = await Assert.ThrowsAsync<UploadTooLargeException>(() => reader.ReadAsync(declared, 1, Cancel));
+        var refusedWhileReading = await Assert.ThrowsAsync<UploadTooLargeException>(() => reader.ReadAsync(chunked, 1, Cancel));
+
+        Assert.Contains("Uploads:BodyMemoryBytes", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("Uploads:BodyMemoryBytes", refusedWhileReading.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_that_finds_the_body_memory_taken_is_refused_as_busy_after_the_wait()
+    {
+        var bodies = new RequestBodyReader(Options.Create(new UploadOptions { BodyMemoryBytes = 1 << 20, BodyWaitSeconds = 1 }));
+        using var held = await bodies.Memory.TakeAsync(1 << 20, Cancel);
+
+        var error = await Assert.ThrowsAsync<MemoryBudgetBusyException>(() =>
+            new UploadReader(Options.Create(new UploadOptions()), bodies).ReadAsync(Raw(Seven, "image/jpeg"), 1, Cancel));
+
+        Assert.Equal(1, error.RetryAfterSeconds);
+        Assert.Contains("Uploads:BodyMemoryBytes", error.Message, StringComparison.Ordinal);
+    }
+
     private static UploadReader Reader(UploadOptions? options = null)
     {
         var settings = Options.Create(options ?? new UploadOptions());
         return new(settings, new RequestBodyReader(settings));
+    }
+
+    // A response whose end runs its OnCompleted callbacks, as the server does when a request ends.
+    private sealed class ResponseEnd : HttpResponseFeature
+    {
+        private readonly List<(Func<object, Task> Callback, object State)> _completed = [];
+
+        public override void OnCompleted(Func<object, Task> callback, object state) => _completed.Add((callback, state));
+
+        public async Task CompleteAsync()
+        {
+            foreach (var (callback, state) in _completed)
+            {
+                await callback(state);
+            }
+        }
     }
 
     private static HttpRequest Raw(byte[] body, string? contentType)
