@@ -80,14 +80,18 @@ public sealed class HostileConnectionTests(HostileConnectionTests.Server server)
         return socket;
     }
 
-    private async Task<Socket> ConnectAsync()
+    private Task<Socket> ConnectAsync() => ConnectAsync(Address);
+
+    /// <summary>A raw connection to a server on loopback, for requests an HTTP client would not send.</summary>
+    internal static async Task<Socket> ConnectAsync(Uri server)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(IPAddress.Loopback, Address.Port, Cancel);
+        await socket.ConnectAsync(IPAddress.Loopback, server.Port, Cancel);
         return socket;
     }
 
-    private static async Task<(string Answer, TimeSpan ClosedAfter)> ReadUntilClosedAsync(Socket socket)
+    /// <summary>Everything the server sends until it closes the connection (at most 15 s).</summary>
+    internal static async Task<(string Answer, TimeSpan ClosedAfter)> ReadUntilClosedAsync(Socket socket)
     {
         var started = TimeProvider.System.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
