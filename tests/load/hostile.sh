@@ -3,7 +3,9 @@
 # protection tests at full size. For each attack: how it was answered, the service's peak RSS and CPU seconds
 # while it ran, and the latency of a normal /predict sent in the middle of it; at the end, RSS 5 s after all.
 #   tests/load/hostile.sh
-#   STALLS=40 SCANS=600 BATCH=16 tests/load/hostile.sh
+#   STALLS=40 SCANS=600 BATCH=16 BODIES=16 tests/load/hostile.sh
+# Settings reach the service from the environment, e.g. the budgets a 2 GiB container gets by default:
+#   Imaging__DecodeMemoryBytes=536870912 Uploads__BodyMemoryBytes=536870912 tests/load/hostile.sh
 # Prints numbers; asserts nothing. Needs curl, python3 and jpegtran (Debian: libjpeg-turbo-progs).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -14,6 +16,7 @@ need jpegtran libjpeg-turbo-progs
 STALLS=${STALLS:-40}
 SCANS=${SCANS:-600}
 BATCH=${BATCH:-16}
+BODIES=${BODIES:-16}
 FILES="$WORK/hostile"
 NORMAL="$ROOT/tests/TestData/images/seven.jpg"
 hostile() { python3 "$LOAD/hostile.py" "$@"; }
@@ -31,6 +34,7 @@ hostile png "$FILES/flat-16mp.png" 4000 4000
 jpegtran -progressive "$ROOT/tests/TestData/images/photo-paper-1200x1600.jpg" >"$FILES/progressive.jpg"
 hostile scanbomb "$FILES/progressive.jpg" "$FILES/scanbomb.jpg" "$SCANS"
 hostile tensor "$FILES/tensor-30m.json" 30000000
+head -c 9000000 /dev/urandom >"$FILES/noise-9mb.bin"
 size() { awk -v b="$(stat -c %s "$1")" 'BEGIN {printf "%.2f MB", b / 1e6}'; }
 
 start_service
@@ -76,6 +80,15 @@ two_tensors() {
   done
   wait
 }
+# BODIES batches of 6 x 9 MB at once (54 MB each), all buffered before any is decoded: Uploads:BodyMemoryBytes
+# bounds them together (beyond it: 503), and the noise is no image (415 per item) once read.
+many_bodies() {
+  local i noise="$FILES/noise-9mb.bin"
+  for ((i = 1; i <= BODIES; i++)); do
+    curl -s -m 60 -o /dev/null -w '%{http_code}\n' -F "image=@$noise" -F "image=@$noise" -F "image=@$noise" \
+      -F "image=@$noise" -F "image=@$noise" -F "image=@$noise" "$URL/predict/batch" || echo "no answer in 60 s" &
+  done | sort | uniq -c | awk -v n="$BODIES" '{s = s sep $2 " x" $1; sep = ", "} END {print n " bodies of 54 MB at once: " s}'
+}
 stalls() { hostile stall "$PORT" "$STALLS" 200000; }
 scan_bomb() {
   curl -s -m 5 -o "$WORK/scan.json" -w "scan bomb ($SCANS scans, $(size "$FILES/scanbomb.jpg")): %{http_code} in %{time_total} s\n" \
@@ -85,6 +98,7 @@ scan_bomb() {
 attack "16-image batch of 40-MP interlaced PNGs" interlaced_batch
 attack "16-image batch of 16-MP PNGs (decoded at full size)" flat_batch
 attack "two 60 MB /v2 bodies at once" two_tensors
+attack "$BODIES batch bodies of 54 MB at once" many_bodies
 attack "$STALLS uploads that stall" stalls
 attack "progressive JPEG scan bomb" scan_bomb
 
