@@ -73,23 +73,10 @@ public sealed class BodyMemoryTests(BodyMemoryTests.Server server) : IClassFixtu
     }
 
     /// <summary>The service on Kestrel with 1 MiB for bodies in flight, a 1-s wait for it, and rate windows long enough for the held request.</summary>
-    public sealed class Server : ConfiguredFactory, IAsyncLifetime
+    public sealed class Server() : ConfiguredFactory.OnKestrel(new Dictionary<string, string?>
     {
-        public Server()
-            : base(new Dictionary<string, string?>
-            {
-                ["Uploads:BodyMemoryBytes"] = Budget.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Uploads:BodyWaitSeconds"] = "1",
-                ["Uploads:StallSeconds"] = "60",
-            })
-        {
-        }
-
-        public ValueTask InitializeAsync()
-        {
-            UseKestrel(0);
-            StartServer();
-            return ValueTask.CompletedTask;
-        }
-    }
+        ["Uploads:BodyMemoryBytes"] = Budget.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Uploads:BodyWaitSeconds"] = "1",
+        ["Uploads:StallSeconds"] = "60",
+    });
 }

@@ -24,6 +24,17 @@ public class ConfiguredFactory(IDictionary<string, string?> settings) : DigitApi
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new PeerAddressFilter()));
     }
 
+    /// <summary>The service with extra settings on Kestrel (loopback, a free port), for tests that need real sockets.</summary>
+    public class OnKestrel(IDictionary<string, string?> settings) : ConfiguredFactory(settings), IAsyncLifetime
+    {
+        public ValueTask InitializeAsync()
+        {
+            UseKestrel(0);
+            StartServer();
+            return ValueTask.CompletedTask;
+        }
+    }
+
     private sealed class PeerAddressFilter : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>

@@ -114,25 +114,12 @@ public sealed class HostileConnectionTests(HostileConnectionTests.Server server)
         return (Encoding.ASCII.GetString(received.ToArray()), TimeProvider.System.GetElapsedTime(started));
     }
 
-    /// <summary>The service on Kestrel (loopback, a free port), with 1-s rate windows.</summary>
-    public sealed class Server : ConfiguredFactory, IAsyncLifetime
+    /// <summary>The service on Kestrel, with 1-s rate windows.</summary>
+    public sealed class Server() : ConfiguredFactory.OnKestrel(new Dictionary<string, string?>
     {
-        public Server()
-            : base(new Dictionary<string, string?>
-            {
-                ["Uploads:StallSeconds"] = "1",
-                ["Uploads:MinBytesPerSecond"] = "1024",
-                ["Admission:MaxConcurrentRequests"] = "2",
-                ["Admission:QueueLength"] = "30",
-            })
-        {
-        }
-
-        public ValueTask InitializeAsync()
-        {
-            UseKestrel(0);
-            StartServer();
-            return ValueTask.CompletedTask;
-        }
-    }
+        ["Uploads:StallSeconds"] = "1",
+        ["Uploads:MinBytesPerSecond"] = "1024",
+        ["Admission:MaxConcurrentRequests"] = "2",
+        ["Admission:QueueLength"] = "30",
+    });
 }
