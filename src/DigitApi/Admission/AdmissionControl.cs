@@ -55,7 +55,7 @@ public sealed class AdmissionControl : IDisposable
         if (!entry.IsAcquired)
         {
             _metrics.Rejected("all", "admission");
-            await ErrorResponses.WriteAsync(context, ProblemHandling.FromException(new OverloadedException()), OverloadedException.RetryAfter);
+            await ErrorResponses.WriteAsync(context, new OverloadedException());
             return;
         }
 
@@ -104,18 +104,8 @@ public sealed class AdmissionControl : IDisposable
 }
 
 /// <summary>The service is at capacity and its waiting line is full.</summary>
-public sealed class OverloadedException() : DigitApiException("The service is at capacity and its waiting line is full. Retry after 1 s.")
-{
-    public const int RetryAfter = 1;
-
-    public override int StatusCode => StatusCodes.Status503ServiceUnavailable;
-
-    public override string Kind => "overloaded";
-
-    public override string Title => "Service overloaded";
-
-    public override int? RetryAfterSeconds => RetryAfter;
-}
+public sealed class OverloadedException()
+    : DigitApiException(ProblemKinds.Overloaded, "The service is at capacity and its waiting line is full. Retry after 1 s.", retryAfterSeconds: 1);
 
 /// <summary>Readiness includes room: a replica whose door is full is not ready for more traffic.</summary>
 public sealed class AdmissionHealthCheck(AdmissionControl admission) : IHealthCheck

@@ -1,21 +1,21 @@
+using Microsoft.AspNetCore.Mvc;
+
 namespace DigitApi.Common;
 
 /// <summary>
-/// An expected failure that the client can act on. Each subclass carries its HTTP status and a stable
-/// problem type; the exception handler turns it into RFC 7807 ProblemDetails.
+/// An expected failure that the client can act on: one of <see cref="ProblemKinds"/>, and a message that says
+/// what happened and what to do. Handlers return it as their ProblemDetails; thrown past them (middleware,
+/// the exception handler), it becomes the same answer.
 /// </summary>
-public abstract class DigitApiException(string message) : Exception(message)
+/// <param name="problem">The kind of problem: status, type and title.</param>
+/// <param name="message">The problem's detail.</param>
+/// <param name="retryAfterSeconds">Seconds a client should wait before retrying (429/503), if any.</param>
+public abstract class DigitApiException(ProblemKind problem, string message, int? retryAfterSeconds = null) : Exception(message)
 {
-    public abstract int StatusCode { get; }
+    public ProblemKind Problem { get; } = problem;
 
-    /// <summary>Short, stable problem kind, e.g. <c>no-digit-found</c>.</summary>
-    public abstract string Kind { get; }
+    /// <summary>Sent as <c>Retry-After</c> when given.</summary>
+    public int? RetryAfterSeconds { get; } = retryAfterSeconds;
 
-    public abstract string Title { get; }
-
-    /// <summary>Seconds a client should wait before retrying (429/503), if any.</summary>
-    public virtual int? RetryAfterSeconds => null;
-
-    /// <summary>Whether the answer also closes the connection (the rest of the request body is not read).</summary>
-    public virtual bool ClosesConnection => false;
+    public ProblemDetails ToProblemDetails() => Problem.With(Message);
 }

@@ -188,15 +188,7 @@ public sealed class MemoryBudget
 }
 
 /// <summary>A memory budget stayed taken by other requests for the whole wait.</summary>
-public sealed class MemoryBudgetBusyException(string message) : DigitApiException(message)
+public sealed class MemoryBudgetBusyException(string message) : DigitApiException(ProblemKinds.Overloaded, message, RetryAfter)
 {
     public const int RetryAfter = 1;
-
-    public override int StatusCode => StatusCodes.Status503ServiceUnavailable;
-
-    public override string Kind => "overloaded";
-
-    public override string Title => "Service overloaded";
-
-    public override int? RetryAfterSeconds => RetryAfter;
 }

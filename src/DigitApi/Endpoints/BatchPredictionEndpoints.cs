@@ -19,7 +19,7 @@ public static class BatchPredictionEndpoints
     /// <param name="alwaysAnswer">true: an image that does not look like a digit gets its best guess flagged uncertain, instead of a not-a-digit problem.</param>
     /// <param name="services">Prediction services.</param>
     /// <param name="cancellationToken">Aborted when the client disconnects.</param>
-    public static async Task<Ok<BatchPredictionResponse>> PredictBatch(
+    public static async Task<Results<Ok<BatchPredictionResponse>, ProblemHttpResult>> PredictBatch(
         HttpRequest request,
         [Description("cnn, lenet, mlp, logreg or ensemble; default: the most accurate single model")] string? model,
         [Description("'input' adds, per image, the 28x28 image the model saw, as a base64 PNG")] string? include,
@@ -28,68 +28,71 @@ public static class BatchPredictionEndpoints
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var name = services.UseModel(request.HttpContext, model);
-        using var uploads = await services.Uploads.ReadEachAsync(request, services.Uploads.MaxBatchImages, cancellationToken);
-
-        // Each image fails alone: its problem takes its place in the answer and the others carry on. One decode per
-        // core at a time (each within the decode memory budget), all on the request's one clock: once its time is
-        // spent, the images not yet done are answered 422; none is started after the client has gone.
-        var images = uploads.Uploads;
-        var digits = new PreparedDigit?[images.Count];
-        var problems = new ProblemDetails?[images.Count];
-        using var clock = services.StartDecodeClock(cancellationToken);
-        Parallel.For(0, images.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
-            i => (digits[i], problems[i]) = Prepare(images[i], services.Preprocessor, clock));
-
-        var valid = Enumerable.Range(0, images.Count).Where(i => digits[i] is not null).ToList();
-        var predictions = valid.Count == 0
-            ? []
-            : await services.Classifier.ClassifyAsync(name, valid.Select(i => digits[i]!.Pixels).ToList(), cancellationToken);
-
-        var withInput = PredictionEndpoints.IncludesInput(include);
-        var items = new BatchItem[images.Count];
-        var next = 0;
-        for (var i = 0; i < images.Count; i++)
+        try
         {
-            if (digits[i] is not { } digit)
+            var name = services.UseModel(request.HttpContext, model);
+            using var uploads = await services.Uploads.ReadEachAsync(request, services.Uploads.MaxBatchImages, cancellationToken);
+
+            // Each image fails alone: its problem takes its place in the answer and the others carry on. One decode per
+            // core at a time (each within the decode memory budget), all on the request's one clock: once its time is
+            // spent, the images not yet done are answered 422; none is started after the client has gone.
+            var images = uploads.Uploads;
+            var digits = new PreparedDigit?[images.Count];
+            var problems = new ProblemDetails?[images.Count];
+            using var clock = services.StartDecodeClock(cancellationToken);
+            Parallel.For(0, images.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+                i => (digits[i], problems[i]) = Prepare(images[i], services.Preprocessor, clock));
+
+            var valid = Enumerable.Range(0, images.Count).Where(i => digits[i] is not null).ToList();
+            var predictions = valid.Count == 0
+                ? []
+                : await services.Classifier.ClassifyAsync(name, valid.Select(i => digits[i]!.Pixels).ToList(), cancellationToken);
+
+            var withInput = PredictionEndpoints.IncludesInput(include);
+            var items = new BatchItem[images.Count];
+            var next = 0;
+            for (var i = 0; i < images.Count; i++)
             {
-                items[i] = BatchItem.FromProblem(i, images[i].FileName, problems[i]!);
-                continue;
+                if (digits[i] is not { } digit)
+                {
+                    items[i] = BatchItem.FromProblem(i, images[i].FileName, problems[i]!);
+                    continue;
+                }
+
+                var prediction = predictions[next++];
+                items[i] = prediction.NotADigit && alwaysAnswer != true
+                    ? BatchItem.FromNotADigit(i, images[i].FileName, prediction)
+                    : BatchItem.FromPrediction(i, images[i].FileName, prediction, withInput ? services.EncodeInput(digit.Pixels) : null);
             }
 
-            var prediction = predictions[next++];
-            items[i] = prediction.NotADigit && alwaysAnswer != true
-                ? BatchItem.FromNotADigit(i, images[i].FileName, prediction)
-                : BatchItem.FromPrediction(i, images[i].FileName, prediction, withInput ? services.EncodeInput(digit.Pixels) : null);
+            services.Diagnostics.Set("Images", images.Count);
+            return TypedResults.Ok(new BatchPredictionResponse(items, name, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3)));
         }
-
-        services.Diagnostics.Set("Images", images.Count);
-        return TypedResults.Ok(new BatchPredictionResponse(items, name, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3)));
+        catch (DigitApiException error)
+        {
+            return error.ToResult(request.HttpContext);
+        }
     }
 
     private static (PreparedDigit? Digit, ProblemDetails? Problem) Prepare(Upload upload, DigitPreprocessor preprocessor, DecodeClock clock)
     {
         if (upload.Error is not null)
         {
-            return (null, ProblemHandling.FromException(upload.Error));
+            return (null, upload.Error.ToProblemDetails());
         }
 
         if (upload.Length == 0)
         {
-            return (null, ProblemHandling.Create(StatusCodes.Status400BadRequest, "missing-image", "No image in the part", "This part is empty; send the image's bytes."));
+            return (null, ProblemKinds.EmptyPart.With("This part is empty; send the image's bytes."));
         }
 
         try
         {
             return (preprocessor.Prepare(upload.Bytes, clock), null);
         }
-        catch (ImageRejectedException rejection)
-        {
-            return (null, ProblemHandling.FromRejection(rejection));
-        }
         catch (DigitApiException error)
         {
-            return (null, ProblemHandling.FromException(error));
+            return (null, error.ToProblemDetails());
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using DigitApi.Hosting;
 using DigitApi.Inference;
 using Microsoft.AspNetCore.Mvc;
 
@@ -49,7 +48,7 @@ public sealed record BatchItem(
 
     /// <summary>A guess judged not a digit, answered as the problem with its best guess.</summary>
     public static BatchItem FromNotADigit(int index, string? fileName, Prediction guess) =>
-        FromProblem(index, fileName, ProblemHandling.NotADigit(guess, "This image")) with
+        FromProblem(index, fileName, NotADigitProblem.For(guess, "This image")) with
         {
             Digit = guess.Digit, Confidence = guess.Confidence, Model = guess.Model, NotADigitScore = guess.NotADigitScore,
         };

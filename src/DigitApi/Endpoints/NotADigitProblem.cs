@@ -1,3 +1,7 @@
+using DigitApi.Common;
+using DigitApi.Inference;
+using Microsoft.AspNetCore.Mvc;
+
 namespace DigitApi.Endpoints;
 
 /// <summary>
@@ -15,4 +19,26 @@ namespace DigitApi.Endpoints;
 /// <param name="NotADigitScore">not-a-digit: the model's not-a-digit score; at or above the model card's notADigit.threshold.</param>
 /// <param name="Model">not-a-digit: the model that judged it.</param>
 public sealed record NotADigitProblem(
-    string Type, string Title, int Status, string Detail, string TraceId, int? Digit, float? Confidence, float? NotADigitScore, string? Model);
+    string Type, string Title, int Status, string Detail, string TraceId, int? Digit, float? Confidence, float? NotADigitScore, string? Model)
+{
+    /// <summary>The query flag that turns a not-a-digit answer into a 200 flagged uncertain.</summary>
+    public const string AlwaysAnswerQuery = "alwaysAnswer";
+
+    /// <summary>
+    /// An upload with ink that does not look like a digit: 422 with the best guess as extension members
+    /// (<c>digit</c>, <c>confidence</c>, <c>notADigitScore</c>, <c>model</c>).
+    /// </summary>
+    public static ProblemDetails For(Prediction guess, string what = "The image")
+    {
+        var problem = With($"{what} does not look like a handwritten digit. Send a photo, scan or drawing of one digit 0-9, cropped to it");
+        problem.Extensions["digit"] = guess.Digit;
+        problem.Extensions["confidence"] = guess.Confidence;
+        problem.Extensions["notADigitScore"] = guess.NotADigitScore;
+        problem.Extensions["model"] = guess.Model;
+        return problem;
+    }
+
+    /// <summary>Ink that does not look like a digit; the detail says what it was, and the caller adds the best guess.</summary>
+    public static ProblemDetails With(string detail) =>
+        ProblemKinds.NotADigit.With($"{detail}; add {AlwaysAnswerQuery}=true to get the best guess anyway, flagged uncertain.");
+}

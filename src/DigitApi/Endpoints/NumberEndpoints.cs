@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using DigitApi.Common;
 using DigitApi.Hosting;
 using DigitApi.Inference;
 using DigitApi.Numbers;
@@ -28,26 +29,33 @@ public static class NumberEndpoints
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        // A number is right only when every one of its digits is, so the default is the most accurate model there is.
-        var name = services.UseModel(request.HttpContext, model ?? (services.Catalog.Ensemble is null ? null : ModelCatalog.EnsembleName));
-        using var uploads = await services.Uploads.ReadAsync(request, 1, cancellationToken);
-        using var clock = services.StartDecodeClock(cancellationToken);
-        var number = preprocessor.Prepare(uploads.Uploads[0].Bytes, clock);
-        var reading = await reader.ReadAsync(number, name, cancellationToken);
-        services.Diagnostics.Set("Number", reading.Number);
-        if (alwaysAnswer != true && reading.NotDigits.Any())
+        try
         {
-            return TypedResults.Problem(NotADigit(reading));
-        }
+            // A number is right only when every one of its digits is, so the default is the most accurate model there is.
+            var name = services.UseModel(request.HttpContext, model ?? (services.Catalog.Ensemble is null ? null : ModelCatalog.EnsembleName));
+            using var uploads = await services.Uploads.ReadAsync(request, 1, cancellationToken);
+            using var clock = services.StartDecodeClock(cancellationToken);
+            var number = preprocessor.Prepare(uploads.Uploads[0].Bytes, clock);
+            var reading = await reader.ReadAsync(number, name, cancellationToken);
+            services.Diagnostics.Set("Number", reading.Number);
+            if (alwaysAnswer != true && reading.NotDigits.Any())
+            {
+                return TypedResults.Problem(NotADigit(reading));
+            }
 
-        return TypedResults.Ok(NumberResponse.From(reading, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+            return TypedResults.Ok(NumberResponse.From(reading, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+        }
+        catch (DigitApiException error)
+        {
+            return error.ToResult(request.HttpContext);
+        }
     }
 
     /// <summary>422 for a number with ink that is not a digit: the best guess, and where the pieces that are not digits are.</summary>
     private static Microsoft.AspNetCore.Mvc.ProblemDetails NotADigit(NumberReading reading)
     {
         var pieces = reading.NotDigits.Select(d => DigitBox.From(d.Box)).ToArray();
-        var problem = ProblemHandling.NotADigit(
+        var problem = NotADigitProblem.With(
             $"{pieces.Length} of the {reading.Digits.Count} pieces of ink do not look like handwritten digits (see notDigits). "
             + "Send an image of the number alone, its digits written apart");
         problem.Extensions["number"] = reading.Number;

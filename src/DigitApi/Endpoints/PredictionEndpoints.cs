@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using DigitApi.Common;
 using DigitApi.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -86,19 +87,26 @@ public static class PredictionEndpoints
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var name = services.UseModel(request.HttpContext, model);
-        using var uploads = await services.Uploads.ReadAsync(request, 1, cancellationToken);
-        using var clock = services.StartDecodeClock(cancellationToken);
-        var digit = services.Preprocessor.Prepare(uploads.Uploads[0].Bytes, clock);
-        var prediction = (await services.Classifier.ClassifyAsync(name, [digit.Pixels], cancellationToken))[0];
-        services.Diagnostics.Set("Digit", prediction.Digit);
-        if (prediction.NotADigit && alwaysAnswer != true)
+        try
         {
-            return TypedResults.Problem(ProblemHandling.NotADigit(prediction));
-        }
+            var name = services.UseModel(request.HttpContext, model);
+            using var uploads = await services.Uploads.ReadAsync(request, 1, cancellationToken);
+            using var clock = services.StartDecodeClock(cancellationToken);
+            var digit = services.Preprocessor.Prepare(uploads.Uploads[0].Bytes, clock);
+            var prediction = (await services.Classifier.ClassifyAsync(name, [digit.Pixels], cancellationToken))[0];
+            services.Diagnostics.Set("Digit", prediction.Digit);
+            if (prediction.NotADigit && alwaysAnswer != true)
+            {
+                return TypedResults.Problem(NotADigitProblem.For(prediction));
+            }
 
-        var input = IncludesInput(include) ? services.EncodeInput(digit.Pixels) : null;
-        return TypedResults.Ok(PredictionResponse.From(prediction, Stopwatch.GetElapsedTime(started).TotalMilliseconds, input));
+            var input = IncludesInput(include) ? services.EncodeInput(digit.Pixels) : null;
+            return TypedResults.Ok(PredictionResponse.From(prediction, Stopwatch.GetElapsedTime(started).TotalMilliseconds, input));
+        }
+        catch (DigitApiException error)
+        {
+            return error.ToResult(request.HttpContext);
+        }
     }
 
     internal const string AlwaysAnswerDescription = "true: an upload that does not look like a digit is answered 200 with the best guess "

@@ -1,3 +1,4 @@
+using DigitApi.Common;
 using DigitApi.Inference;
 using Microsoft.Extensions.Options;
 
@@ -119,10 +120,8 @@ public static class GracefulShutdownExtensions
         {
             if (context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
             {
-                context.Response.Headers.Connection = "close";
-                await ErrorResponses.WriteAsync(context, ProblemHandling.Create(
-                    StatusCodes.Status503ServiceUnavailable, "shutting-down", "Shutting down",
-                    "This replica is shutting down and accepts no new work; retry, and another replica will answer."), retryAfterSeconds: 5);
+                await ErrorResponses.WriteAsync(context, ProblemKinds.ShuttingDown,
+                    "This replica is shutting down and accepts no new work; retry, and another replica will answer.", retryAfterSeconds: 5);
                 return;
             }
 

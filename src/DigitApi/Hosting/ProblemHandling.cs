@@ -1,83 +1,43 @@
 using System.Diagnostics;
 using DigitApi.Common;
-using DigitApi.Imaging;
-using DigitApi.Inference;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace DigitApi.Hosting;
 
+/// <summary>
+/// The one way from a failure to its RFC 7807 answer. An expected failure is a <see cref="DigitApiException"/>
+/// of one of the <see cref="ProblemKinds"/>: handlers return it (<see cref="ToResult"/>), and one thrown
+/// elsewhere reaches <see cref="ProblemExceptionHandler"/>, which writes the same answer.
+/// </summary>
 public static class ProblemHandling
 {
-    /// <summary>Prefix of every problem <c>type</c>; the kinds are listed in docs/api.md.</summary>
-    public const string TypePrefix = "/problems/";
-
     /// <summary>RFC 7807 bodies for every error, with a trace id and never a stack trace.</summary>
     public static IServiceCollection AddDigitApiProblemDetails(this IServiceCollection services)
     {
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
+            // A problem ASP.NET Core writes itself keeps its title and gets the type of its status.
             if (context.ProblemDetails.Type is null or "" || context.ProblemDetails.Type.StartsWith("https://tools.ietf.org", StringComparison.Ordinal))
             {
-                context.ProblemDetails.Type = TypePrefix + KindOf(context.ProblemDetails.Status ?? 500);
+                context.ProblemDetails.Type = ProblemKinds.ForStatus(context.ProblemDetails.Status ?? 500).Type;
             }
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         return services;
     }
 
-    public static ProblemDetails Create(int status, string kind, string title, string detail) =>
-        new() { Status = status, Type = TypePrefix + kind, Title = title, Detail = detail };
-
-    /// <summary>The problem a rejected image becomes.</summary>
-    public static ProblemDetails FromRejection(ImageRejectedException rejection) => rejection.Reason switch
+    /// <summary>An expected failure as a handler's result: its ProblemDetails, and its Retry-After and Connection headers.</summary>
+    public static ProblemHttpResult ToResult(this DigitApiException error, HttpContext context)
     {
-        ImageRejection.UnsupportedFormat => Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-image-format", "Unsupported image format", rejection.Message),
-        ImageRejection.Undecodable => Create(StatusCodes.Status400BadRequest, "undecodable-image", "The image could not be decoded", rejection.Message),
-        ImageRejection.TooLarge => Create(StatusCodes.Status413PayloadTooLarge, "image-too-large", "Image too large", rejection.Message),
-        ImageRejection.TooCostly => Create(StatusCodes.Status422UnprocessableEntity, "image-too-costly", "Image too costly to decode", rejection.Message),
-        _ => Create(StatusCodes.Status422UnprocessableEntity, "no-digit-found", "No digit found", rejection.Message),
-    };
-
-    /// <summary>
-    /// An upload with ink that does not look like a digit: 422 with the best guess as extension members
-    /// (<c>digit</c>, <c>confidence</c>, <c>notADigitScore</c>, <c>model</c>).
-    /// </summary>
-    public static ProblemDetails NotADigit(Prediction guess, string what = "The image")
-    {
-        var problem = NotADigit($"{what} does not look like a handwritten digit. Send a photo, scan or drawing of one digit 0-9, cropped to it");
-        problem.Extensions["digit"] = guess.Digit;
-        problem.Extensions["confidence"] = guess.Confidence;
-        problem.Extensions["notADigitScore"] = guess.NotADigitScore;
-        problem.Extensions["model"] = guess.Model;
-        return problem;
+        ErrorResponses.SetStatus(context.Response, error);
+        return TypedResults.Problem(error.ToProblemDetails());
     }
-
-    /// <summary>Ink that does not look like a digit; the detail says what it was, and the caller adds the best guess.</summary>
-    public static ProblemDetails NotADigit(string detail) =>
-        Create(StatusCodes.Status422UnprocessableEntity, "not-a-digit", "Not a digit",
-            $"{detail}; add {AlwaysAnswerQuery}=true to get the best guess anyway, flagged uncertain.");
-
-    /// <summary>The query flag that turns a not-a-digit answer into a 200 flagged uncertain.</summary>
-    public const string AlwaysAnswerQuery = "alwaysAnswer";
-
-    public static ProblemDetails FromException(DigitApiException error) => Create(error.StatusCode, error.Kind, error.Title, error.Message);
-
-    private static string KindOf(int status) => status switch
-    {
-        400 => "bad-request",
-        404 => "not-found",
-        405 => "method-not-allowed",
-        413 => "too-large",
-        415 => "unsupported-media-type",
-        429 => "rate-limited",
-        503 => "unavailable",
-        _ => status >= 500 ? "unexpected-error" : "client-error",
-    };
 }
 
-/// <summary>Turns expected failures into their ProblemDetails, and anything else into a bare 500.</summary>
+/// <summary>Answers an exception no handler returned: an expected failure as its own problem, anything else a bare 500.</summary>
 public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -87,24 +47,39 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             return true; // The client has gone (a cancelled read or a reset connection); there is nobody to answer.
         }
 
-        var (problem, retryAfter) = exception switch
+        var problem = Describe(exception);
+        if (exception is DigitApiException error)
         {
-            DigitApiException e => (ProblemHandling.FromException(e), e.RetryAfterSeconds),
-            ImageRejectedException e => (ProblemHandling.FromRejection(e), null),
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                (ProblemHandling.Create(413, "too-large", "Upload too large", "The request body is larger than the service accepts."), null),
-            BadHttpRequestException e => (ProblemHandling.Create(e.StatusCode, "bad-request", "Bad request", $"The request could not be read: {e.Message}"), (int?)null),
-            _ => (ProblemHandling.Create(500, "unexpected-error", "Unexpected error", "The server failed to handle the request. It has been logged; quote the traceId if you report it."), null),
-        };
+            ErrorResponses.SetStatus(httpContext.Response, error);
+        }
+        else
+        {
+            if (problem.Status >= 500)
+            {
+                LogUnhandled(logger, exception, httpContext.Request.Path);
+            }
 
-        if (problem.Status >= 500 && exception is not DigitApiException)
-        {
-            LogUnhandled(logger, exception, httpContext.Request.Path);
+            ErrorResponses.SetStatus(httpContext.Response, problem.Status!.Value);
         }
 
-        ErrorResponses.SetStatus(httpContext.Response, problem.Status!.Value, retryAfter, exception is DigitApiException { ClosesConnection: true });
-
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails Describe(Exception exception)
+    {
+        switch (exception)
+        {
+            case DigitApiException error:
+                return error.ToProblemDetails();
+            case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
+                return ProblemKinds.TooLarge.With("The request body is larger than the service accepts.");
+            case BadHttpRequestException error:
+                var problem = ProblemKinds.BadRequest.With($"The request could not be read: {error.Message}");
+                problem.Status = error.StatusCode; // Kestrel's own status (400, 408, 431, ...)
+                return problem;
+            default:
+                return ProblemKinds.UnexpectedError.With("The server failed to handle the request. It has been logged; quote the traceId if you report it.");
+        }
     }
 
     [LoggerMessage(EventId = 50, Level = LogLevel.Error, Message = "Unhandled error on {Path}")]

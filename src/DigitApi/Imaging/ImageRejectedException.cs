@@ -1,6 +1,8 @@
+using DigitApi.Common;
+
 namespace DigitApi.Imaging;
 
-/// <summary>Why an upload cannot become a digit; each reason maps to one HTTP status and problem type.</summary>
+/// <summary>Why an upload cannot become a digit; each reason is one kind of problem.</summary>
 public enum ImageRejection
 {
     /// <summary>The bytes are not an image in an accepted format (415).</summary>
@@ -19,7 +21,16 @@ public enum ImageRejection
     NoDigitFound,
 }
 
-public sealed class ImageRejectedException(ImageRejection reason, string message) : Exception(message)
+public sealed class ImageRejectedException(ImageRejection reason, string message) : DigitApiException(KindOf(reason), message)
 {
     public ImageRejection Reason { get; } = reason;
+
+    private static ProblemKind KindOf(ImageRejection reason) => reason switch
+    {
+        ImageRejection.UnsupportedFormat => ProblemKinds.UnsupportedImageFormat,
+        ImageRejection.Undecodable => ProblemKinds.UndecodableImage,
+        ImageRejection.TooLarge => ProblemKinds.ImageTooLarge,
+        ImageRejection.TooCostly => ProblemKinds.ImageTooCostly,
+        _ => ProblemKinds.NoDigitFound,
+    };
 }

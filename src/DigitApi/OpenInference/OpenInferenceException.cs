@@ -3,13 +3,18 @@ using DigitApi.Common;
 namespace DigitApi.OpenInference;
 
 /// <summary>A request the Open Inference Protocol endpoints refuse; written as <c>{"error": "..."}</c>.</summary>
-public sealed class OpenInferenceException(int statusCode, string message) : DigitApiException(message)
+public sealed class OpenInferenceException : DigitApiException
 {
-    public override int StatusCode => statusCode;
+    private OpenInferenceException(ProblemKind problem, string message)
+        : base(problem, message)
+    {
+    }
 
-    public override string Kind => statusCode == StatusCodes.Status404NotFound ? "unknown-model" : "bad-inference-request";
+    public static OpenInferenceException BadRequest(string message) => new(ProblemKinds.BadInferenceRequest, message);
 
-    public override string Title => "Inference request refused";
+    /// <summary>404: no such model or version.</summary>
+    public static OpenInferenceException UnknownModel(string message) => new(ProblemKinds.UnknownModel, message);
 
-    public static OpenInferenceException BadRequest(string message) => new(StatusCodes.Status400BadRequest, message);
+    /// <summary>413: more values than one request may carry.</summary>
+    public static OpenInferenceException TooManyInputs(string message) => new(ProblemKinds.TooManyInputs, message);
 }

@@ -29,11 +29,11 @@ public sealed class OpenInferenceModels(ModelCatalog catalog, ModelRegistry regi
             ? new ServedModel(card.Name, card.Version, OnnxPlatform, card)
             : name == ModelCatalog.EnsembleName && catalog.Ensemble is { } ensemble
                 ? new ServedModel(ModelCatalog.EnsembleName, EnsembleVersion, EnsemblePlatform, catalog.Find(ensemble.Members[0])!)
-                : throw new OpenInferenceException(StatusCodes.Status404NotFound,
+                : throw OpenInferenceException.UnknownModel(
                     $"Unknown model '{name}'. Models: {string.Join(", ", catalog.Names)}.");
         if (version is not null && version != model.Version)
         {
-            throw new OpenInferenceException(StatusCodes.Status404NotFound,
+            throw OpenInferenceException.UnknownModel(
                 $"Model '{name}' has no version '{version}'. Versions: {model.Version}.");
         }
 

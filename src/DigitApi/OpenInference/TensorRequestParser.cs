@@ -336,7 +336,7 @@ internal sealed class TensorRequestParser(ServedModel model, int maxRows)
         {
             if (_count == _maxValues)
             {
-                throw new OpenInferenceException(StatusCodes.Status413PayloadTooLarge,
+                throw OpenInferenceException.TooManyInputs(
                     $"'data' holds more than {_maxValues:N0} values: at most {maxRows} rows of {ModelRunner.PixelsPerRow} fit in one request (OpenInference:MaxRows).");
             }
 
@@ -397,7 +397,7 @@ internal sealed class TensorRequestParser(ServedModel model, int maxRows)
 
         if (_shape[0] > maxRows)
         {
-            throw new OpenInferenceException(StatusCodes.Status413PayloadTooLarge, $"{_shape[0]} rows were sent; at most {maxRows} fit in one request (OpenInference:MaxRows).");
+            throw OpenInferenceException.TooManyInputs($"{_shape[0]} rows were sent; at most {maxRows} fit in one request (OpenInference:MaxRows).");
         }
 
         var rows = (int)_shape[0];

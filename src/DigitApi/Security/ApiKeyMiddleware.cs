@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using DigitApi.Common;
 using DigitApi.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -30,9 +31,7 @@ public sealed class ApiKeyMiddleware
         }
 
         context.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{ApiKeyOptions.HeaderName}\"";
-        await ErrorResponses.WriteAsync(context, ProblemHandling.Create(
-            StatusCodes.Status401Unauthorized, "unauthorized", "API key required",
-            $"Send a valid key in the {ApiKeyOptions.HeaderName} header."));
+        await ErrorResponses.WriteAsync(context, ProblemKinds.Unauthorized, $"Send a valid key in the {ApiKeyOptions.HeaderName} header.");
     }
 
     private bool IsValid(string key)

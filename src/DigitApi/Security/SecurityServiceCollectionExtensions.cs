@@ -1,5 +1,6 @@
 using System.Net;
 using System.Threading.RateLimiting;
+using DigitApi.Common;
 using DigitApi.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
@@ -83,8 +84,7 @@ public static class SecurityServiceCollectionExtensions
     private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
-        await ErrorResponses.WriteAsync(rejected.HttpContext, ProblemHandling.Create(
-            StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests",
-            $"This client has sent more requests than the service allows; retry after {seconds} s."), seconds);
+        await ErrorResponses.WriteAsync(rejected.HttpContext, ProblemKinds.RateLimited,
+            $"This client has sent more requests than the service allows; retry after {seconds} s.", seconds);
     }
 }
