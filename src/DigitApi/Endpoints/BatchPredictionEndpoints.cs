@@ -12,6 +12,20 @@ namespace DigitApi.Endpoints;
 /// <summary>POST /predict/batch: many images, one inference, one answer per image.</summary>
 public static class BatchPredictionEndpoints
 {
+    /// <summary>POST /predict/batch, in the /predict group (whose policies it takes).</summary>
+    public static RouteHandlerBuilder MapBatchPredictionEndpoints(this RouteGroupBuilder predict) =>
+        predict.MapPost("/batch", PredictBatch)
+            .WithName("PredictDigits")
+            .WithSummary("Recognise one digit on each of many images, in one batched inference")
+            .WithDescription("Send the images as repeated multipart/form-data fields named 'image' (at most Uploads:MaxBatchImages, "
+                + "default 64; more is refused with 413). The answer lists one item per image, in the order sent: a prediction, "
+                + "or the problem with that image (status, type, title, detail). A bad image never fails the others. An image that "
+                + "is not a digit is the problem " + ProblemKinds.NotADigit.Type + " with its best guess (digit, confidence, notADigitScore, model), "
+                + "or with alwaysAnswer=true a prediction flagged uncertain.")
+            .WithMetadata(new ImageUploadMetadata(Multiple: true))
+            .WithMetadata(new ResponseExample(StatusCodes.Status200OK,
+                $$"""{"predictions":[{"index":0,"fileName":"seven.png","digit":7,"confidence":0.9613,"uncertain":false,"probabilities":[0.0041,0.0049,0.0042,0.0043,0.0039,0.0036,0.0037,0.9613,0.004,0.006],"model":"cnn"},{"index":1,"fileName":"notes.txt","status":415,"type":"{{ProblemKinds.UnsupportedImageFormat.Type}}","title":"{{ProblemKinds.UnsupportedImageFormat.Title}}","detail":"The upload is not a supported image. Send one of: image/png, image/jpeg, image/gif, image/bmp, image/webp."}],"model":"cnn","elapsedMs":4.2}"""));
+
     /// <summary>Recognise one digit on each of many images.</summary>
     /// <param name="request">The HTTP request; its multipart body holds the images.</param>
     /// <param name="model">cnn, lenet, mlp, logreg or ensemble; default: the most accurate single model.</param>

@@ -47,9 +47,20 @@ public static class ModelEndpoints
     /// <param name="catalog">The catalog.</param>
     /// <param name="registry">The loaded models.</param>
     /// <param name="options">Inference settings.</param>
-    public static Results<Ok<ModelInfo>, Ok<EnsembleCard>> GetModel(string name, ModelCatalog catalog, ModelRegistry registry, IOptions<InferenceOptions> options)
+    /// <param name="context">The request.</param>
+    public static Results<Ok<ModelInfo>, Ok<EnsembleCard>, ProblemHttpResult> GetModel(
+        string name, ModelCatalog catalog, ModelRegistry registry, IOptions<InferenceOptions> options, HttpContext context)
     {
-        var resolved = catalog.Resolve(name);
+        string resolved;
+        try
+        {
+            resolved = catalog.Resolve(name);
+        }
+        catch (UnknownModelException error)
+        {
+            return error.ToResult(context);
+        }
+
         if (resolved == ModelCatalog.EnsembleName)
         {
             return TypedResults.Ok(catalog.Ensemble!);

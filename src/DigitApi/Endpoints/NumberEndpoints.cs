@@ -11,6 +11,25 @@ namespace DigitApi.Endpoints;
 /// <summary>POST /predict/number: a number written left to right, read digit by digit.</summary>
 public static class NumberEndpoints
 {
+    /// <summary>POST /predict/number, in the /predict group (whose policies it takes).</summary>
+    public static RouteHandlerBuilder MapNumberEndpoints(this RouteGroupBuilder predict) =>
+        predict.MapPost("/number", PredictNumber)
+            .WithName("PredictNumber")
+            .WithSummary("Read a number of several digits written left to right")
+            .WithDescription("Send one image of a number (e.g. a handwritten 4071), as for /predict. The ink is cut into digits, "
+                + "each digit is normalised exactly as /predict does and all are classified in one batch. The answer gives the "
+                + "number, its confidence (the product of the digits' confidences) and each digit with its box in the image's "
+                + "pixels; 'uncertain' flags each digit, and the number when any of its digits is. No ink gives 422, and so does a "
+                + "number longer than Numbers:MaxDigits (default 12). Ink that does not look like digits is not read as digits: "
+                + "when a piece of the number is not a digit, the answer is 422 " + ProblemKinds.NotADigit.Type + " with the best guess (number, "
+                + "confidence, model) and the boxes of the pieces that are not digits (notDigits); alwaysAnswer=true answers 200 "
+                + "instead, with those pieces' best guesses flagged uncertain.")
+            .WithMetadata(new ImageUploadMetadata(Multiple: false))
+            .WithMetadata(new ResponseExample(StatusCodes.Status200OK,
+                """{"number":"4071","confidence":0.8612,"uncertain":false,"digits":[{"digit":4,"confidence":0.9652,"uncertain":false,"box":{"x":31,"y":28,"width":44,"height":61}},{"digit":0,"confidence":0.9654,"uncertain":false,"box":{"x":93,"y":30,"width":41,"height":58}},{"digit":7,"confidence":0.9601,"uncertain":false,"box":{"x":151,"y":27,"width":38,"height":60}},{"digit":1,"confidence":0.9626,"uncertain":false,"box":{"x":205,"y":29,"width":12,"height":59}}],"model":"ensemble","elapsedMs":9.7}"""))
+            .WithMetadata(new ResponseExample(StatusCodes.Status422UnprocessableEntity,
+                $$"""{"type":"{{ProblemKinds.TooManyDigits.Type}}","title":"{{ProblemKinds.TooManyDigits.Title}}","status":422,"detail":"The image holds 13 digits; at most 12 are read as one number. Crop the image to one number, or split it.","traceId":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"}"""));
+
     /// <summary>Read a multi-digit number.</summary>
     /// <param name="request">The HTTP request; its body holds the image.</param>
     /// <param name="model">cnn, lenet, mlp, logreg or ensemble; default: the ensemble.</param>
