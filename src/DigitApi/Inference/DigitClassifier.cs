@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 namespace DigitApi.Inference;
 
 /// <summary>
-/// Classifies prepared 28x28 digits with a named model or the ensemble, and judges each answer by the model
-/// card's lines (<see cref="TrustPolicy"/>): calibrated probabilities, not a digit, uncertain.
+/// Runs digits through a named model or the ensemble, and judges each answer by the model card's lines
+/// (<see cref="TrustPolicy"/>): calibrated probabilities, not a digit, uncertain. The ensemble's answer is
+/// its members' mean probabilities (<see cref="AverageMembers"/>), for /predict and /v2 alike.
 /// </summary>
 public sealed class DigitClassifier
 {
@@ -23,28 +24,32 @@ public sealed class DigitClassifier
         }
     }
 
-    /// <summary>Classifies digits given as 784 values in [0, 1] each (ink bright), in one batched inference per model.</summary>
-    /// <param name="model">A catalog name, <c>ensemble</c>, or null for the default model.</param>
+    /// <summary>Classifies digits given as 784 values in [0, 1] each (ink bright), in batched inferences.</summary>
+    /// <param name="model">A name as <see cref="ModelCatalog.Resolve"/> returns it (the request resolves it once), or null for the default model.</param>
     /// <param name="digits">The digits.</param>
     /// <param name="cancellationToken">Drops the queued work when the client goes away.</param>
     public async Task<Prediction[]> ClassifyAsync(string? model, IReadOnlyList<float[]> digits, CancellationToken cancellationToken)
     {
-        var name = _catalog.Resolve(model);
-        var policy = _policies[name];
-        var predictions = new Prediction[digits.Count];
+        var name = model ?? _catalog.DefaultModel;
+        var policy = _policies.GetValueOrDefault(name) ?? throw new UnknownModelException(name, _catalog.Names);
+        var rows = digits.Count;
+        var predictions = new Prediction[rows];
         if (name == ModelCatalog.EnsembleName)
         {
             var members = _catalog.Ensemble!.Members;
-            var outputs = await Task.WhenAll(members.Select(m => LogitsAsync(m, digits, cancellationToken))).ConfigureAwait(false);
-            for (var row = 0; row < digits.Count; row++)
+            var logits = await Task.WhenAll(members.Select(m => LogitsAsync(m, digits, cancellationToken))).ConfigureAwait(false);
+            var energies = new float[rows];
+            var probabilities = AverageMembers(logits, members.Select(m => _policies[m].Temperature).ToArray(), rows, energies);
+            for (var row = 0; row < rows; row++)
             {
-                predictions[row] = JudgeEnsemble(policy, members, outputs, row);
+                predictions[row] = Prediction.Judge(probabilities[(row * ModelRunner.ClassesPerRow)..((row + 1) * ModelRunner.ClassesPerRow)],
+                    energies[row], ModelCatalog.EnsembleName, policy);
             }
         }
         else
         {
             var logits = await LogitsAsync(name, digits, cancellationToken).ConfigureAwait(false);
-            for (var row = 0; row < digits.Count; row++)
+            for (var row = 0; row < rows; row++)
             {
                 var span = logits.AsSpan(row * ModelRunner.ClassesPerRow, ModelRunner.ClassesPerRow);
                 var energy = TrustPolicy.Calibrate(span, policy.Temperature);
@@ -60,9 +65,32 @@ public sealed class DigitClassifier
         return predictions;
     }
 
+    /// <summary>
+    /// Runs already-normalised tensors (rows x 1 x 28 x 28) through a model and returns its raw logits and their
+    /// softmax, uncalibrated. The ensemble's probabilities are its members' mean softmax, and its logits their
+    /// logarithm: the logits whose softmax gives those probabilities.
+    /// </summary>
+    /// <param name="model">A catalog name or <c>ensemble</c>, exactly as the catalog spells it.</param>
+    /// <param name="tensor">The inputs.</param>
+    /// <param name="rows">How many.</param>
+    /// <param name="cancellationToken">Drops the queued work when the client goes away.</param>
+    public async Task<(float[] Logits, float[] Probabilities)> ScoreAsync(string model, float[] tensor, int rows, CancellationToken cancellationToken)
+    {
+        if (model != ModelCatalog.EnsembleName)
+        {
+            var logits = await LogitsAsync(model, tensor, rows, cancellationToken).ConfigureAwait(false);
+            return (logits, AverageMembers([(float[])logits.Clone()], [1f], rows, energies: null));
+        }
+
+        var members = _catalog.Ensemble!.Members;
+        var outputs = await Task.WhenAll(members.Select(m => LogitsAsync(m, tensor, rows, cancellationToken))).ConfigureAwait(false);
+        var mean = AverageMembers(outputs, members.Select(_ => 1f).ToArray(), rows, energies: null);
+        return (mean.Select(p => MathF.Log(Math.Max(p, float.Epsilon))).ToArray(), mean);
+    }
+
     /// <summary>Runs already-normalised tensors (rows x 1 x 28 x 28) through a single model and returns raw logits.</summary>
     public Task<float[]> LogitsAsync(string model, float[] tensor, int rows, CancellationToken cancellationToken) =>
-        _registry.Get(model).RunAsync(tensor, rows, cancellationToken).WaitAsync(cancellationToken);
+        _registry.Get(model).RunAllAsync(tensor, rows, cancellationToken).WaitAsync(cancellationToken);
 
     /// <summary>The model's normalisation, (x - mean) / std from its card, applied to pixels in [0, 1].</summary>
     public static float[] ToTensor(ModelCard card, IReadOnlyList<float[]> digits)
@@ -82,54 +110,43 @@ public sealed class DigitClassifier
         return tensor;
     }
 
-    public static void SoftmaxRows(Span<float> logits)
+    /// <summary>
+    /// The members' mean probabilities: each member's logits turned, in place, into softmax(logits / temperature)
+    /// (<see cref="TrustPolicy.Calibrate"/>), averaged row by row. With <paramref name="energies"/>, also each
+    /// row's mean energy. One member at temperature 1 gives a plain softmax.
+    /// </summary>
+    /// <param name="logits">Each member's logits, rows x 10; overwritten with its probabilities.</param>
+    /// <param name="temperatures">Each member's calibration temperature.</param>
+    /// <param name="rows">How many rows.</param>
+    /// <param name="energies">Filled with each row's mean energy, when given.</param>
+    public static float[] AverageMembers(float[][] logits, float[] temperatures, int rows, float[]? energies)
     {
-        for (var row = 0; row < logits.Length; row += ModelRunner.ClassesPerRow)
+        var mean = new float[rows * ModelRunner.ClassesPerRow];
+        for (var row = 0; row < rows; row++)
         {
-            var span = logits.Slice(row, ModelRunner.ClassesPerRow);
-            var max = float.MinValue;
-            foreach (var v in span)
+            var average = mean.AsSpan(row * ModelRunner.ClassesPerRow, ModelRunner.ClassesPerRow);
+            for (var m = 0; m < logits.Length; m++)
             {
-                max = Math.Max(max, v);
-            }
+                var span = logits[m].AsSpan(row * ModelRunner.ClassesPerRow, ModelRunner.ClassesPerRow);
+                var energy = TrustPolicy.Calibrate(span, temperatures[m]) / logits.Length;
+                if (energies is not null)
+                {
+                    energies[row] += energy;
+                }
 
-            var sum = 0f;
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = MathF.Exp(span[i] - max);
-                sum += span[i];
-            }
-
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] /= sum;
-            }
-        }
-    }
-
-    // One row: each member's logits calibrated by its own temperature; the ensemble's probabilities are
-    // the members' mean, its energy their mean energy, judged by the ensemble's own lines.
-    private Prediction JudgeEnsemble(TrustPolicy policy, string[] members, float[][] logits, int row)
-    {
-        var probabilities = new float[ModelRunner.ClassesPerRow];
-        var energy = 0f;
-        for (var m = 0; m < members.Length; m++)
-        {
-            var span = logits[m].AsSpan(row * ModelRunner.ClassesPerRow, ModelRunner.ClassesPerRow);
-            energy += TrustPolicy.Calibrate(span, _policies[members[m]].Temperature) / members.Length;
-            for (var i = 0; i < span.Length; i++)
-            {
-                probabilities[i] += span[i] / members.Length;
+                for (var i = 0; i < span.Length; i++)
+                {
+                    average[i] += span[i] / logits.Length;
+                }
             }
         }
 
-        return Prediction.Judge(probabilities, energy, ModelCatalog.EnsembleName, policy);
+        return mean;
     }
 
-    private async Task<float[]> LogitsAsync(string model, IReadOnlyList<float[]> digits, CancellationToken cancellationToken)
+    private Task<float[]> LogitsAsync(string model, IReadOnlyList<float[]> digits, CancellationToken cancellationToken)
     {
         var runner = _registry.Get(model);
-        return await runner.RunAsync(ToTensor(runner.Card, digits), digits.Count, cancellationToken)
-            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        return runner.RunAllAsync(ToTensor(runner.Card, digits), digits.Count, cancellationToken).WaitAsync(cancellationToken);
     }
 }

@@ -75,6 +75,14 @@ public sealed class ModelRunner : IAsyncDisposable
     /// <summary>Rows waiting in the queue right now.</summary>
     public int QueuedRows => Volatile.Read(ref _queuedRows);
 
+    /// <summary>
+    /// Queues <paramref name="rows"/> normalised 28x28 inputs, as many jobs of at most <see cref="MaxBatchSize"/>
+    /// rows as they need, and returns their logits (rows x 10) in order.
+    /// </summary>
+    /// <exception cref="QueueFullException">The queue is full.</exception>
+    public Task<float[]> RunAllAsync(float[] input, int rows, CancellationToken cancellationToken) =>
+        rows <= MaxBatchSize ? RunAsync(input, rows, cancellationToken) : RunInChunksAsync(input, rows, cancellationToken);
+
     /// <summary>Queues <paramref name="rows"/> normalised 28x28 inputs and returns their logits (rows x 10).</summary>
     /// <exception cref="QueueFullException">The queue is full; nothing was queued.</exception>
     public Task<float[]> RunAsync(float[] input, int rows, CancellationToken cancellationToken)
@@ -94,6 +102,18 @@ public sealed class ModelRunner : IAsyncDisposable
 
         Interlocked.Add(ref _queuedRows, rows);
         return job.Task;
+    }
+
+    private async Task<float[]> RunInChunksAsync(float[] input, int rows, CancellationToken cancellationToken)
+    {
+        var chunks = new List<Task<float[]>>();
+        for (var first = 0; first < rows; first += MaxBatchSize)
+        {
+            var count = Math.Min(MaxBatchSize, rows - first);
+            chunks.Add(RunAsync(input[(first * PixelsPerRow)..((first + count) * PixelsPerRow)], count, cancellationToken));
+        }
+
+        return [.. (await Task.WhenAll(chunks).ConfigureAwait(false)).SelectMany(logits => logits)];
     }
 
     public async ValueTask DisposeAsync()

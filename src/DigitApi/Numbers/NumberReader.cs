@@ -29,7 +29,7 @@ public sealed record NumberReading(string Number, float Confidence, IReadOnlyLis
 /// any with a piece that is not a digit, so that ink is cut into digits where it can be; a piece no reading
 /// makes a digit stays marked <see cref="ReadDigit.NotADigit"/> and never passes for one.
 /// </summary>
-public sealed class NumberReader(DigitClassifier classifier, IOptions<NumberOptions> options, IOptions<InferenceOptions> inference)
+public sealed class NumberReader(DigitClassifier classifier, IOptions<NumberOptions> options)
 {
     // The models are trained with label smoothing, so their confidences are compressed below 1; the
     // weight lets the model's evidence stand against the geometric prior (fitted together, see ReadingPrior).
@@ -41,13 +41,12 @@ public sealed class NumberReader(DigitClassifier classifier, IOptions<NumberOpti
     private const double CleanCutBonus = 3.0;
 
     private readonly int _maxDigits = options.Value.MaxDigits;
-    private readonly int _maxBatch = inference.Value.MaxBatchSize;
 
     /// <exception cref="TooManyDigitsException">The chosen readings hold more digits than a number may have.</exception>
     public async Task<NumberReading> ReadAsync(PreparedNumber number, string model, CancellationToken cancellationToken)
     {
         var candidates = number.Clusters.SelectMany(c => c.Readings).SelectMany(r => r.Digits).ToList();
-        var predictions = await ClassifyAsync(candidates, model, cancellationToken);
+        var predictions = await classifier.ClassifyAsync(model, candidates.Select(c => c.Pixels).ToList(), cancellationToken);
 
         var digits = new List<ReadDigit>();
         var row = 0;
@@ -78,17 +77,5 @@ public sealed class NumberReader(DigitClassifier classifier, IOptions<NumberOpti
 
         var confidence = digits.Aggregate(1f, (product, d) => product * d.Confidence);
         return new NumberReading(string.Concat(digits.Select(d => d.Digit)), confidence, digits, predictions[0].Model);
-    }
-
-    // One inference for the whole number; only a number with more candidates than a batch may hold takes several.
-    private async Task<Prediction[]> ClassifyAsync(List<PreparedDigit> candidates, string model, CancellationToken cancellationToken)
-    {
-        if (candidates.Count <= _maxBatch)
-        {
-            return await classifier.ClassifyAsync(model, candidates.Select(c => c.Pixels).ToList(), cancellationToken);
-        }
-
-        var chunks = candidates.Chunk(_maxBatch).Select(chunk => classifier.ClassifyAsync(model, chunk.Select(c => c.Pixels).ToList(), cancellationToken));
-        return (await Task.WhenAll(chunks)).SelectMany(p => p).ToArray();
     }
 }

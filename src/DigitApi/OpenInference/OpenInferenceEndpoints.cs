@@ -108,7 +108,7 @@ public static class OpenInferenceEndpoints
     {
         request.HttpContext.TagModel(model.Name);
         var tensor = await services.Reader.ReadAsync(request, model, cancellationToken);
-        var (logits, probabilities) = await services.Inference.RunAsync(model, tensor.Tensor, tensor.Rows, cancellationToken);
+        var (logits, probabilities) = await services.Classifier.ScoreAsync(model.Name, tensor.Tensor, tensor.Rows, cancellationToken);
         long[] shape = [tensor.Rows, ModelRunner.ClassesPerRow];
         var outputs = tensor.Outputs
             .Select(output => new ResponseOutput(output, OpenInferenceModels.Datatype, shape, output == OpenInferenceModels.ProbabilitiesOutput ? probabilities : logits))
@@ -149,4 +149,4 @@ public static class OpenInferenceEndpoints
 }
 
 /// <summary>What the infer handlers need, bound with [AsParameters].</summary>
-public sealed record OpenInferenceServices([FromServices] OpenInferenceModels Models, [FromServices] TensorRequestReader Reader, [FromServices] TensorInference Inference);
+public sealed record OpenInferenceServices([FromServices] OpenInferenceModels Models, [FromServices] TensorRequestReader Reader, [FromServices] DigitClassifier Classifier);

@@ -13,7 +13,6 @@ public static class OpenInferenceServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<OpenInferenceModels>();
         services.AddSingleton<TensorRequestReader>();
-        services.AddSingleton<TensorInference>();
         services.Configure<SwaggerGenOptions>(swagger => swagger.OperationFilter<InferenceRequestBodyFilter>());
 
         // First among the problem-details writers, so that it, not the default writer, answers under /v2.

@@ -70,7 +70,7 @@ public sealed class NumberReaderTests(Pipeline pipeline) : IClassFixture<Pipelin
     public async Task The_reader_reads_the_number_the_digits_spell(int[] digits, int gap)
     {
         var sample = Draw(digits, gap);
-        var reader = new NumberReader(pipeline.Classifier, Options.Create(new NumberOptions()), Options.Create(new InferenceOptions()));
+        var reader = new NumberReader(pipeline.Classifier, Options.Create(new NumberOptions()));
 
         var reading = await reader.ReadAsync(Preprocessor().Prepare(sample.Image), ModelCatalog.EnsembleName, Cancel);
 
