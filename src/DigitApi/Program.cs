@@ -27,6 +27,7 @@ builder.Services.AddDigitApiProblemDetails();
 builder.Services.AddUploads(builder.WebHost);
 builder.Services.AddImaging();
 builder.Services.AddInference();
+builder.Services.AddModelWarmup(); // loads the models and proves them on known digits before the service is ready
 builder.Services.AddNumbers();
 builder.Services.AddOpenInference();
 builder.Services.AddSingleton<PredictionServices>();

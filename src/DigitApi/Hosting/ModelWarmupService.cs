@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using System.Reflection;
 using DigitApi.Imaging;
+using DigitApi.Inference;
 
-namespace DigitApi.Inference;
+namespace DigitApi.Hosting;
 
 /// <summary>
 /// Loads every model at startup and proves it right before the service reports ready: a small set of
 /// known digits, embedded in this assembly, goes through the full pipeline (decode, normalise, infer)
 /// and must come out as labelled. A broken model file or preprocessing bug keeps the service unready
-/// instead of serving wrong answers.
+/// instead of serving wrong answers. It joins Imaging and Inference, so it lives here with the rest of the
+/// composition, and neither of them depends on the other.
 /// </summary>
 public sealed partial class ModelWarmupService(
     ModelRegistry registry,
@@ -86,17 +88,12 @@ public sealed partial class ModelWarmupService(
 
     private static List<string> Check(ModelRunner runner, List<(string Name, int Label, float[] Pixels)> digits)
     {
-        var logits = new List<float>(digits.Count * ModelRunner.ClassesPerRow);
-        foreach (var chunk in digits.Chunk(runner.MaxBatchSize))
-        {
-            logits.AddRange(runner.RunAsync(DigitClassifier.ToTensor(runner.Card, chunk.Select(d => d.Pixels).ToList()), chunk.Length, CancellationToken.None)
-                .GetAwaiter().GetResult());
-        }
-
+        var logits = runner.RunAllAsync(DigitClassifier.ToTensor(runner.Card, digits.Select(d => d.Pixels).ToList()), digits.Count, CancellationToken.None)
+            .GetAwaiter().GetResult();
         var wrong = new List<string>();
         for (var row = 0; row < digits.Count; row++)
         {
-            var predicted = Prediction.TopOf(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(logits).Slice(row * ModelRunner.ClassesPerRow, ModelRunner.ClassesPerRow));
+            var predicted = Prediction.TopOf(logits.AsSpan(row * ModelRunner.ClassesPerRow, ModelRunner.ClassesPerRow));
             if (predicted != digits[row].Label)
             {
                 wrong.Add($"{digits[row].Name} (got {predicted})");
@@ -112,4 +109,10 @@ public sealed partial class ModelWarmupService(
     [LoggerMessage(EventId = 3, Level = LogLevel.Information,
         Message = "Models loaded and warmed up: ready={Ready} in {ElapsedMs:F0} ms ({SinceProcessStartMs:F0} ms since process start)")]
     private static partial void LogStartup(ILogger logger, bool ready, double elapsedMs, double sinceProcessStartMs);
+}
+
+public static class ModelWarmup
+{
+    /// <summary>Loads the models at startup and marks each ready once it reads the known digits right (<see cref="ModelWarmupService"/>).</summary>
+    public static IServiceCollection AddModelWarmup(this IServiceCollection services) => services.AddHostedService<ModelWarmupService>();
 }

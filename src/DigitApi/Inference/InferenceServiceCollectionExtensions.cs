@@ -2,7 +2,7 @@ namespace DigitApi.Inference;
 
 public static class InferenceServiceCollectionExtensions
 {
-    /// <summary>Model catalog, answer lines (Predictions), pooled ONNX Runtime sessions with dynamic batching, warm-up and readiness.</summary>
+    /// <summary>Model catalog, answer lines (Predictions), pooled ONNX Runtime sessions with dynamic batching, and readiness (models are loaded by Hosting's warm-up).</summary>
     public static IServiceCollection AddInference(this IServiceCollection services)
     {
         services.AddOptions<InferenceOptions>()
@@ -20,7 +20,6 @@ public static class InferenceServiceCollectionExtensions
         services.AddSingleton<InferenceMetrics>();
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<DigitClassifier>();
-        services.AddHostedService<ModelWarmupService>();
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models", tags: [ModelsHealthCheck.ReadyTag]);
         return services;
     }
