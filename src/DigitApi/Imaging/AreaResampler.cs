@@ -175,38 +175,10 @@ public static class AreaResampler
 
         public void ApplyRounded(ReadOnlySpan<float> source, Span<byte> target)
         {
-            var t = Avx2.IsSupported ? ApplyRoundedGathered(source, target, 0) : 0;
-            for (; t < target.Length; t++)
+            for (var t = 0; t < target.Length; t++)
             {
                 target[t] = (byte)Math.Clamp((int)(WeightedSum(source, t) + 0.5f), 0, 255);
             }
-        }
-
-        // 32 target pixels at a time: tap k of eight neighbouring targets is one gather. The taps are padded to
-        // the same count with zero weights, and summed in the scalar order, so the result is the same to the bit.
-        private unsafe int ApplyRoundedGathered(ReadOnlySpan<float> source, Span<byte> target, int t)
-        {
-            var (index, weight, count) = _padded.Value;
-            var size = target.Length;
-            fixed (float* values = source)
-            {
-                for (; t <= size - Vector256<byte>.Count; t += Vector256<byte>.Count)
-                {
-                    var a = Rounded(values, index, weight, count, size, t);
-                    var b = Rounded(values, index, weight, count, size, t + 8);
-                    var c = Rounded(values, index, weight, count, size, t + 16);
-                    var d = Rounded(values, index, weight, count, size, t + 24);
-                    Vector256.Narrow(Vector256.Narrow(a, b).AsUInt16(), Vector256.Narrow(c, d).AsUInt16()).CopyTo(target.Slice(t));
-                }
-            }
-
-            return t;
-        }
-
-        private static unsafe Vector256<int> Rounded(float* values, int[] index, float[] weight, int count, int size, int t)
-        {
-            var rounded = Vector256.ConvertToInt32(Sums(values, index, weight, count, size, t) + Vector256.Create(0.5f));
-            return Vector256.Min(Vector256.Max(rounded, Vector256<int>.Zero), Vector256.Create(255));
         }
 
         // The weighted sums of targets t..t+7, tap by tap in the scalar order (tap k of eight targets is one gather).
@@ -257,7 +229,8 @@ public static class AreaResampler
             }
         }
 
-        // As ApplyRoundedGathered, eight targets at a time, without rounding.
+        // Eight targets at a time: tap k of eight neighbouring targets is one gather. The taps are padded to the same
+        // count with zero weights and summed in the scalar order, so the result is the same to the bit.
         private unsafe int ApplyGathered(ReadOnlySpan<float> source, Span<float> target)
         {
             var (index, weight, count) = _padded.Value;
