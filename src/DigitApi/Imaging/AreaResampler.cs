@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace DigitApi.Imaging;
 
@@ -114,14 +113,11 @@ public static class AreaResampler
     /// </summary>
     private sealed class Taps
     {
-        private readonly Lazy<(int[] Index, float[] Weight, int Count)> _padded;
-
         private Taps(int[] start, int[] index, float[] weight)
         {
             Start = start;
             Index = index;
             Weight = weight;
-            _padded = new(Pad, LazyThreadSafetyMode.None);
         }
 
         public int[] Start { get; }
@@ -181,69 +177,12 @@ public static class AreaResampler
             }
         }
 
-        // The weighted sums of targets t..t+7, tap by tap in the scalar order (tap k of eight targets is one gather).
-        private static unsafe Vector256<float> Sums(float* values, int[] index, float[] weight, int count, int size, int t)
-        {
-            var sum = Vector256<float>.Zero;
-            for (var k = 0; k < count; k++)
-            {
-                var at = (k * size) + t;
-                var taps = Avx2.GatherVector256(values, Vector256.Create(index.AsSpan(at, 8)), 4);
-                sum += taps * Vector256.Create(weight.AsSpan(at, 8));
-            }
-
-            return sum;
-        }
-
-        // The taps as count planes of one tap per target: plane k holds every target's k-th tap (index, weight),
-        // or its first tap's index with weight 0 where it has fewer.
-        private (int[] Index, float[] Weight, int Count) Pad()
-        {
-            var targets = Start.Length - 1;
-            var count = 0;
-            for (var t = 0; t < targets; t++)
-            {
-                count = Math.Max(count, Start[t + 1] - Start[t]);
-            }
-
-            var (index, weight) = (new int[count * targets], new float[count * targets]);
-            for (var t = 0; t < targets; t++)
-            {
-                for (var k = 0; k < count; k++)
-                {
-                    var tap = Start[t] + k;
-                    index[(k * targets) + t] = tap < Start[t + 1] ? Index[tap] : Index[Start[t]];
-                    weight[(k * targets) + t] = tap < Start[t + 1] ? Weight[tap] : 0f;
-                }
-            }
-
-            return (index, weight, count);
-        }
-
         public void Apply(ReadOnlySpan<float> source, Span<float> target)
         {
-            var t = Avx2.IsSupported ? ApplyGathered(source, target) : 0;
-            for (; t < target.Length; t++)
+            for (var t = 0; t < target.Length; t++)
             {
                 target[t] = WeightedSum(source, t);
             }
-        }
-
-        // Eight targets at a time: tap k of eight neighbouring targets is one gather. The taps are padded to the same
-        // count with zero weights and summed in the scalar order, so the result is the same to the bit.
-        private unsafe int ApplyGathered(ReadOnlySpan<float> source, Span<float> target)
-        {
-            var (index, weight, count) = _padded.Value;
-            var t = 0;
-            fixed (float* values = source)
-            {
-                for (; t <= target.Length - Vector256<float>.Count; t += Vector256<float>.Count)
-                {
-                    Sums(values, index, weight, count, target.Length, t).CopyTo(target.Slice(t));
-                }
-            }
-
-            return t;
         }
 
         // The area-weighted mean of the source values target pixel t covers.
