@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 
 namespace DigitApi.Imaging;
 
@@ -82,29 +81,8 @@ public static class AreaResampler
         return result;
     }
 
-    internal static void ToSingle(ReadOnlySpan<byte> bytes, Span<float> floats)
-    {
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= bytes.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
-            {
-                var (low, high) = Vector256.Widen(Vector256.Create(bytes.Slice(i, Vector256<byte>.Count)));
-                var (a, b) = Vector256.Widen(low);
-                var (c, d) = Vector256.Widen(high);
-                var step = Vector256<float>.Count;
-                Vector256.ConvertToSingle(a.AsInt32()).CopyTo(floats.Slice(i));
-                Vector256.ConvertToSingle(b.AsInt32()).CopyTo(floats.Slice(i + step));
-                Vector256.ConvertToSingle(c.AsInt32()).CopyTo(floats.Slice(i + (2 * step)));
-                Vector256.ConvertToSingle(d.AsInt32()).CopyTo(floats.Slice(i + (3 * step)));
-            }
-        }
-
-        for (; i < bytes.Length; i++)
-        {
-            floats[i] = bytes[i];
-        }
-    }
+    internal static void ToSingle(ReadOnlySpan<byte> bytes, Span<float> floats) =>
+        TensorPrimitives.ConvertTruncating(bytes, floats);
 
     /// <summary>
     /// For each target cell, the source cells it covers and the fraction of the cell each covers, flat:
