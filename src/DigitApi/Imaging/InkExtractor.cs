@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -61,23 +60,11 @@ public static class InkExtractor
         return new InkImage(w, h, ink, Above(values, (byte)Math.Min(threshold, 255)));
     }
 
-    // values > threshold, 32 pixels at a time (a bool is stored as the byte 1 or 0).
+    // values > threshold.
     private static bool[] Above(ReadOnlySpan<byte> values, byte threshold)
     {
         var mask = GC.AllocateUninitializedArray<bool>(values.Length);
-        var bytes = MemoryMarshal.AsBytes(mask.AsSpan());
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var limit = Vector256.Create(threshold);
-            var one = Vector256.Create((byte)1);
-            for (; i <= values.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
-            {
-                (Vector256.GreaterThan(Vector256.Create(values.Slice(i, Vector256<byte>.Count)), limit) & one).CopyTo(bytes.Slice(i));
-            }
-        }
-
-        for (; i < values.Length; i++)
+        for (var i = 0; i < values.Length; i++)
         {
             mask[i] = values[i] > threshold;
         }
