@@ -1,6 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace DigitApi.Imaging;
 
@@ -212,33 +210,13 @@ public static class InkExtractor
         return across;
     }
 
-    // top + (bottom - top) * t, rounded to the nearest level; 16 columns at a time where the CPU has AVX.
+    // top + (bottom - top) * t, rounded to the nearest level.
     private static void Between(ReadOnlySpan<double> top, ReadOnlySpan<double> bottom, double t, Span<byte> level)
     {
-        var x = 0;
-        if (Avx.IsSupported)
-        {
-            var weight = Vector256.Create(t);
-            for (; x <= level.Length - 16; x += 16)
-            {
-                var low = Vector256.Create(Level(top, bottom, x, weight), Level(top, bottom, x + 4, weight));
-                var high = Vector256.Create(Level(top, bottom, x + 8, weight), Level(top, bottom, x + 12, weight));
-                var levels = Vector256.Narrow(low, high).AsUInt16();
-                Vector128.Narrow(levels.GetLower(), levels.GetUpper()).CopyTo(level.Slice(x));
-            }
-        }
-
-        for (; x < level.Length; x++)
+        for (var x = 0; x < level.Length; x++)
         {
             level[x] = (byte)(int)(top[x] + ((bottom[x] - top[x]) * t) + 0.5);
         }
-    }
-
-    // Four columns; the conversion truncates, as the scalar (int) cast does.
-    private static Vector128<int> Level(ReadOnlySpan<double> top, ReadOnlySpan<double> bottom, int x, Vector256<double> t)
-    {
-        var (upper, lower) = (Vector256.Create(top.Slice(x, 4)), Vector256.Create(bottom.Slice(x, 4)));
-        return Avx.ConvertToVector128Int32WithTruncation(upper + ((lower - upper) * t) + Vector256.Create(0.5));
     }
 
     internal static int Percentile(ReadOnlySpan<int> histogram, double fraction)
