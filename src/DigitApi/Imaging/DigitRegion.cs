@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace DigitApi.Imaging;
 
@@ -18,9 +17,6 @@ internal sealed class DigitRegion : IDisposable
 
     // Kept, other, mask and ink, then two of scratch.
     private const int Planes = 6;
-
-    // Beyond this many kept labels, classifying a pixel by comparing with each one costs more than a lookup.
-    private const int MaxComparedLabels = 16;
 
     private readonly byte[] _planes;
     private readonly int _length;
@@ -68,7 +64,7 @@ internal sealed class DigitRegion : IDisposable
             region._planes.AsSpan(0, 4 * region._length).Clear();
         }
 
-        // Label 0 is no component's. Compared one by one where there are few, looked up where there are many.
+        // Label 0 is no component's; each pixel's label is looked up.
         var keptLabels = keep.Where(label => label > 0).ToArray();
         var isKept = new bool[keptLabels.Length == 0 ? 1 : keptLabels.Max() + 1];
         foreach (var label in keptLabels)
@@ -83,7 +79,7 @@ internal sealed class DigitRegion : IDisposable
             var (from, to, count) = ((y * ink.Width) + x0, ((y - region.Y) * region.Width) + (x0 - region.X), x1 - x0);
             mask.Slice(from, count).CopyTo(region.Mask.Slice(to, count));
             ink.Ink.AsSpan(from, count).CopyTo(region.Ink.Slice(to, count));
-            Classify(labels.AsSpan(from, count), isKept, keptLabels, region.Kept.Slice(to, count), region.Other.Slice(to, count));
+            Classify(labels.AsSpan(from, count), isKept, region.Kept.Slice(to, count), region.Other.Slice(to, count));
         }
 
         return region;
@@ -96,23 +92,9 @@ internal sealed class DigitRegion : IDisposable
 
     private Span<byte> Plane(int k) => _planes.AsSpan(k * _length, _length);
 
-    private static void Classify(ReadOnlySpan<int> labels, bool[] isKept, int[] keptLabels, Span<byte> kept, Span<byte> other)
+    private static void Classify(ReadOnlySpan<int> labels, bool[] isKept, Span<byte> kept, Span<byte> other)
     {
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated && keptLabels.Length <= MaxComparedLabels)
-        {
-            for (; i <= labels.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
-            {
-                var (k0, o0) = Classify(labels.Slice(i, 8), keptLabels);
-                var (k1, o1) = Classify(labels.Slice(i + 8, 8), keptLabels);
-                var (k2, o2) = Classify(labels.Slice(i + 16, 8), keptLabels);
-                var (k3, o3) = Classify(labels.Slice(i + 24, 8), keptLabels);
-                Narrow(k0, k1, k2, k3).CopyTo(kept.Slice(i));
-                Narrow(o0, o1, o2, o3).CopyTo(other.Slice(i));
-            }
-        }
-
-        for (; i < labels.Length; i++)
+        for (var i = 0; i < labels.Length; i++)
         {
             var label = labels[i];
             var labelKept = label < isKept.Length && isKept[label];
@@ -120,22 +102,6 @@ internal sealed class DigitRegion : IDisposable
             other[i] = label != 0 && !labelKept ? Set : (byte)0;
         }
     }
-
-    // Eight labels: all-ones lanes where kept, and where labelled but not kept.
-    private static (Vector256<int> Kept, Vector256<int> Other) Classify(ReadOnlySpan<int> labels, int[] keptLabels)
-    {
-        var values = Vector256.Create(labels);
-        var kept = Vector256<int>.Zero;
-        foreach (var label in keptLabels)
-        {
-            kept |= Vector256.Equals(values, Vector256.Create(label));
-        }
-
-        return (kept, ~(kept | Vector256.Equals(values, Vector256<int>.Zero)));
-    }
-
-    private static Vector256<byte> Narrow(Vector256<int> a, Vector256<int> b, Vector256<int> c, Vector256<int> d) =>
-        Vector256.Narrow(Vector256.Narrow(a, b), Vector256.Narrow(c, d)).AsByte();
 
     /// <summary>
     /// Pixels of the digit that lie on its outline: kept, and on the image edge or next to a pixel outside the
