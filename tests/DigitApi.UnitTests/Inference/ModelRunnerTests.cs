@@ -126,4 +126,60 @@ public class ModelRunnerTests
             Assert.True(batches.Count < 16, $"16 requests ran as {batches.Count} inferences: {string.Join(", ", batches)}");
         }
     }
+
+    [Fact]
+    public async Task More_rows_than_a_batch_run_as_several_batches_with_the_same_logits_in_order()
+    {
+        await using var whole = Pipeline.With(new Dictionary<string, string?> { ["Inference:WorkersPerModel"] = "1" });
+        await using var split = Pipeline.With(new Dictionary<string, string?> { ["Inference:WorkersPerModel"] = "1", ["Inference:MaxBatchSize"] = "4" });
+        var random = new Random(5);
+        const int Rows = 11;
+        var tensor = new float[Rows * ModelRunner.PixelsPerRow];
+        for (var i = 0; i < tensor.Length; i++)
+        {
+            tensor[i] = (random.NextSingle() * 2) - 1;
+        }
+
+        var expected = await whole.Classifier.LogitsAsync("lenet", tensor, Rows, Cancel);
+        var actual = await split.Classifier.LogitsAsync("lenet", tensor, Rows, Cancel);
+
+        Assert.Equal(Rows * ModelRunner.ClassesPerRow, actual.Length);
+        Assert.Equal(expected, actual);
+        // One job of more rows than a batch is refused before it is queued (RunAsync throws at once).
+        Assert.Throws<BatchTooLargeException>(() => { _ = split.Registry.Get("lenet").RunAsync(tensor, Rows, Cancel); });
+    }
+
+    [Fact]
+    public void The_ensemble_is_its_members_calibrated_softmax_averaged_row_by_row()
+    {
+        // Two members, two rows; the second member calibrated at temperature 2.
+        float[] first = [2, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* row 2 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        float[] second = [0, 4, 0, 0, 0, 0, 0, 0, 0, 0, /* row 2 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+        var energies = new float[2];
+
+        var mean = DigitClassifier.AverageMembers([(float[])first.Clone(), (float[])second.Clone()], [1f, 2f], 2, energies);
+
+        for (var row = 0; row < 2; row++)
+        {
+            var a = Softmax(first.AsSpan(row * 10, 10), 1);
+            var b = Softmax(second.AsSpan(row * 10, 10), 2);
+            for (var i = 0; i < 10; i++)
+            {
+                Assert.Equal((a[i] + b[i]) / 2, mean[(row * 10) + i], 1e-6f);
+            }
+
+            var energy = (-LogSumExp(first.AsSpan(row * 10, 10)) - LogSumExp(second.AsSpan(row * 10, 10))) / 2;
+            Assert.Equal(energy, energies[row], 1e-5f);
+        }
+
+        Assert.Equal(1f, mean.AsSpan(0, 10).ToArray().Sum(), 1e-6f);
+    }
+
+    private static float[] Softmax(ReadOnlySpan<float> logits, float temperature)
+    {
+        var exp = logits.ToArray().Select(v => Math.Exp(v / temperature)).ToArray();
+        return exp.Select(e => (float)(e / exp.Sum())).ToArray();
+    }
+
+    private static float LogSumExp(ReadOnlySpan<float> logits) => (float)Math.Log(logits.ToArray().Sum(v => Math.Exp(v)));
 }
