@@ -14,6 +14,9 @@ public abstract class DigitApiException(ProblemKind problem, string message, int
 {
     public ProblemKind Problem { get; } = problem;
 
+    /// <summary>The HTTP status of its kind.</summary>
+    public int StatusCode => Problem.Status;
+
     /// <summary>Sent as <c>Retry-After</c> when given.</summary>
     public int? RetryAfterSeconds { get; } = retryAfterSeconds;
 

@@ -49,7 +49,7 @@ public sealed class NumberReaderTests(Pipeline pipeline) : IClassFixture<Pipelin
 
         var error = Assert.Throws<TooManyDigitsException>(() => Preprocessor(maxDigits: 3).Prepare(sample.Image));
 
-        Assert.Equal(422, error.Problem.Status);
+        Assert.Equal(422, error.StatusCode);
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class TensorRequestReaderTests
     {
         var error = await Assert.ThrowsAsync<OpenInferenceException>(() => ReadAsync(json));
 
-        Assert.Equal(StatusCodes.Status400BadRequest, error.Problem.Status);
+        Assert.Equal(StatusCodes.Status400BadRequest, error.StatusCode);
         Assert.Contains(says, error.Message, StringComparison.Ordinal);
     }
 
@@ -75,7 +75,7 @@ public sealed class TensorRequestReaderTests
         var error = await Assert.ThrowsAsync<OpenInferenceException>(() =>
             ReadAsync($$"""{"inputs":[{"name":"input","shape":[1,1,28,28],"datatype":"FP32","data":[{{zeros}}]}],"outputs":[{"name":"features"}]}"""));
 
-        Assert.Equal(StatusCodes.Status400BadRequest, error.Problem.Status);
+        Assert.Equal(StatusCodes.Status400BadRequest, error.StatusCode);
         Assert.Contains("Unknown output 'features'", error.Message, StringComparison.Ordinal);
         Assert.Contains("probabilities", error.Message, StringComparison.Ordinal);
     }
@@ -88,7 +88,7 @@ public sealed class TensorRequestReaderTests
         var error = await Assert.ThrowsAsync<OpenInferenceException>(() =>
             reader.ReadAsync(Request(Encoding.UTF8.GetBytes("""{"inputs":[{"name":"input","shape":[3,1,28,28],"datatype":"FP32","data":[0]}]}""")), Cnn, Cancel));
 
-        Assert.Equal(StatusCodes.Status413PayloadTooLarge, error.Problem.Status);
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, error.StatusCode);
     }
 
     private static Task<TensorRequest> ReadAsync(string json) => ReadAsync(Encoding.UTF8.GetBytes(json));
