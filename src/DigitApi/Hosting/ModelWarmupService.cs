@@ -86,17 +86,18 @@ public sealed partial class ModelWarmupService(
         return digits;
     }
 
+    // One digit at a time, each awaited: the queue may be as short as one job (Inference:QueueCapacity), and
+    // nothing else is queued while the service is not ready.
     private static List<string> Check(ModelRunner runner, List<(string Name, int Label, float[] Pixels)> digits)
     {
-        var logits = runner.RunAllAsync(DigitClassifier.ToTensor(runner.Card, digits.Select(d => d.Pixels).ToList()), digits.Count, CancellationToken.None)
-            .GetAwaiter().GetResult();
         var wrong = new List<string>();
-        for (var row = 0; row < digits.Count; row++)
+        foreach (var (name, label, pixels) in digits)
         {
-            var predicted = Prediction.TopOf(logits.AsSpan(row * ModelRunner.ClassesPerRow, ModelRunner.ClassesPerRow));
-            if (predicted != digits[row].Label)
+            var logits = runner.RunAsync(DigitClassifier.ToTensor(runner.Card, [pixels]), 1, CancellationToken.None).GetAwaiter().GetResult();
+            var predicted = Prediction.TopOf(logits);
+            if (predicted != label)
             {
-                wrong.Add($"{digits[row].Name} (got {predicted})");
+                wrong.Add($"{name} (got {predicted})");
             }
         }
 
