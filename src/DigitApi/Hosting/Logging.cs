@@ -26,7 +26,7 @@ public static class Logging
             {
                 logger.WriteTo.Async(sink => sink.Console(new RenderedCompactJsonFormatter()));
             }
-        });
+        }, preserveStaticLogger: true); // each host owns its logger: disposing one never closes another's (Serilog's static Log is not used)
         return builder;
     }
 
@@ -38,6 +38,7 @@ public static class Logging
     public static IApplicationBuilder UseDigitApiRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(options =>
         {
+            options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>(); // the host's own, not Serilog's static Log
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
             options.GetLevel = (context, _, error) => RequestLevel(context, error);
         });
