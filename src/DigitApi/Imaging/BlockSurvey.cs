@@ -3,15 +3,20 @@ using System.Numerics.Tensors;
 namespace DigitApi.Imaging;
 
 /// <summary>
-/// One pass over a grayscale image in square blocks: the histogram of the whole image, and each block's median
-/// both ways up (of its values, and of their complements 255 - v), so that the ink extractor can choose the
-/// polarity and then find the paper's level without counting the pixels again.
+/// One pass over a grayscale image in square blocks: the histogram of the whole image, each block's median
+/// both ways up (of its values, and of their complements 255 - v), and how far each block's darkest and lightest
+/// pixels reach from its median, so that the ink extractor can choose the polarity and then find the paper's level
+/// without counting the pixels again.
 /// </summary>
 internal sealed class BlockSurvey
 {
-    private BlockSurvey(int block, int[] histogram, int[] medians, int[] complementMedians)
+    // The share of a block's pixels that make its dark or light reach: a stroke's worth of a block, not one pixel.
+    private const double ReachFraction = 0.01;
+
+    private BlockSurvey(int block, int[] histogram, int[] medians, int[] complementMedians, long darkReach, long lightReach)
     {
         (Block, Histogram, Medians, ComplementMedians) = (block, histogram, medians, complementMedians);
+        (DarkReach, LightReach) = (darkReach, lightReach);
     }
 
     /// <summary>The side of a block; blocks run in raster order, the last of a row or column cut short.</summary>
@@ -26,11 +31,22 @@ internal sealed class BlockSurvey
     /// <summary>Each block's median of 255 - v, as <see cref="Medians"/> would give it for the complemented image.</summary>
     public int[] ComplementMedians { get; }
 
+    /// <summary>
+    /// Summed over the blocks, how far below its median a block's darkest 1 % lie. Measured against each block's
+    /// own median, so that light falling unevenly across the page (which spreads the whole image's histogram both
+    /// ways) cancels out and the ink's side is what remains.
+    /// </summary>
+    public long DarkReach { get; }
+
+    /// <summary>Summed over the blocks, how far above its median a block's lightest 1 % lie.</summary>
+    public long LightReach { get; }
+
     public static BlockSurvey Of(byte[] pixels, int w, int h)
     {
         var block = Math.Max(8, Math.Max(w, h) / 8);
         var (bx, by) = ((w + block - 1) / block, (h + block - 1) / block);
         var (histogram, medians, complementMedians) = (new int[256], new int[bx * by], new int[bx * by]);
+        long darkReach = 0, lightReach = 0;
         Span<int> tallies = stackalloc int[4 * 256];
         for (var j = 0; j < by; j++)
         {
@@ -65,10 +81,12 @@ internal sealed class BlockSurvey
                 TensorPrimitives.Add(histogram, merged, histogram);
                 medians[k] = InkExtractor.Percentile(merged, 0.5, count);
                 complementMedians[k] = InkExtractor.ComplementPercentile(merged, 0.5, count);
+                darkReach += medians[k] - InkExtractor.Percentile(merged, ReachFraction, count);
+                lightReach += complementMedians[k] - InkExtractor.ComplementPercentile(merged, ReachFraction, count);
             }
         }
 
-        return new BlockSurvey(block, histogram, medians, complementMedians);
+        return new BlockSurvey(block, histogram, medians, complementMedians, darkReach, lightReach);
     }
 
     private static bool IsUniform(byte[] pixels, int w, int x0, int x1, int y0, int y1, out byte value)

@@ -126,7 +126,9 @@ public static class ConnectedComponents
     }
 
     /// <summary>
-    /// Drops specks: blobs far smaller than the largest one (paper grain, dust, sensor noise).
+    /// Drops specks: blobs far smaller than the largest one (paper grain, dust, sensor noise). A solid dot at least a
+    /// twelfth as wide as the largest blob is long stays, however small its area: a mark drawn on purpose with the pen
+    /// (the eyes of a face), which a model must see to tell the drawing from a digit.
     /// </summary>
     public static List<InkComponent> WithoutSpecks(IReadOnlyList<InkComponent> components, double relativeArea = 0.06, int minArea = 3)
     {
@@ -135,10 +137,15 @@ public static class ConnectedComponents
             return [];
         }
 
-        var largest = components.Max(c => c.Area);
-        var floor = Math.Max(minArea, largest * relativeArea);
-        return components.Where(c => c.Area >= floor).ToList();
+        var largest = components.MaxBy(c => c.Area)!;
+        var floor = Math.Max(minArea, largest.Area * relativeArea);
+        var dotSide = Math.Max(3, Math.Max(largest.Box.Width, largest.Box.Height) / 12);
+        return components.Where(c => c.Area >= floor || IsDot(c, dotSide)).ToList();
     }
+
+    // At least side x side, and filling at least half its box.
+    private static bool IsDot(InkComponent c, int side) =>
+        Math.Min(c.Box.Width, c.Box.Height) >= side && c.Area * 2 >= c.Box.Width * c.Box.Height;
 
     /// <summary>
     /// Drops what lies along the image edge rather than on the paper: frames, the paper's or table's

@@ -9,8 +9,11 @@ namespace DigitApi.Imaging;
 /// </summary>
 public static class InkExtractor
 {
-    /// <summary>Below this peak contrast (of 255) an image is treated as blank paper.</summary>
-    public const int MinInkContrast = 40;
+    /// <summary>
+    /// Below this peak contrast (of 255) an image is treated as blank paper. Faint pencil photographed on paper
+    /// reaches a little above it once the paper's shading is removed; the grain of blank paper rarely does.
+    /// </summary>
+    public const int MinInkContrast = 32;
 
     /// <summary>Returns null when the image holds no ink worth the name.</summary>
     public static InkImage? Extract(GrayImage image)
@@ -118,15 +121,12 @@ public static class InkExtractor
         TensorPrimitives.Add(histogram, tallies[768..], histogram);
     }
 
-    // Ink is the minority: whichever tail of the histogram lies farther from the median is the ink.
+    // Ink is the minority: whichever way the blocks' extremes reach farther from their own medians is the ink's.
     // Returns the values with the ink bright, their histogram and their block medians.
     private static (byte[] Values, int[] Histogram, int[] Medians) ToBrightInk(GrayImage image, BlockSurvey survey)
     {
         var histogram = survey.Histogram;
-        var median = Percentile(histogram, 0.5);
-        var darkTail = median - Percentile(histogram, 0.002);
-        var lightTail = Percentile(histogram, 0.998) - median;
-        if (darkTail <= lightTail)
+        if (survey.DarkReach <= survey.LightReach)
         {
             return ((byte[])image.Pixels.Clone(), histogram, survey.Medians);
         }

@@ -3,7 +3,7 @@ using static DigitApi.UnitTests.Imaging.SyntheticDigits;
 
 namespace DigitApi.UnitTests.Imaging;
 
-/// <summary>What counts as the digit on a photo: not the frame, the table's edge or a shadow.</summary>
+/// <summary>What counts as the digit on a photo: not the frame, the table's edge or a shadow; and all of a drawing.</summary>
 public class InkSelectionTests
 {
     [Fact]
@@ -71,5 +71,90 @@ public class InkSelectionTests
         var error = Assert.Throws<ImageRejectedException>(() => DigitPreprocessor.Prepare(image));
 
         Assert.Equal(ImageRejection.NoDigitFound, error.Reason);
+    }
+
+    [Fact]
+    public void A_small_digit_on_a_page_lit_from_one_side_is_found()
+    {
+        // The light falls off from 225 at the top to 150 at the bottom: the page's own shading spreads the image's
+        // histogram further both ways than the small digit (60 darker than the paper around it) does.
+        var image = Paper(150, 200);
+        for (var y = 0; y < 200; y++)
+        {
+            image.Pixels.AsSpan(y * 150, 150).Fill((byte)(225 - (75 * y / 199)));
+        }
+
+        AddNoise(image, 3, seed: 7);
+        for (var y = 30; y < 60; y++)
+        {
+            for (var x = 100; x < 103; x++)
+            {
+                image.Pixels[(y * 150) + x] -= 60;
+            }
+        }
+
+        var digit = DigitPreprocessor.Prepare(image);
+
+        Assert.InRange(digit.Box.X, 98, 101);
+        Assert.InRange(digit.Box.Y, 28, 31);
+        Assert.InRange(digit.Box.Height, 29, 33);
+    }
+
+    [Fact]
+    public void A_faint_pencil_digit_is_found_and_the_blank_sheet_beside_it_is_not()
+    {
+        var image = Seven(200, 150, 80, 40, 60, 2, paper: 232, ink: 196);
+        AddNoise(image, 3, seed: 3);
+        var blank = Paper(200, 150, 232);
+        AddNoise(blank, 3, seed: 3);
+
+        var digit = DigitPreprocessor.Prepare(image);
+
+        Assert.InRange(digit.Box.X, 76, 82);
+        Assert.InRange(digit.Box.Y, 36, 42);
+        var error = Assert.Throws<ImageRejectedException>(() => DigitPreprocessor.Prepare(blank));
+        Assert.Equal(ImageRejection.NoDigitFound, error.Reason);
+    }
+
+    [Fact]
+    public void The_eyes_of_a_face_drawn_on_a_canvas_are_part_of_the_drawing_and_dust_is_not()
+    {
+        var face = Paper(200, 200, 255);
+        for (var k = 0; k < 48; k++)
+        {
+            var (a0, a1) = (k * Math.Tau / 48, (k + 1) * Math.Tau / 48);
+            Stroke(face, 100 + (70 * Math.Cos(a0)), 100 + (70 * Math.Sin(a0)), 100 + (70 * Math.Cos(a1)), 100 + (70 * Math.Sin(a1)), 8, 20);
+        }
+
+        Stroke(face, 72, 130, 128, 130, 8, 20);
+        var withoutEyes = DigitPreprocessor.Prepare(face);
+        foreach (var x in new[] { 75.0, 125.0 })
+        {
+            Stroke(face, x, 75, x, 75, 16, 20);
+        }
+
+        // Dust: specks of a pixel or two inside the face.
+        foreach (var (x, y) in new[] { (100, 95), (60, 110), (140, 112) })
+        {
+            face.Pixels[(y * 200) + x] = face.Pixels[(y * 200) + x + 1] = 40;
+        }
+
+        var digit = DigitPreprocessor.Prepare(face);
+
+        // The face fills 20 of the 28 pixels; its eyes lie 25 px (3.5 pixels there) either side of the middle, 25 px
+        // above it. Without them, the same places are empty, and dust adds nothing.
+        var eyes = new[] { Pixel(digit, -25, -25), Pixel(digit, 25, -25) };
+        Assert.All(eyes, value => Assert.True(value > 0.5f, $"eye ink {value}"));
+        Assert.All(new[] { Pixel(withoutEyes, -25, -25), Pixel(withoutEyes, 25, -25) }, value => Assert.True(value < 0.1f, $"no eye, yet ink {value}"));
+        Assert.True(Pixel(digit, 0, -5) < 0.1f, "dust in the middle of the face was kept");
+    }
+
+    // The normalised value at a place given in canvas pixels from the centre of the 200 x 200 face above (its ring,
+    // 148 px across, fills 20 of the 28 pixels; the face is symmetric enough that its centre of mass is its centre).
+    private static float Pixel(PreparedDigit digit, double dx, double dy)
+    {
+        var scale = 20.0 / 148;
+        var (x, y) = ((int)Math.Round(13.5 + (dx * scale)), (int)Math.Round(13.5 + (dy * scale)));
+        return digit.Pixels[(y * 28) + x];
     }
 }

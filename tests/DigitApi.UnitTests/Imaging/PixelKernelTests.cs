@@ -240,23 +240,35 @@ public class PixelKernelTests
         return result;
     }
 
-    // InkExtractor.Extract pixel by pixel: polarity from the histogram's tails, per-block medians eroded over
+    // InkExtractor.Extract pixel by pixel: polarity from the blocks' darkest and lightest pixels, per-block medians eroded over
     // neighbouring blocks, bilinear background subtracted, then Otsu's threshold and the contrast stretch.
     private static InkImage? ReferenceExtract(GrayImage image)
     {
         var (w, h) = (image.Width, image.Height);
         var histogram = new int[256];
-        foreach (var p in image.Pixels)
-        {
-            histogram[p]++;
-        }
-
-        var median = InkExtractor.Percentile(histogram, 0.5);
-        var invert = median - InkExtractor.Percentile(histogram, 0.002) > InkExtractor.Percentile(histogram, 0.998) - median;
-        var values = image.Pixels.Select(p => invert ? (byte)(255 - p) : p).ToArray();
-
         var block = Math.Max(8, Math.Max(w, h) / 8);
         var (across, down) = ((w + block - 1) / block, (h + block - 1) / block);
+
+        // Each block's darkest and lightest 1 %, measured from its own median, summed over the blocks.
+        long darkReach = 0, lightReach = 0;
+        for (var j = 0; j < down; j++)
+        {
+            for (var i = 0; i < across; i++)
+            {
+                var sorted = (from y in Enumerable.Range(j * block, Math.Min(h, (j + 1) * block) - (j * block))
+                              from x in Enumerable.Range(i * block, Math.Min(w, (i + 1) * block) - (i * block))
+                              select (int)image.Pixels[(y * w) + x]).Order().ToArray();
+                var extreme = (int)Math.Ceiling(sorted.Length * 0.01);
+
+                // The median both ways up: the middle value counted from the bottom, and counted from the top.
+                darkReach += sorted[(sorted.Length - 1) / 2] - sorted[extreme - 1];
+                lightReach += sorted[sorted.Length - extreme] - sorted[sorted.Length / 2];
+            }
+        }
+
+        var invert = darkReach > lightReach;
+        var values = image.Pixels.Select(p => invert ? (byte)(255 - p) : p).ToArray();
+
         var medians = new int[across, down];
         for (var j = 0; j < down; j++)
         {
