@@ -38,8 +38,10 @@ TRAINED_FAMILIES = [f for f, held in FAMILIES if not held]
 
 # Full sizes; --smoke divides them.
 SETS = {
-    "train-digits": dict(strokes=8000, fonts=5000, mnist=3000),
-    "train-outliers": dict(per_family=1200),
+    "train-digits": dict(strokes=12000, fonts=6000, mnist=3000),
+    # The families that look most like handwriting (letters, other scripts, words, doodles) get the most variety.
+    "train-outliers": dict(per_family=dict(fashion=1200, letters=3200, words=2000, symbols=1400, scripts=2600,
+                                           shapes=1800, scribbles=1800, photos=1000, noise=800)),
     "val-digits": dict(strokes=2500, fonts=600, heldout_fonts=1200, mnist=1200),
     "val-outliers": dict(per_family=300),
 }
@@ -109,7 +111,7 @@ def _digit_item(args):
         d = int(labels[j])
         ink = np.asarray(images[j], np.float32) / 255
         ink = np.kron(ink, np.ones((3, 3), np.float32))
-    presentation = U.pick_presentation(rng)
+    presentation = U.pick_presentation(rng, training=set_name.startswith("train"))
     data, box = U.present(ink, rng, presentation)
     return data, d, tags + [presentation], box
 
@@ -118,6 +120,9 @@ def _outlier_item(args):
     set_name, family, i = args
     rng = _seed(set_name, family, i)
     split = "train" if set_name.startswith("train") else "val"
+    # Training draws letters and other scripts from every font that has the glyph; validation keeps its own fonts.
+    letter_fonts = U.TEXT_FONTS + U.SCRIPT_FONTS if split == "train" else U.TEXT_FONTS
+    script_fonts = U.SCRIPT_FONTS + U.TEXT_FONTS if split == "train" else U.SCRIPT_FONTS
     if family in ("fashion", "fashion-unseen"):
         images, labels = _SOURCES.fashion(split)
         allowed = FASHION_SEEN if family == "fashion" else FASHION_UNSEEN
@@ -147,7 +152,7 @@ def _outlier_item(args):
         ink = None
         while ink is None:
             if family == "letters":
-                text, fonts = U.LETTERS[rng.integers(len(U.LETTERS))], U.TEXT_FONTS
+                text, fonts = U.LETTERS[rng.integers(len(U.LETTERS))], letter_fonts
             elif family == "digit-like-letters":
                 text, fonts = U.DIGIT_LIKE_LETTERS[rng.integers(len(U.DIGIT_LIKE_LETTERS))], U.TEXT_FONTS
             elif family == "words":
@@ -157,7 +162,7 @@ def _outlier_item(args):
             elif family == "symbols":
                 text, fonts = U.SYMBOLS[rng.integers(len(U.SYMBOLS))], U.SCRIPT_FONTS
             elif family == "scripts":
-                text, fonts = U.GREEK_CYRILLIC_ARABIC_HEBREW[rng.integers(len(U.GREEK_CYRILLIC_ARABIC_HEBREW))], U.SCRIPT_FONTS
+                text, fonts = U.GREEK_CYRILLIC_ARABIC_HEBREW[rng.integers(len(U.GREEK_CYRILLIC_ARABIC_HEBREW))], script_fonts
             else:  # cjk
                 text, fonts = U.CJK[rng.integers(len(U.CJK))], U.CJK_FONTS
             font = fonts[rng.integers(len(fonts))]
@@ -175,8 +180,9 @@ def _work(set_name, spec, scale):
             jobs += [(set_name, source, i) for i in range(max(2, spec.get(key, 0) // scale) if spec.get(key) else 0)]
         return _digit_item, jobs
     families = TRAINED_FAMILIES if set_name.startswith("train") else [f for f, _ in FAMILIES]
-    n = max(2, spec["per_family"] // scale)
-    return _outlier_item, [(set_name, f, i) for f in families for i in range(n)]
+    per_family = spec["per_family"]
+    count = lambda f: max(2, (per_family[f] if isinstance(per_family, dict) else per_family) // scale)
+    return _outlier_item, [(set_name, f, i) for f in families for i in range(count(f))]
 
 
 def _source_hash(*paths):

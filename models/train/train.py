@@ -114,12 +114,12 @@ RECIPES = {
 # Fine-tuning (--init-from): start from earlier weights of the same architecture, fewer epochs, a lower peak rate.
 # The logistic regression keeps its weights (0 epochs): a linear model loses MNIST accuracy to the synthetic
 # digits and cannot learn to tell non-digits apart, so it trains on MNIST alone (its recipe has synthetic=False).
-FINETUNE = {"cnn": dict(epochs=3, lr=5e-4), "lenet": dict(epochs=3, lr=5e-4), "mlp": dict(epochs=3, lr=3e-4),
+FINETUNE = {"cnn": dict(epochs=4, lr=5e-4), "lenet": dict(epochs=4, lr=5e-4), "mlp": dict(epochs=4, lr=3e-4),
             "logreg": dict(epochs=0, lr=0.0)}
-# Outlier exposure (Hendrycks et al., 2019): each batch of digits comes with half as many non-digits, whose
-# loss is the cross-entropy to the uniform distribution, weighted by OE_WEIGHT.
-OE_WEIGHT = 0.5
-OE_SHARE = 0.5
+# Outlier exposure (Hendrycks et al., 2019): each batch of digits comes with three quarters as many non-digits,
+# whose loss is the cross-entropy to the uniform distribution, weighted by OE_WEIGHT.
+OE_WEIGHT = 0.75
+OE_SHARE = 0.75
 ENSEMBLE_MEMBERS = ["cnn", "lenet", "mlp"]
 BATCH_SIZE = 128
 LABEL_SMOOTHING = 0.05

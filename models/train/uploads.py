@@ -64,6 +64,8 @@ CJK = ("日月火水木金土山川田人口目耳手足力男女子学校先生
 INKS = [(20, 20, 25), (25, 45, 130), (45, 45, 60), (10, 60, 40), (120, 20, 20)]
 PRESENTATIONS = ["canvas", "photo", "scan", "ruled", "squared"]
 PRESENTATION_WEIGHTS = [0.3, 0.25, 0.15, 0.15, 0.15]
+# Training digits see notebook paper more often: the lines that join the ink are the hardest presentation.
+TRAINING_PRESENTATION_WEIGHTS = [0.25, 0.25, 0.1, 0.2, 0.2]
 
 
 # ---------------------------------------------------------------- strokes
@@ -434,5 +436,6 @@ def picture_upload(gray, rng, invert_choice=True):
     return _encode(rgb, rng)
 
 
-def pick_presentation(rng):
-    return PRESENTATIONS[rng.choice(len(PRESENTATIONS), p=PRESENTATION_WEIGHTS)]
+def pick_presentation(rng, training=False):
+    weights = TRAINING_PRESENTATION_WEIGHTS if training else PRESENTATION_WEIGHTS
+    return PRESENTATIONS[rng.choice(len(PRESENTATIONS), p=weights)]
