@@ -121,12 +121,18 @@ public static class InkExtractor
         TensorPrimitives.Add(histogram, tallies[768..], histogram);
     }
 
-    // Ink is the minority: whichever way the blocks' extremes reach farther from their own medians is the ink's.
+    // Ink is the minority: whichever tail of the histogram lies farther from the median is the ink. Where light
+    // falls unevenly across the page, the paper's own shading spreads both tails, and the tails come out close;
+    // then the blocks decide: whichever way their extremes reach farther from their own medians is the ink's.
     // Returns the values with the ink bright, their histogram and their block medians.
     private static (byte[] Values, int[] Histogram, int[] Medians) ToBrightInk(GrayImage image, BlockSurvey survey)
     {
         var histogram = survey.Histogram;
-        if (survey.DarkReach <= survey.LightReach)
+        var median = Percentile(histogram, 0.5);
+        var darkTail = median - Percentile(histogram, 0.002);
+        var lightTail = Percentile(histogram, 0.998) - median;
+        var inkIsDark = darkTail > 2 * lightTail || (lightTail <= 2 * darkTail && survey.DarkReach > survey.LightReach);
+        if (!inkIsDark)
         {
             return ((byte[])image.Pixels.Clone(), histogram, survey.Medians);
         }

@@ -101,6 +101,19 @@ public class InkSelectionTests
     }
 
     [Fact]
+    public void A_digit_in_a_thick_pen_filling_the_image_is_dark_ink_on_white()
+    {
+        // Most blocks the strokes cross are more ink than paper: the whole image's histogram says which is which.
+        var image = Seven(160, 160, 30, 24, 112, 18);
+
+        var digit = DigitPreprocessor.Prepare(image);
+
+        Assert.InRange(digit.Box.X, 18, 24);
+        Assert.InRange(digit.Box.Y, 12, 18);
+        Assert.InRange(digit.Box.Height, 120, 132);
+    }
+
+    [Fact]
     public void A_faint_pencil_digit_is_found_and_the_blank_sheet_beside_it_is_not()
     {
         var image = Seven(200, 150, 80, 40, 60, 2, paper: 232, ink: 196);

@@ -240,12 +240,11 @@ public class PixelKernelTests
         return result;
     }
 
-    // InkExtractor.Extract pixel by pixel: polarity from the blocks' darkest and lightest pixels, per-block medians eroded over
+    // InkExtractor.Extract pixel by pixel: polarity from the histogram's tails or, where they are close, the blocks', per-block medians eroded over
     // neighbouring blocks, bilinear background subtracted, then Otsu's threshold and the contrast stretch.
     private static InkImage? ReferenceExtract(GrayImage image)
     {
         var (w, h) = (image.Width, image.Height);
-        var histogram = new int[256];
         var block = Math.Max(8, Math.Max(w, h) / 8);
         var (across, down) = ((w + block - 1) / block, (h + block - 1) / block);
 
@@ -266,7 +265,15 @@ public class PixelKernelTests
             }
         }
 
-        var invert = darkReach > lightReach;
+        var histogram = new int[256];
+        foreach (var p in image.Pixels)
+        {
+            histogram[p]++;
+        }
+
+        var median = InkExtractor.Percentile(histogram, 0.5);
+        var (darkTail, lightTail) = (median - InkExtractor.Percentile(histogram, 0.002), InkExtractor.Percentile(histogram, 0.998) - median);
+        var invert = darkTail > 2 * lightTail || (lightTail <= 2 * darkTail && darkReach > lightReach);
         var values = image.Pixels.Select(p => invert ? (byte)(255 - p) : p).ToArray();
 
         var medians = new int[across, down];
