@@ -93,11 +93,7 @@ public class InkSelectionTests
             }
         }
 
-        var digit = DigitPreprocessor.Prepare(image);
-
-        Assert.InRange(digit.Box.X, 98, 101);
-        Assert.InRange(digit.Box.Y, 28, 31);
-        Assert.InRange(digit.Box.Height, 29, 33);
+        AssertFoundAt(image, x: (98, 101), y: (28, 31), height: (29, 33));
     }
 
     [Fact]
@@ -106,11 +102,7 @@ public class InkSelectionTests
         // Most blocks the strokes cross are more ink than paper: the whole image's histogram says which is which.
         var image = Seven(160, 160, 30, 24, 112, 18);
 
-        var digit = DigitPreprocessor.Prepare(image);
-
-        Assert.InRange(digit.Box.X, 18, 24);
-        Assert.InRange(digit.Box.Y, 12, 18);
-        Assert.InRange(digit.Box.Height, 120, 132);
+        AssertFoundAt(image, x: (18, 24), y: (12, 18), height: (120, 132));
     }
 
     [Fact]
@@ -160,6 +152,16 @@ public class InkSelectionTests
         Assert.All(eyes, value => Assert.True(value > 0.5f, $"eye ink {value}"));
         Assert.All(new[] { Pixel(withoutEyes, -25, -25), Pixel(withoutEyes, 25, -25) }, value => Assert.True(value < 0.1f, $"no eye, yet ink {value}"));
         Assert.True(Pixel(digit, 0, -5) < 0.1f, "dust in the middle of the face was kept");
+    }
+
+    // The digit's box: left, top and height each within the range given.
+    private static void AssertFoundAt(GrayImage image, (int Min, int Max) x, (int Min, int Max) y, (int Min, int Max) height)
+    {
+        var box = DigitPreprocessor.Prepare(image).Box;
+
+        Assert.InRange(box.X, x.Min, x.Max);
+        Assert.InRange(box.Y, y.Min, y.Max);
+        Assert.InRange(box.Height, height.Min, height.Max);
     }
 
     // The normalised value at a place given in canvas pixels from the centre of the 200 x 200 face above (its ring,
