@@ -1,4 +1,5 @@
 using DigitApi.Imaging;
+using DigitApi.Tests;
 using static DigitApi.UnitTests.Imaging.SyntheticDigits;
 
 namespace DigitApi.UnitTests.Imaging;
@@ -97,12 +98,26 @@ public class InkSelectionTests
     }
 
     [Fact]
-    public void A_digit_in_a_thick_pen_filling_the_image_is_dark_ink_on_white()
+    public void A_large_soft_edged_digit_on_white_is_dark_ink()
     {
-        // Most blocks the strokes cross are more ink than paper: the whole image's histogram says which is which.
-        var image = Seven(160, 160, 30, 24, 112, 18);
+        // MNIST test image 162 (a 5) four times its size, dark on a white 160 x 160: most blocks its strokes cross
+        // are more ink than paper, so the blocks alone would call the paper the ink; the whole image's tails do not.
+        var mnist = MnistTestSet.Instance.Images[162];
+        var image = Paper(160, 160, 255);
+        for (var y = 0; y < 112; y++)
+        {
+            for (var x = 0; x < 112; x++)
+            {
+                image.Pixels[((20 + y) * 160) + 36 + x] = (byte)(255 - mnist[((y / 4) * 28) + (x / 4)]);
+            }
+        }
 
-        AssertFoundAt(image, x: (18, 24), y: (12, 18), height: (120, 132));
+        var box = DigitPreprocessor.Prepare(image).Box;
+
+        Assert.InRange(box.X, 36, 80);
+        Assert.InRange(box.Y, 20, 40);
+        Assert.InRange(box.Right, 100, 148);
+        Assert.InRange(box.Bottom, 100, 132);
     }
 
     [Fact]
