@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace DigitApi.Imaging;
 
 /// <summary>
@@ -10,6 +12,7 @@ public sealed class DecodeClock : IDisposable
     private readonly CancellationTokenSource _source;
     private readonly CancellationToken _requestAborted;
     private readonly double _seconds;
+    private readonly long _started = Stopwatch.GetTimestamp();
 
     public DecodeClock(ImageOptions options, CancellationToken requestAborted)
     {
@@ -25,7 +28,8 @@ public sealed class DecodeClock : IDisposable
     /// <exception cref="OperationCanceledException">The client has gone.</exception>
     public void Check()
     {
-        if (!_source.IsCancellationRequested)
+        // The elapsed time is read here rather than left to the token's timer, which needs a free pool thread to fire.
+        if (!_source.IsCancellationRequested && Stopwatch.GetElapsedTime(_started).TotalSeconds < _seconds)
         {
             return;
         }
