@@ -1,11 +1,13 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace DigitApi.Imaging;
 
 /// <summary>
 /// Turns decoded RGBA (unpremultiplied) into gray, flattening transparency onto the background that
 /// contrasts with the strokes: white behind dark ink, black behind light ink, so that a white-on-transparent
-/// drawing does not vanish.
+/// drawing does not vanish. Eight pixels at a time where the CPU has 256-bit vectors (a 280x280 canvas is
+/// 78,400 pixels per request).
 /// </summary>
 public static class RgbaFlattener
 {
@@ -40,21 +42,53 @@ public static class RgbaFlattener
 
     private static void Flatten(ReadOnlySpan<uint> pixels, uint background, Span<byte> gray)
     {
-        for (var i = 0; i < pixels.Length; i++)
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var step = Vector256<uint>.Count;
+            for (; i <= pixels.Length - (4 * step); i += 4 * step)
+            {
+                var a = Blend(Vector256.Create(pixels.Slice(i, step)), background);
+                var b = Blend(Vector256.Create(pixels.Slice(i + step, step)), background);
+                var c = Blend(Vector256.Create(pixels.Slice(i + (2 * step), step)), background);
+                var d = Blend(Vector256.Create(pixels.Slice(i + (3 * step), step)), background);
+                Vector256.Narrow(Vector256.Narrow(a, b), Vector256.Narrow(c, d)).CopyTo(gray.Slice(i));
+            }
+        }
+
+        for (; i < pixels.Length; i++)
         {
             var alpha = pixels[i] >> 24;
             gray[i] = (byte)DivideBy255((Luma(pixels[i]) * alpha) + (background * (255 - alpha)));
         }
     }
 
+    private static Vector256<uint> Blend(Vector256<uint> pixel, uint background)
+    {
+        var alpha = pixel >>> 24;
+        return DivideBy255((Luma(pixel) * alpha) + (Vector256.Create(background) * (Vector256.Create(255u) - alpha)));
+    }
+
     // Little-endian RGBA: red is the low byte.
     private static uint Luma(uint pixel) =>
         (((pixel & 0xFF) * RedWeight) + (((pixel >> 8) & 0xFF) * GreenWeight) + (((pixel >> 16) & 0xFF) * BlueWeight) + 128) >> 8;
+
+    private static Vector256<uint> Luma(Vector256<uint> pixel)
+    {
+        var mask = Vector256.Create(0xFFu);
+        return (((pixel & mask) * RedWeight) + (((pixel >>> 8) & mask) * GreenWeight) + (((pixel >>> 16) & mask) * BlueWeight) + Vector256.Create(128u)) >>> 8;
+    }
 
     // (t + (t >> 8)) >> 8 with t = v + 128 is v / 255 rounded, exactly, for every v up to 255 * 255.
     private static uint DivideBy255(uint value)
     {
         var t = value + 128;
         return (t + (t >> 8)) >> 8;
+    }
+
+    private static Vector256<uint> DivideBy255(Vector256<uint> value)
+    {
+        var t = value + Vector256.Create(128u);
+        return (t + (t >>> 8)) >>> 8;
     }
 }
