@@ -28,11 +28,36 @@ public static class RgbaFlattener
     private static (long OpaqueLuma, long OpaqueCount, long TransparentCount) Survey(ReadOnlySpan<uint> pixels)
     {
         long opaqueLuma = 0, opaqueCount = 0;
-        foreach (var pixel in pixels)
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            if (pixel >> 24 > 127)
+            // Each lane adds at most 255 per step: summed per chunk of 2^20 pixels, far from overflowing 32 bits.
+            const int Chunk = 1 << 20;
+            var vectorEnd = pixels.Length - (pixels.Length % Vector256<uint>.Count);
+            for (var chunk = 0; chunk < vectorEnd; chunk += Chunk)
             {
-                opaqueLuma += Luma(pixel);
+                var lumaSum = Vector256<uint>.Zero;
+                var countSum = Vector256<uint>.Zero;
+                for (i = chunk; i < Math.Min(vectorEnd, chunk + Chunk); i += Vector256<uint>.Count)
+                {
+                    var v = Vector256.Create(pixels.Slice(i, Vector256<uint>.Count));
+                    var opaque = Vector256.GreaterThan(v >>> 24, Vector256.Create(127u));
+                    lumaSum += Luma(v) & opaque;
+                    countSum -= opaque; // an all-ones lane is -1
+                }
+
+                opaqueLuma += Vector256.Sum(lumaSum);
+                opaqueCount += Vector256.Sum(countSum);
+            }
+
+            i = vectorEnd;
+        }
+
+        for (; i < pixels.Length; i++)
+        {
+            if (pixels[i] >> 24 > 127)
+            {
+                opaqueLuma += Luma(pixels[i]);
                 opaqueCount++;
             }
         }
