@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace DigitApi.Imaging;
 
@@ -81,8 +83,29 @@ public static class AreaResampler
         return result;
     }
 
-    internal static void ToSingle(ReadOnlySpan<byte> bytes, Span<float> floats) =>
-        TensorPrimitives.ConvertTruncating(bytes, floats);
+    internal static void ToSingle(ReadOnlySpan<byte> bytes, Span<float> floats)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= bytes.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
+            {
+                var (low, high) = Vector256.Widen(Vector256.Create(bytes.Slice(i, Vector256<byte>.Count)));
+                var (a, b) = Vector256.Widen(low);
+                var (c, d) = Vector256.Widen(high);
+                var step = Vector256<float>.Count;
+                Vector256.ConvertToSingle(a.AsInt32()).CopyTo(floats.Slice(i));
+                Vector256.ConvertToSingle(b.AsInt32()).CopyTo(floats.Slice(i + step));
+                Vector256.ConvertToSingle(c.AsInt32()).CopyTo(floats.Slice(i + (2 * step)));
+                Vector256.ConvertToSingle(d.AsInt32()).CopyTo(floats.Slice(i + (3 * step)));
+            }
+        }
+
+        for (; i < bytes.Length; i++)
+        {
+            floats[i] = bytes[i];
+        }
+    }
 
     /// <summary>
     /// For each target cell, the source cells it covers and the fraction of the cell each covers, flat:
@@ -91,11 +114,14 @@ public static class AreaResampler
     /// </summary>
     private sealed class Taps
     {
+        private readonly Lazy<(int[] Index, float[] Weight, int Count)> _padded;
+
         private Taps(int[] start, int[] index, float[] weight)
         {
             Start = start;
             Index = index;
             Weight = weight;
+            _padded = new(Pad, LazyThreadSafetyMode.None);
         }
 
         public int[] Start { get; }
@@ -149,18 +175,102 @@ public static class AreaResampler
 
         public void ApplyRounded(ReadOnlySpan<float> source, Span<byte> target)
         {
-            for (var t = 0; t < target.Length; t++)
+            var t = Avx2.IsSupported ? ApplyRoundedGathered(source, target, 0) : 0;
+            for (; t < target.Length; t++)
             {
                 target[t] = (byte)Math.Clamp((int)(WeightedSum(source, t) + 0.5f), 0, 255);
             }
         }
 
+        // 32 target pixels at a time: tap k of eight neighbouring targets is one gather. The taps are padded to
+        // the same count with zero weights, and summed in the scalar order, so the result is the same to the bit.
+        private unsafe int ApplyRoundedGathered(ReadOnlySpan<float> source, Span<byte> target, int t)
+        {
+            var (index, weight, count) = _padded.Value;
+            var size = target.Length;
+            fixed (float* values = source)
+            {
+                for (; t <= size - Vector256<byte>.Count; t += Vector256<byte>.Count)
+                {
+                    var a = Rounded(values, index, weight, count, size, t);
+                    var b = Rounded(values, index, weight, count, size, t + 8);
+                    var c = Rounded(values, index, weight, count, size, t + 16);
+                    var d = Rounded(values, index, weight, count, size, t + 24);
+                    Vector256.Narrow(Vector256.Narrow(a, b).AsUInt16(), Vector256.Narrow(c, d).AsUInt16()).CopyTo(target.Slice(t));
+                }
+            }
+
+            return t;
+        }
+
+        private static unsafe Vector256<int> Rounded(float* values, int[] index, float[] weight, int count, int size, int t)
+        {
+            var rounded = Vector256.ConvertToInt32(Sums(values, index, weight, count, size, t) + Vector256.Create(0.5f));
+            return Vector256.Min(Vector256.Max(rounded, Vector256<int>.Zero), Vector256.Create(255));
+        }
+
+        // The weighted sums of targets t..t+7, tap by tap in the scalar order (tap k of eight targets is one gather).
+        private static unsafe Vector256<float> Sums(float* values, int[] index, float[] weight, int count, int size, int t)
+        {
+            var sum = Vector256<float>.Zero;
+            for (var k = 0; k < count; k++)
+            {
+                var at = (k * size) + t;
+                var taps = Avx2.GatherVector256(values, Vector256.Create(index.AsSpan(at, 8)), 4);
+                sum += taps * Vector256.Create(weight.AsSpan(at, 8));
+            }
+
+            return sum;
+        }
+
+        // The taps as count planes of one tap per target: plane k holds every target's k-th tap (index, weight),
+        // or its first tap's index with weight 0 where it has fewer.
+        private (int[] Index, float[] Weight, int Count) Pad()
+        {
+            var targets = Start.Length - 1;
+            var count = 0;
+            for (var t = 0; t < targets; t++)
+            {
+                count = Math.Max(count, Start[t + 1] - Start[t]);
+            }
+
+            var (index, weight) = (new int[count * targets], new float[count * targets]);
+            for (var t = 0; t < targets; t++)
+            {
+                for (var k = 0; k < count; k++)
+                {
+                    var tap = Start[t] + k;
+                    index[(k * targets) + t] = tap < Start[t + 1] ? Index[tap] : Index[Start[t]];
+                    weight[(k * targets) + t] = tap < Start[t + 1] ? Weight[tap] : 0f;
+                }
+            }
+
+            return (index, weight, count);
+        }
+
         public void Apply(ReadOnlySpan<float> source, Span<float> target)
         {
-            for (var t = 0; t < target.Length; t++)
+            var t = Avx2.IsSupported ? ApplyGathered(source, target) : 0;
+            for (; t < target.Length; t++)
             {
                 target[t] = WeightedSum(source, t);
             }
+        }
+
+        // As ApplyRoundedGathered, eight targets at a time, without rounding.
+        private unsafe int ApplyGathered(ReadOnlySpan<float> source, Span<float> target)
+        {
+            var (index, weight, count) = _padded.Value;
+            var t = 0;
+            fixed (float* values = source)
+            {
+                for (; t <= target.Length - Vector256<float>.Count; t += Vector256<float>.Count)
+                {
+                    Sums(values, index, weight, count, target.Length, t).CopyTo(target.Slice(t));
+                }
+            }
+
+            return t;
         }
 
         // The area-weighted mean of the source values target pixel t covers.
