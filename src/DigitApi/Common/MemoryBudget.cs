@@ -15,8 +15,11 @@ namespace DigitApi.Common;
 /// </summary>
 public sealed class MemoryBudget
 {
-    /// <summary>Shares from this size on leave memory worth returning to the system.</summary>
-    public const long LargeShareBytes = 64L * 1024 * 1024;
+    /// <summary>
+    /// Shares from this size on leave memory worth returning to the system (a 54 MB batch body, a 16-MP decode);
+    /// a phone photo's body stays under it, so ordinary traffic never triggers a compaction.
+    /// </summary>
+    public const long LargeShareBytes = 16L * 1024 * 1024;
 
     private static readonly TimeSpan TrimDelay = TimeSpan.FromSeconds(1);
     private readonly object _gate = new();
