@@ -31,8 +31,8 @@ public sealed record NumberReading(string Number, float Confidence, IReadOnlyLis
 /// </summary>
 public sealed class NumberReader(DigitClassifier classifier, IOptions<NumberOptions> options)
 {
-    // The models are trained with label smoothing, so their confidences are compressed below 1; the
-    // weight lets the model's evidence stand against the geometric prior (fitted together, see ReadingPrior).
+    // How far the model's evidence (calibrated log-confidences) counts against the geometric prior; fitted
+    // together with ReadingPrior. The number evaluation reads the same at 2 and at 4, so it is not a fine knob.
     private const double ConfidenceWeight = 4.0;
 
     // A clean cut (see ReadingPrior.IsCleanCut) into digits the model is sure of is touching digits
