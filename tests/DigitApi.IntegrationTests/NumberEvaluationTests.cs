@@ -9,39 +9,86 @@ namespace DigitApi.IntegrationTests;
 /// <summary>
 /// Exact-match accuracy of POST /predict/number on synthetic numbers of 2-6 MNIST test digits
 /// (<see cref="SyntheticNumbers"/>). The segmenter was tuned on numbers drawn from test digits 0-3,999;
-/// the asserted and held-out sets draw from digits it never saw (4,000-6,999 and 7,000-9,999). Run
-/// with the xUnit runner's -showLiveOutput to see the figures (docs/preprocessing.md gives the command).
+/// the asserted and held-out sets draw from digits it never saw (4,000-6,999 and 7,000-9,999); and how many
+/// uploads that are not numbers (<see cref="LetterNumbers"/>) are declined or flagged. Run with the xUnit
+/// runner's -showLiveOutput to see the figures (docs/preprocessing.md gives the command).
 /// </summary>
 public sealed class NumberEvaluationTests(DigitApiFactory factory, ITestOutputHelper output) : IClassFixture<DigitApiFactory>
 {
     private readonly HttpClient _client = factory.CreateClient();
 
     [Fact]
-    public async Task At_least_95_and_a_half_percent_of_a_thousand_numbers_are_read_exactly()
+    public async Task At_least_96_and_a_half_percent_of_a_thousand_numbers_are_read_exactly()
     {
-        // 95.9 % with the current models (the held-out set below reads 97.9 %): the reading's weights were fitted
+        // 97.0 % with the current models (the held-out set below reads 98.4 %): the reading's weights were fitted
         // on an earlier model's confidences and are due a refit.
         var accuracy = await MeasureAsync("Asserted set (seed 2024, MNIST test digits 4,000-6,999)", SyntheticNumbers.Generate(seed: 2024, count: 1000, first: 4000, length: 3000));
 
-        Assert.True(accuracy >= 95.5, $"{accuracy:F1} % exact");
+        Assert.True(accuracy >= 96.5, $"{accuracy:F1} % exact");
     }
 
     [Fact]
-    public async Task At_least_97_percent_of_a_held_out_thousand_are_read_exactly()
+    public async Task At_least_98_percent_of_a_held_out_thousand_are_read_exactly()
     {
         var accuracy = await MeasureAsync("Held-out set (seed 7, MNIST test digits 7,000-9,999)", SyntheticNumbers.Generate(seed: 7, count: 1000, first: 7000, length: 3000));
 
-        Assert.True(accuracy >= 97, $"{accuracy:F1} % exact");
+        Assert.True(accuracy >= 98, $"{accuracy:F1} % exact");
     }
 
     [Fact]
-    public async Task At_least_93_and_a_half_percent_of_the_tuning_numbers_are_read_exactly()
+    public async Task At_least_94_and_a_half_percent_of_the_tuning_numbers_are_read_exactly()
     {
-        // The segmenter's constants were fitted on numbers like these (seeds 1002-1004), reported for comparison;
+        // The segmenter's constants, and the choice of when an odd-looking piece declines its number
+        // (NumberReading.NotDigits), were fitted on numbers like these (seeds 1002-1004), reported for comparison;
         // this part of the MNIST test set holds most of its hard digits.
         var accuracy = await MeasureAsync("Tuning set (seed 1002, MNIST test digits 0-3,999)", SyntheticNumbers.Generate(seed: 1002, count: 1000, first: 0, length: 4000));
 
-        Assert.True(accuracy >= 93.5, $"{accuracy:F1} % exact");
+        Assert.True(accuracy >= 94.5, $"{accuracy:F1} % exact");
+    }
+
+    [Fact]
+    public async Task Numbers_with_a_handwritten_letter_among_their_digits_are_declined_or_flagged_as_often_as_measured()
+    {
+        // 16 % declined and 34 % declined or flagged with the current models: most letters are cut into pieces the
+        // models take for digits (an H for 11, a K for 16), so these floors guard the level, they do not meet the goal.
+        var (declined, flagged) = await MeasureNotNumbersAsync("Numbers with one handwritten letter (seed 11)", LetterNumbers.Generate(seed: 11, count: 1000, words: false));
+
+        Assert.True(declined >= 15, $"{declined:F1} % declined");
+        Assert.True(declined + flagged >= 32, $"{declined + flagged:F1} % declined or flagged");
+    }
+
+    [Fact]
+    public async Task Most_handwritten_words_are_declined()
+    {
+        // 63 % declined and 80 % declined or flagged with the current models.
+        var (declined, flagged) = await MeasureNotNumbersAsync("Words of 3-6 handwritten letters (seed 12)", LetterNumbers.Generate(seed: 12, count: 400, words: true));
+
+        Assert.True(declined >= 60, $"{declined:F1} % declined");
+        Assert.True(declined + flagged >= 77, $"{declined + flagged:F1} % declined or flagged");
+    }
+
+    // The shares of uploads declined (422 not-a-digit) and answered but flagged uncertain, in percent.
+    private async Task<(double Declined, double Flagged)> MeasureNotNumbersAsync(string set, List<NumberSample> samples)
+    {
+        var answers = new string[samples.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, samples.Count), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = TestContext.Current.CancellationToken }, async (i, cancel) =>
+        {
+            using var response = await _client.PostAsync("/predict/number", Http.Image(samples[i].Image, samples[i].Layout.JpegQuality > 0 ? "number.jpg" : "number.png"), cancel);
+            var body = await response.ReadJsonAsync();
+            answers[i] = response.StatusCode == HttpStatusCode.OK
+                ? (body.GetProperty("uncertain").GetBoolean() ? "flagged" : $"read as {body.GetProperty("number").GetString()}")
+                : body.GetProperty("type").GetString()!;
+        });
+
+        var declined = 100.0 * answers.Count(a => a == "/problems/not-a-digit") / samples.Count;
+        var flagged = 100.0 * answers.Count(a => a == "flagged") / samples.Count;
+        output.WriteLine($"{set}: {declined:F1} % declined, {flagged:F1} % answered flagged uncertain, {100 - declined - flagged:F1} % otherwise.");
+        foreach (var i in Enumerable.Range(0, samples.Count).Where(i => answers[i].StartsWith("read as", StringComparison.Ordinal)).Take(10))
+        {
+            output.WriteLine($"  #{i}: {samples[i].Number} {answers[i]}");
+        }
+
+        return (declined, flagged);
     }
 
     private async Task<double> MeasureAsync(string set, List<NumberSample> samples)

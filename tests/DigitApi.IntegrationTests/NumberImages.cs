@@ -13,6 +13,10 @@ public static class NumberImages
     public static NumberSample Number(string digits, double gap = 0.3, double scale = 3, bool darkOnLight = true, int jpegQuality = 0) =>
         Layout(digits.Select(d => Clean[d - '0']).ToArray(), Enumerable.Repeat(gap, digits.Length - 1).ToArray(), scale, darkOnLight, jpegQuality);
 
+    /// <summary>The layout <see cref="Number"/> draws <paramref name="text"/> in (a letter's place holds a clean 0, for <see cref="LetterNumbers.Draw"/> to replace).</summary>
+    public static NumberLayout LayoutOf(string text, double gap = 0.3, double scale = 3) =>
+        Layout(text.Select(c => Clean[char.IsAsciiDigit(c) ? c - '0' : 0]).ToArray(), Enumerable.Repeat(gap, text.Length - 1).ToArray(), scale).Layout;
+
     public static NumberSample Layout(int[] mnistIndices, double[] gaps, double scale = 3, bool darkOnLight = true, int jpegQuality = 0)
     {
         var height = 20 * scale;

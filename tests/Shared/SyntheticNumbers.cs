@@ -190,13 +190,14 @@ public sealed class Glyph(int width, int height, float[] ink)
         var (cw, ch) = (maxX - minX + 1, maxY - minY + 1);
         var (width, height) = ((int)Math.Round(cw * scale), (int)Math.Round(ch * scale));
         var ink = new float[width * height];
+        Func<int, int, float> at = (x, y) => At(mnist, x, y);
         for (var y = 0; y < height; y++)
         {
             for (var x = 0; x < width; x++)
             {
                 var u = ((x + 0.5) / scale) - 0.5 + minX;
                 var v = ((y + 0.5) / scale) - 0.5 + minY;
-                ink[(y * width) + x] = Bilinear(mnist, u, v) / 255f;
+                ink[(y * width) + x] = Bilinear(at, u, v) / 255f;
             }
         }
 
@@ -206,12 +207,29 @@ public sealed class Glyph(int width, int height, float[] ink)
     /// <summary>A glyph built from a gray image (ink bright), for hand-made test shapes.</summary>
     public static Glyph FromPixels(int width, int height, float[] ink) => new(width, height, ink);
 
-    private static float Bilinear(byte[] image, double u, double v)
+    /// <summary>This glyph scaled bilinearly by <paramref name="scale"/>.</summary>
+    public Glyph Scaled(double scale)
+    {
+        var (width, height) = (Math.Max(1, (int)Math.Round(Width * scale)), Math.Max(1, (int)Math.Round(Height * scale)));
+        var ink = new float[width * height];
+        Func<int, int, float> at = (x, y) => x < 0 || y < 0 || x >= Width || y >= Height ? 0 : Ink[(y * Width) + x];
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                ink[(y * width) + x] = Bilinear(at, ((x + 0.5) / scale) - 0.5, ((y + 0.5) / scale) - 0.5);
+            }
+        }
+
+        return new Glyph(width, height, ink);
+    }
+
+    private static float Bilinear(Func<int, int, float> at, double u, double v)
     {
         var (x0, y0) = ((int)Math.Floor(u), (int)Math.Floor(v));
         var (tx, ty) = ((float)(u - x0), (float)(v - y0));
-        return (At(image, x0, y0) * (1 - tx) * (1 - ty)) + (At(image, x0 + 1, y0) * tx * (1 - ty))
-            + (At(image, x0, y0 + 1) * (1 - tx) * ty) + (At(image, x0 + 1, y0 + 1) * tx * ty);
+        return (at(x0, y0) * (1 - tx) * (1 - ty)) + (at(x0 + 1, y0) * tx * (1 - ty))
+            + (at(x0, y0 + 1) * (1 - tx) * ty) + (at(x0 + 1, y0 + 1) * tx * ty);
     }
 
     private static float At(byte[] image, int x, int y) => x is < 0 or >= 28 || y is < 0 or >= 28 ? 0 : image[(y * 28) + x];

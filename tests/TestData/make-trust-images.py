@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Writes the uploads that are not digits (images/not-digits/) and the ambiguous digit (images/uncertain/).
+"""Writes the uploads that are not digits (images/not-digits/), the ambiguous digit (images/uncertain/) and the
+handwritten letters the number tests set among digits (images/letters/).
 
 Run once from tests/TestData with Debian's python3-pil, python3-numpy, python3-skimage, dataset-fashion-mnist
 and the handwriting and CJK fonts installed; the files are committed, so tests never run this.
@@ -91,3 +92,16 @@ cat.crop((80, 20, 380, 280)).save("images/not-digits/photo-crop-cat.jpg", qualit
 # the models (about 0.4 against 0.5 for both digits, the highest split among the test set's first 1,024 fours and nines).
 mnist = idx_images("mnist/t10k-images-idx3-ubyte.gz")
 Image.fromarray(255 - mnist[3869]).resize((280, 280), Image.BICUBIC).save("images/uncertain/four-or-nine.png")
+
+# Letters to set among digits (numbers with a letter in them, words): one row per handwriting font, the 52 Latin
+# letters in 64x64 cells, dark on white: the two handwriting fonts the files above use and six more.
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+LETTER_FONTS = [f"{FONTS}/{font}" for font in ("fifthhorseman/dkg.ttf", "breip/Breip.ttf", "humor-sans/Humor-Sans.ttf",
+                                               "sjfonts/SteveHand.ttf", "sjfonts/Delphine.ttf", "fifthhorseman/dkgBI.ttf")]
+LETTER_FONTS += ["/usr/share/fonts/opentype/kaushanscript/KaushanScript-Regular.otf",
+                 "/usr/share/fonts/opentype/comic-neue/ComicNeue-Italic.otf"]
+sheet = Image.new("L", (64 * len(LETTERS), 64 * len(LETTER_FONTS)), 255)
+for row, font in enumerate(LETTER_FONTS):
+    for column, letter in enumerate(LETTERS):
+        sheet.paste(written(letter, font, 34, (64, 64), ink=20, paper=255, mode="L"), (64 * column, 64 * row))
+sheet.save("images/letters/handwritten-letters.png", optimize=True)
