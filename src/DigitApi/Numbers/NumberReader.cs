@@ -25,22 +25,22 @@ public sealed record NumberReading(string Number, float Confidence, IReadOnlyLis
     /// <summary>A person should check the number: one of its digits is uncertain (or not a digit at all).</summary>
     public bool Uncertain => Digits.Any(d => d.Uncertain);
 
-    /// <summary>
-    /// The pieces of ink that are not digits, which make the whole upload not a number; their digits are only best guesses.
-    /// Inside a number, where digits are expected, a piece over the model's not-a-digit line is one of them only when the
-    /// model cannot say which digit it would be either (below its uncertain line), or when more than half of the pieces
-    /// are over the line (a word, a doodle; a lone piece is judged as /predict judges it). Any other piece over the line
-    /// is read as a digit that looks a bit odd, flagged uncertain with the number. Why: the number evaluation's real
-    /// digits over the line are mostly read with confidence above the uncertain line (16 of 19 in its tuning set, and
-    /// 14 of those 18 numbers were read right), letters set among digits mostly not; a margin on the score alone
-    /// does not tell the two apart (both lie within 0.45 of the ensemble's line).
-    /// </summary>
+    /// <summary>The pieces of ink that are not digits, which make the upload not a number; their digits are only best guesses.</summary>
+    /// <remarks>
+    /// Inside a number, where digits are expected, one piece over the model's not-a-digit line is read as a digit that
+    /// looks a bit odd, flagged uncertain with the number, when the model still names its digit at or above its
+    /// uncertain line and every other piece is a sure digit. Otherwise every piece over the line is not a digit: a lone
+    /// piece is judged as /predict judges it, and a word, a doodle or a letter the model cannot place stays declined.
+    /// Why: most real digits over the line are read with confidence above the uncertain line, most letters set among
+    /// digits are not, and a margin on the score alone cannot tell the two apart (docs/api.md gives the measurements).
+    /// </remarks>
     public IEnumerable<ReadDigit> NotDigits
     {
         get
         {
-            var mostOver = 2 * Digits.Count(d => d.NotADigit) > Digits.Count;
-            return Digits.Where(d => d.NotADigit && (mostOver || d.BelowUncertainLine));
+            var over = Digits.Where(d => d.NotADigit).ToList();
+            var oneOddDigit = over.Count == 1 && Digits.Count > 1 && !over[0].BelowUncertainLine && Digits.Count(d => d.Uncertain) == 1;
+            return oneOddDigit ? [] : over;
         }
     }
 }
@@ -48,8 +48,9 @@ public sealed record NumberReading(string Number, float Confidence, IReadOnlyLis
 /// <summary>
 /// Classifies every digit candidate of a number in one batched inference, then keeps, for each cluster
 /// of touching digits, the reading the model is most sure of. A reading whose pieces are all digits beats
-/// any with a piece that is not a digit, so that ink is cut into digits where it can be; a piece no reading
-/// makes a digit stays marked <see cref="ReadDigit.NotADigit"/> and never passes for one.
+/// any with a piece over the not-a-digit line, so that ink is cut into digits where it can be; a piece no reading
+/// makes a digit stays marked <see cref="ReadDigit.NotADigit"/> and passes for a digit only as
+/// <see cref="NumberReading.NotDigits"/> allows, flagged uncertain.
 /// </summary>
 public sealed class NumberReader(DigitClassifier classifier, IOptions<NumberOptions> options)
 {
