@@ -20,10 +20,13 @@ public static class NumberEndpoints
                 + "each digit is normalised exactly as /predict does and all are classified in one batch. The answer gives the "
                 + "number, its confidence (the product of the digits' confidences) and each digit with its box in the image's "
                 + "pixels; 'uncertain' flags each digit, and the number when any of its digits is. No ink gives 422, and so does a "
-                + "number longer than Numbers:MaxDigits (default 12). Ink that does not look like digits is not read as digits: "
-                + "when a piece of the number is not a digit, the answer is 422 " + ProblemKinds.NotADigit.Type + " with the best guess (number, "
-                + "confidence, model) and the boxes of the pieces that are not digits (notDigits); alwaysAnswer=true answers 200 "
-                + "instead, with those pieces' best guesses flagged uncertain.")
+                + "number longer than Numbers:MaxDigits (default 12). Ink that does not look like digits is not read as digits. Each "
+                + "piece is judged by the model card's lines as /predict judges an upload; a piece over the not-a-digit line makes "
+                + "the answer 422 " + ProblemKinds.NotADigit.Type + ", with the best guess (number, confidence, model) and the boxes of "
+                + "the pieces over the line (notDigits), unless it is the number's one odd piece: exactly one piece over the line, "
+                + "whose digit the model still names at or above its uncertain line, among pieces that are all sure digits. That "
+                + "piece is read as its digit, flagged uncertain with the number (200). alwaysAnswer=true answers 200 whatever the "
+                + "pieces, with those over the line flagged uncertain.")
             .WithMetadata(new ImageUploadMetadata(Multiple: false))
             .WithMetadata(new ResponseExample(StatusCodes.Status200OK,
                 """{"number":"4071","confidence":0.8612,"uncertain":false,"digits":[{"digit":4,"confidence":0.9652,"uncertain":false,"box":{"x":31,"y":28,"width":44,"height":61}},{"digit":0,"confidence":0.9654,"uncertain":false,"box":{"x":93,"y":30,"width":41,"height":58}},{"digit":7,"confidence":0.9601,"uncertain":false,"box":{"x":151,"y":27,"width":38,"height":60}},{"digit":1,"confidence":0.9626,"uncertain":false,"box":{"x":205,"y":29,"width":12,"height":59}}],"model":"ensemble","elapsedMs":9.7}"""))
@@ -33,7 +36,7 @@ public static class NumberEndpoints
     /// <summary>Read a multi-digit number.</summary>
     /// <param name="request">The HTTP request; its body holds the image.</param>
     /// <param name="model">cnn, lenet, mlp, logreg or ensemble; default: the ensemble.</param>
-    /// <param name="alwaysAnswer">true: pieces that do not look like digits are answered with their best guesses flagged uncertain, instead of 422.</param>
+    /// <param name="alwaysAnswer">true: pieces over the not-a-digit line are answered with their best guesses flagged uncertain, instead of 422.</param>
     /// <param name="services">Prediction services.</param>
     /// <param name="preprocessor">Segments the number and normalises its digits.</param>
     /// <param name="reader">Classifies the digits.</param>

@@ -21,7 +21,7 @@ public sealed record NumberResponse(string Number, float Confidence, bool Uncert
 /// <summary>One digit of the number.</summary>
 /// <param name="Digit">The digit, 0-9.</param>
 /// <param name="Confidence">Its calibrated probability, 0-1.</param>
-/// <param name="Uncertain">True when a person should check this digit (below the model's confidence line, or, with alwaysAnswer=true, not a digit).</param>
+/// <param name="Uncertain">True when a person should check this digit: below the model's confidence line, or over its not-a-digit line (the number's one odd piece, or any piece with alwaysAnswer=true).</param>
 /// <param name="Box">Where it is, in the uploaded image's pixels.</param>
 public sealed record NumberDigit(int Digit, float Confidence, bool Uncertain, DigitBox Box);
 
