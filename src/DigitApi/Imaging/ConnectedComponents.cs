@@ -179,6 +179,42 @@ public static class ConnectedComponents
     }
 
     /// <summary>
+    /// Drops what is left of ruled or squared paper's lines after their removal: thin blobs (about two pixels thick at
+    /// most) lying almost wholly along the lines (<see cref="InkImage.OnLines"/>), where a line was fainter or thicker
+    /// than the removal reached. When nothing else is left, nothing is dropped.
+    /// </summary>
+    public static List<InkComponent> WithoutLineLeftovers(IReadOnlyList<InkComponent> components, int[] labels, bool[]? onLines, int width)
+    {
+        if (onLines is null)
+        {
+            return [.. components];
+        }
+
+        var kept = components.Where(c => !IsThin(c) || !AlongLines(c)).ToList();
+        return kept.Count > 0 ? kept : [.. components];
+
+        bool AlongLines(InkComponent c)
+        {
+            var on = 0;
+            for (var y = c.Box.Y; y < c.Box.Bottom; y++)
+            {
+                for (var i = (y * width) + c.Box.X; i < (y * width) + c.Box.Right; i++)
+                {
+                    on += labels[i] == c.Label && onLines[i] ? 1 : 0;
+                }
+            }
+
+            return on >= LeftoverOnLines * c.Area;
+        }
+    }
+
+    // The share of a blob's pixels on the lines that makes a thin blob a leftover of them.
+    private const double LeftoverOnLines = 0.8;
+
+    // Thin: its area is at most twice its length.
+    private static bool IsThin(InkComponent c) => c.Area <= 2 * Math.Max(c.Box.Width, c.Box.Height);
+
+    /// <summary>
     /// Drops blobs much fainter than the strongest one: what is left of shadows and shading after
     /// background removal, next to real pen strokes.
     /// </summary>

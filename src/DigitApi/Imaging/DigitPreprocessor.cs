@@ -18,7 +18,8 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
         var ink = InkExtractor.Extract(image) ?? throw NoDigit();
         clock?.Check();
         var (labels, components) = ConnectedComponents.Label(ink);
-        var onPaper = ConnectedComponents.WithoutEdgeArtifacts(components, labels, ink.Width, ink.Height);
+        var onPaper = ConnectedComponents.WithoutLineLeftovers(
+            ConnectedComponents.WithoutEdgeArtifacts(components, labels, ink.Width, ink.Height), labels, ink.OnLines, ink.Width);
         var kept = ConnectedComponents.WithoutSpecks(ConnectedComponents.WithoutFaintShading(onPaper));
         if (kept.Count == 0)
         {

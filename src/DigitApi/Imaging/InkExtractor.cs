@@ -25,7 +25,9 @@ public static class InkExtractor
 
         // Ruled and squared paper's lines go before the ink is chosen, so that they neither join the digit nor
         // count as ink in the threshold.
-        if (PaperLines.Remove(values, w, h) | flattened)
+        var onLines = new bool[values.Length];
+        var lines = PaperLines.Remove(values, w, h, onLines);
+        if (lines | flattened)
         {
             histogram = Histogram(values);
         }
@@ -58,7 +60,7 @@ public static class InkExtractor
             ink[i] = stretched[values[i]];
         }
 
-        return new InkImage(w, h, ink, Above(values, (byte)Math.Min(threshold, 255)));
+        return new InkImage(w, h, ink, Above(values, (byte)Math.Min(threshold, 255)), lines ? onLines : null);
     }
 
     // values > threshold.

@@ -2,9 +2,9 @@ namespace DigitApi.Imaging;
 
 /// <summary>
 /// Ink as MNIST sees it: bright strokes on a black background, background flattened and contrast
-/// stretched to 0..255, plus the binary mask of what counts as ink.
+/// stretched to 0..255, plus the binary mask of what counts as ink, and where paper lines were removed.
 /// </summary>
-public sealed class InkImage(int width, int height, byte[] ink, bool[] mask)
+public sealed class InkImage(int width, int height, byte[] ink, bool[] mask, bool[]? onLines = null)
 {
     public int Width { get; } = width;
 
@@ -15,4 +15,7 @@ public sealed class InkImage(int width, int height, byte[] ink, bool[] mask)
 
     /// <summary>True where a pixel is ink after thresholding.</summary>
     public bool[] Mask { get; } = mask;
+
+    /// <summary>True along the ruled or squared paper's lines that were taken out of the ink; null when there were none.</summary>
+    public bool[]? OnLines { get; } = onLines;
 }

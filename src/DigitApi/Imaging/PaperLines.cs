@@ -46,14 +46,19 @@ internal static class PaperLines
     private const int CoarseStep = 3;
 
     /// <summary>Removes horizontal, then vertical lines in place; false when there were none.</summary>
-    public static bool Remove(byte[] values, int w, int h)
+    /// <param name="values">The ink values, w x h.</param>
+    /// <param name="w">Width.</param>
+    /// <param name="h">Height.</param>
+    /// <param name="onLines">When given (w x h), set where a line was removed: along each line, the rows it covered
+    /// and one more on either side.</param>
+    public static bool Remove(byte[] values, int w, int h, bool[]? onLines = null)
     {
         if (Math.Min(w, h) < MinSide)
         {
             return false;
         }
 
-        var removed = MayHoldLines(values, w, h, across: true) && RemoveAcross(values, w, h, pageFound: false);
+        var removed = MayHoldLines(values, w, h, across: true) && RemoveAcross(values, w, h, pageFound: false, onLines, transposed: false);
 
         // Lines down the image: a margin, a squared grid's columns. Once some were found, a second search finds a
         // margin drawn at another slope than the grid's.
@@ -61,7 +66,7 @@ internal static class PaperLines
         for (var pass = 0; pass < (down ? 2 : 1) && MayHoldLines(values, w, h, across: false); pass++)
         {
             var transposed = Transpose(values, w, h);
-            if (!RemoveAcross(transposed, h, w, removed))
+            if (!RemoveAcross(transposed, h, w, removed, onLines, transposed: true))
             {
                 break;
             }
@@ -99,7 +104,7 @@ internal static class PaperLines
     // Finds and removes the lines that run across (within 15 degrees of a row) of a w x h image. Lines come as a page:
     // at least two across the whole width, or one once other lines were found (a margin on ruled paper); a single
     // long stroke on a drawing is the digit's own.
-    private static bool RemoveAcross(byte[] values, int w, int h, bool pageFound)
+    private static bool RemoveAcross(byte[] values, int w, int h, bool pageFound, bool[]? onLines, bool transposed)
     {
         var ridge = Ridges(values, w, h);
         var stripWidth = (w + Strips - 1) / Strips;
@@ -170,7 +175,7 @@ internal static class PaperLines
 
         foreach (var line in lines.Where(line => line.Path >= MinCutPath * w))
         {
-            Remove(values, w, h, line);
+            Remove(values, w, h, line, onLines, transposed);
         }
 
         return true;
@@ -272,17 +277,23 @@ internal static class PaperLines
             : null;
     }
 
-    private static void Remove(byte[] values, int w, int h, Line line)
+    // Removes one line; marks the rows it covered in onLines, and one more on either side (in the orientation of the
+    // image given to Remove).
+    private static void Remove(byte[] values, int w, int h, Line line, bool[]? onLines, bool transposed)
     {
-        var level = LineLevel(values, line.Centres, line.Seen, w);
+        var level = LineLevel(values, line.Centres, line.Seen, w, h);
         for (var x = Math.Max(0, line.First - 2); x <= Math.Min(w - 1, line.Last + 2); x++)
         {
-            RemoveAt(values, w, h, x, line.Centres[x], level);
+            var (top, bottom) = RemoveAt(values, w, h, x, line.Centres[x], level);
+            for (var y = Math.Max(0, top - 1); onLines is not null && y <= Math.Min(h - 1, bottom + 1); y++)
+            {
+                onLines[transposed ? (x * h) + y : (y * w) + x] = true;
+            }
         }
     }
 
-    // The line's typical brightness: the median of its centre pixels where it was seen.
-    private static int LineLevel(byte[] values, int[] centres, bool[] on, int w)
+    // The line's typical strength: the median, where it was seen, of its centre pixel over the paper beside it.
+    private static int LineLevel(byte[] values, int[] centres, bool[] on, int w, int h)
     {
         Span<int> histogram = stackalloc int[256];
         histogram.Clear();
@@ -291,7 +302,7 @@ internal static class PaperLines
         {
             if (on[x])
             {
-                histogram[values[(centres[x] * w) + x]]++;
+                histogram[Math.Max(0, values[(centres[x] * w) + x] - Beside(values, w, h, x, centres[x]))]++;
                 total++;
             }
         }
@@ -299,34 +310,57 @@ internal static class PaperLines
         return InkExtractor.Percentile(histogram, 0.5, total);
     }
 
-    // Removes the line's pixels in one column: its centre and the neighbours at least half as bright. Ink clearly
-    // darker than the line (a pen on a light blue or grey line, a stroke lying along it) stays. Where ink continues on
-    // both sides, a stroke crosses the line: the gap is filled between the two. The rest loses the line's level.
-    private static void RemoveAt(byte[] values, int w, int h, int x, int centre, int level)
+    // The paper's level beside a line in one column: the lesser of the pixels just beyond the widest line searched
+    // for, above and below its centre. Shading left by the background's removal lifts it; the line's own pixels do not.
+    private static int Beside(byte[] values, int w, int h, int x, int centre)
+    {
+        var above = centre - Reach - 1 >= 0 ? values[((centre - Reach - 1) * w) + x] : 0;
+        var below = centre + Reach + 1 < h ? values[((centre + Reach + 1) * w) + x] : 0;
+        return Math.Min(above, below);
+    }
+
+    // Removes the line's pixels in one column: its centre and, up to Reach on either side, the neighbours that carry a
+    // quarter of its strength over the paper beside it (a thick or blurred line's edges). Ink clearly stronger than the
+    // line (a pen on a light blue or grey line, a stroke lying along it) stays. Where ink continues on both sides, a
+    // stroke (or shading) crosses the line: the gap is filled between the two. The rest loses the line's strength.
+    // Returns the rows removed (none: top above bottom).
+    private static (int Top, int Bottom) RemoveAt(byte[] values, int w, int h, int x, int centre, int level)
     {
         if (centre < 0 || centre >= h)
         {
-            return;
+            return (0, -1);
         }
 
-        var peak = values[(centre * w) + x];
-        var top = centre > 0 && values[((centre - 1) * w) + x] * 2 >= peak ? centre - 1 : centre;
-        var bottom = centre < h - 1 && values[((centre + 1) * w) + x] * 2 >= peak ? centre + 1 : centre;
+        var paper = Beside(values, w, h, x, centre);
+        var edge = paper + (Math.Max(values[(centre * w) + x] - paper, 0) / 4);
+        var (top, bottom) = (centre, centre);
+        while (top > Math.Max(0, centre - Reach) && values[((top - 1) * w) + x] > edge)
+        {
+            top--;
+        }
+
+        while (bottom < Math.Min(h - 1, centre + Reach) && values[((bottom + 1) * w) + x] > edge)
+        {
+            bottom++;
+        }
+
         var above = top > 0 ? values[((top - 1) * w) + x] : 0;
         var below = bottom < h - 1 ? values[((bottom + 1) * w) + x] : 0;
         var inkFloor = Math.Max(2 * MinRidge, level / 2);
         var crossed = above >= inkFloor && below >= inkFloor;
-        var darker = level + Math.Max(2 * MinRidge, level / 4);
+        var stronger = paper + level + Math.Max(2 * MinRidge, level / 4);
         for (var y = top; y <= bottom; y++)
         {
             var at = (y * w) + x;
-            if (values[at] <= darker)
+            if (values[at] <= stronger)
             {
                 values[at] = crossed
                     ? (byte)(above + ((below - above) * (y - top + 1) / (bottom - top + 2)))
                     : (byte)Math.Max(0, values[at] - level);
             }
         }
+
+        return (top, bottom);
     }
 
     private static byte[] Transpose(byte[] values, int w, int h)
