@@ -20,7 +20,8 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
         var (labels, components) = ConnectedComponents.Label(ink);
         var onPaper = ConnectedComponents.WithoutLineLeftovers(
             ConnectedComponents.WithoutEdgeArtifacts(components, labels, ink.Width, ink.Height), labels, ink.OnLines, ink.Width);
-        var kept = ConnectedComponents.WithoutSpecks(ConnectedComponents.WithoutFaintShading(onPaper));
+        var bright = ink.OnLines is null ? ConnectedComponents.WithoutFaintShading(onPaper) : ConnectedComponents.WithoutFaintShading(onPaper, FaintOnLinedPaper);
+        var kept = ConnectedComponents.WithoutSpecks(bright);
         if (kept.Count == 0)
         {
             throw NoDigit();
@@ -35,6 +36,10 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
         var pixels = DigitNormalizer.Normalize(ink, labels, kept.Select(c => c.Label).ToHashSet(), box);
         return new PreparedDigit(pixels, box);
     }
+
+    // On ruled or squared paper, blobs fainter than this share of the strongest one's mean ink are not the digit: what
+    // survives of the lines' removal is about half as strong as the pen (a line lighter than the ink, its blurred edges).
+    private const double FaintOnLinedPaper = 0.6;
 
     /// <summary>A mark smaller than this is a speck, not a digit.</summary>
     public static int MinDigitSide(GrayImage image) => Math.Max(4, Math.Max(image.Width, image.Height) / 50);
