@@ -190,7 +190,8 @@ public static class ConnectedComponents
             return [.. components];
         }
 
-        var kept = components.Where(c => !IsThin(c) || !AlongLines(c)).ToList();
+        var strongest = components.Max(c => c.MeanInk);
+        var kept = components.Where(c => c.MeanInk >= LeftoverInk * strongest || !IsThin(c) || !AlongLines(c)).ToList();
         return kept.Count > 0 ? kept : [.. components];
 
         bool AlongLines(InkComponent c)
@@ -207,6 +208,10 @@ public static class ConnectedComponents
             return on >= LeftoverOnLines * c.Area;
         }
     }
+
+    // A leftover is fainter than this share of the strongest blob's ink: a piece of the digit cut off where a line
+    // crossed it keeps the pen's strength.
+    private const double LeftoverInk = 0.9;
 
     // The share of a blob's pixels on the lines that makes a thin blob a leftover of them.
     private const double LeftoverOnLines = 0.8;

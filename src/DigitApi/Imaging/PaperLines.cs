@@ -334,12 +334,12 @@ internal static class PaperLines
         var paper = Beside(values, w, h, x, centre);
         var edge = paper + (Math.Max(values[(centre * w) + x] - paper, 0) / 4);
         var (top, bottom) = (centre, centre);
-        while (top > Math.Max(0, centre - Reach) && values[((top - 1) * w) + x] > edge)
+        while (top > Math.Max(0, centre - 1) && values[((top - 1) * w) + x] > edge)
         {
             top--;
         }
 
-        while (bottom < Math.Min(h - 1, centre + Reach) && values[((bottom + 1) * w) + x] > edge)
+        while (bottom < Math.Min(h - 1, centre + 1) && values[((bottom + 1) * w) + x] > edge)
         {
             bottom++;
         }
