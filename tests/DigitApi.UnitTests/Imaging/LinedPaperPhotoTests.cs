@@ -1,0 +1,41 @@
+using DigitApi.Imaging;
+
+namespace DigitApi.UnitTests.Imaging;
+
+/// <summary>
+/// Phone photos of digits on ruled and squared paper, as the training pipeline's upload generator makes them
+/// (tests/TestData/images/lined-paper, see its README.md): through the service's decoder and preprocessing,
+/// the ink chosen is the digit drawn (its box overlaps the box the digit was drawn in by at least half), not pieces
+/// of the lines or the margin, and the default model reads it.
+/// </summary>
+public class LinedPaperPhotoTests(Pipeline pipeline) : IClassFixture<Pipeline>
+{
+    [Theory]
+    [InlineData("ruled-margin-5.jpg", 5, 102, 177, 148, 226)] // light blue rules and a red margin
+    [InlineData("ruled-6.jpg", 6, 77, 185, 106, 222)] // grey rules, a red margin, a shadow over one corner
+    [InlineData("ruled-pencil-6.jpg", 6, 113, 95, 138, 147)] // dark grey rules, a small pencil digit
+    [InlineData("squared-dense-1.jpg", 1, 123, 265, 127, 294)] // a thin 1 on a dense blue grid
+    [InlineData("squared-5.jpg", 5, 46, 110, 81, 162)] // a grey grid under a shadow
+    [InlineData("squared-2.jpg", 2, 69, 99, 100, 140)] // a fine grey grid, light falling from one side
+    public void The_digit_drawn_is_the_ink_found_and_is_read(string file, int digit, int left, int top, int right, int bottom)
+    {
+        var upload = SkiaImageDecoderTests.Read(Path.Combine("lined-paper", file));
+        var image = pipeline.Decoder.Decode(upload);
+
+        var found = DigitPreprocessor.Prepare(image).Box.Scale(image.SourceScaleX, image.SourceScaleY);
+        var read = pipeline.Classify([upload])[0];
+
+        var drawn = new PixelBox(left, top, right - left, bottom - top);
+        Assert.True(Overlap(found, drawn) >= 0.5, $"found {found}, drawn {drawn}");
+        Assert.Equal(digit, read);
+    }
+
+    // Intersection over union.
+    private static double Overlap(PixelBox a, PixelBox b)
+    {
+        var width = Math.Max(0, Math.Min(a.Right, b.Right) - Math.Max(a.X, b.X));
+        var height = Math.Max(0, Math.Min(a.Bottom, b.Bottom) - Math.Max(a.Y, b.Y));
+        var inter = width * height;
+        return (double)inter / ((a.Width * a.Height) + (b.Width * b.Height) - inter);
+    }
+}
