@@ -23,8 +23,7 @@ public static class PreprocessingSteps
         Write(folder, prefix, "3-mask", ink.Width, ink.Height, [.. ink.Mask.Select(m => m ? (byte)0 : (byte)255)]);
 
         var (labels, components) = ConnectedComponents.Label(ink);
-        var kept = ConnectedComponents.WithoutSpecks(ConnectedComponents.WithoutFaintShading(
-            ConnectedComponents.WithoutEdgeArtifacts(components, labels, ink.Width, ink.Height)));
+        var kept = DigitPreprocessor.DigitComponents(ink, labels, components);
         var keep = kept.Select(c => c.Label).ToHashSet();
         var box = kept.Select(c => c.Box).Aggregate((a, b) => a.Union(b));
         var digit = new byte[labels.Length];

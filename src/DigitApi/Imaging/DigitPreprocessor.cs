@@ -18,10 +18,7 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
         var ink = InkExtractor.Extract(image) ?? throw NoDigit();
         clock?.Check();
         var (labels, components) = ConnectedComponents.Label(ink);
-        var onPaper = ConnectedComponents.WithoutLineLeftovers(
-            ConnectedComponents.WithoutEdgeArtifacts(components, labels, ink.Width, ink.Height), labels, ink.OnLines, ink.Width);
-        var bright = ink.OnLines is null ? ConnectedComponents.WithoutFaintShading(onPaper) : ConnectedComponents.WithoutFaintShading(onPaper, FaintOnLinedPaper);
-        var kept = ConnectedComponents.WithoutSpecks(bright);
+        var kept = DigitComponents(ink, labels, components);
         if (kept.Count == 0)
         {
             throw NoDigit();
@@ -35,6 +32,20 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
 
         var pixels = DigitNormalizer.Normalize(ink, labels, kept.Select(c => c.Label).ToHashSet(), box);
         return new PreparedDigit(pixels, box);
+    }
+
+    /// <summary>
+    /// The blobs that make up the digit: all but frames and edges along the border, the leftovers of paper lines,
+    /// faint shading and specks.
+    /// </summary>
+    public static List<InkComponent> DigitComponents(InkImage ink, int[] labels, IReadOnlyList<InkComponent> components)
+    {
+        var onPaper = ConnectedComponents.WithoutLineLeftovers(
+            ConnectedComponents.WithoutEdgeArtifacts(components, labels, ink.Width, ink.Height), labels, ink.OnLines, ink.Width);
+        var strong = ink.OnLines is null
+            ? ConnectedComponents.WithoutFaintShading(onPaper)
+            : ConnectedComponents.WithoutFaintShading(onPaper, FaintOnLinedPaper);
+        return ConnectedComponents.WithoutSpecks(strong);
     }
 
     // On ruled or squared paper, blobs fainter than this share of the strongest one's mean ink are not the digit: what
