@@ -181,17 +181,18 @@ public static class ConnectedComponents
     /// <summary>
     /// Drops what is left of ruled or squared paper's lines after their removal: thin blobs (about two pixels thick at
     /// most) lying almost wholly along the lines (<see cref="InkImage.OnLines"/>), where a line was fainter or thicker
-    /// than the removal reached. When nothing else is left, nothing is dropped.
+    /// than the removal reached, that are fainter than the strongest blob or one pixel wide. A piece of the digit cut
+    /// off where a line crossed it keeps the pen's strength and its width. When nothing else is left, nothing is dropped.
     /// </summary>
     public static List<InkComponent> WithoutLineLeftovers(IReadOnlyList<InkComponent> components, int[] labels, bool[]? onLines, int width)
     {
-        if (onLines is null)
+        if (onLines is null || components.Count == 0)
         {
             return [.. components];
         }
 
         var strongest = components.Max(c => c.MeanInk);
-        var kept = components.Where(c => c.MeanInk >= LeftoverInk * strongest || !IsThin(c) || !AlongLines(c)).ToList();
+        var kept = components.Where(c => !(IsThin(c) && (c.MeanInk < LeftoverInk * strongest || IsOnePixelWide(c)) && AlongLines(c))).ToList();
         return kept.Count > 0 ? kept : [.. components];
 
         bool AlongLines(InkComponent c)
@@ -215,6 +216,9 @@ public static class ConnectedComponents
 
     // The share of a blob's pixels on the lines that makes a thin blob a leftover of them.
     private const double LeftoverOnLines = 0.8;
+
+    // A straight piece one pixel wide, across or down the image: what a line's edge leaves, however strong.
+    private static bool IsOnePixelWide(InkComponent c) => Math.Min(c.Box.Width, c.Box.Height) == 1;
 
     // Thin: its area is at most twice its length.
     private static bool IsThin(InkComponent c) => c.Area <= 2 * Math.Max(c.Box.Width, c.Box.Height);
