@@ -15,6 +15,8 @@ BINS = 15
 MAX_DIGITS_FLAGGED = 0.014
 # ... and at least this accuracy of the answers left unflagged, then as many non-digits declined as possible.
 MIN_UNFLAGGED_ACCURACY = 0.995
+# ... and, within this share of the most non-digits flagged, as many declined by score as possible.
+DECLINE_SLACK = 0.01
 UNCERTAIN_CANDIDATES = [0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97]
 SCORE = "energy"
 RISK_COVERAGE_POINTS = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99]
@@ -80,27 +82,34 @@ class View:
 
 
 def choose_operating_point(digits, labels, outliers, score_kind):
-    """(threshold, uncertainBelow) on fitting data: digits (View) with labels, trained-family outliers (View)."""
+    """(threshold, uncertainBelow) on fitting data: digits (View) with labels, trained-family outliers (View).
+
+    Within the flag budget, the points whose unflagged answers are accurate enough come first; among them, the
+    most non-digits flagged (declined or uncertain); and among those within DECLINE_SLACK of the most, the one
+    that declines most of them as "not a digit" rather than as "not sure": a shoe should be told it is not a digit.
+    """
     d_score, o_score = digits.score(score_kind), outliers.score(score_kind)
     d_conf, o_conf = digits.probs.max(1), outliers.probs.max(1)
     correct = digits.probs.argmax(1) == labels
     candidates = sorted(set(np.quantile(d_score, [0.98, 0.985, 0.99, 0.9925, 0.995, 0.9965, 0.998, 0.999]).tolist()))
     candidates.append(float(max(d_score.max(), o_score.max())) + 1.0)
-    best = None
+    points = []
     for t in candidates:
         for u in UNCERTAIN_CANDIDATES:
             flagged = (d_score >= t) | (d_conf < u)
             share = flagged.mean()
             if share > MAX_DIGITS_FLAGGED:
                 continue
-            accuracy = correct[~flagged].mean()
+            accurate = correct[~flagged].mean() >= MIN_UNFLAGGED_ACCURACY
             declined = ((o_score >= t) | (o_conf < u)).mean()
-            key = (accuracy >= MIN_UNFLAGGED_ACCURACY, declined, -share)
-            if best is None or key > best[0]:
-                best = (key, t, u)
-    if best is None:  # nothing within the flag budget: decline nothing by score, flag only the least sure
+            points.append((accurate, declined, (o_score >= t).mean(), -share, t, u))
+    if not points:  # nothing within the flag budget: decline nothing by score, flag only the least sure
         return candidates[-1], UNCERTAIN_CANDIDATES[0]
-    return best[1], best[2]
+    accurate = max(p[0] for p in points)
+    points = [p for p in points if p[0] == accurate]
+    most = max(p[1] for p in points)
+    best = max((p for p in points if p[1] >= most - DECLINE_SLACK), key=lambda p: (p[2], p[1], p[3]))
+    return best[4], best[5]
 
 
 def risk_coverage(digits, labels, threshold, score_kind):
@@ -131,13 +140,19 @@ def card_fields(fit, report, families, temperature, ece_before, validation):
     family_rows = []
     for name, held_out, view in families:
         s = view.score(score_kind)
+        flagged = (s >= threshold) | (view.probs.max(1) < uncertain_below)
         family_rows.append({"name": name, "heldOut": held_out, "count": int(len(s)), "auroc": round(auroc(d_score, s), 4),
-                            "declineRate": round(float((s >= threshold).mean()), 4) if len(s) else None})
+                            "declineRate": round(float((s >= threshold).mean()), 4) if len(s) else None,
+                            "flaggedRate": round(float(flagged.mean()), 4) if len(s) else None})
+    digits_flagged = (d_score >= threshold) | (digits.probs.max(1) < uncertain_below)
+    correct = digits.probs.argmax(1) == report["labels"]
     return {
         "calibration": {"temperature": round(temperature, 4), "eceBefore": round(ece_before, 4),
                         "eceAfter": round(ece(digits.probs, report["labels"]), 4), "bins": BINS, "validation": validation},
         "notADigit": {"score": score_kind, "threshold": round(float(threshold), 4),
                       "digitDeclineRate": round(float((d_score >= threshold).mean()), 4), "families": family_rows},
         "uncertainBelow": uncertain_below,
+        "operatingPoint": {"digitsUnflagged": round(float(1 - digits_flagged.mean()), 4),
+                           "accuracyUnflagged": round(float(correct[~digits_flagged].mean()), 4)},
         "riskCoverage": risk_coverage(digits, report["labels"], threshold, score_kind),
     }

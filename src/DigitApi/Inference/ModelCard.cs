@@ -17,6 +17,9 @@ public abstract record TrustedCard
     /// <summary>Answers less confident than this are flagged <c>uncertain</c> (Predictions:UncertainBelow overrides it).</summary>
     public double? UncertainBelow { get; init; }
 
+    /// <summary>What the card's lines do to realistic validation digits: how many are answered unflagged, and how many of those are right.</summary>
+    public OperatingPoint? OperatingPoint { get; init; }
+
     public RiskCoveragePoint[]? RiskCoverage { get; init; }
 
     public KindAccuracy[]? AccuracyByKind { get; init; }
@@ -88,7 +91,13 @@ public sealed record NotADigitSpec(string Score, double Threshold, double? Digit
 /// <param name="Count">Uploads of this kind measured.</param>
 /// <param name="Auroc">Area under the ROC curve of the score, digits against this kind, 0-1 (null when not measured).</param>
 /// <param name="DeclineRate">Share of this kind declined at the threshold, 0-1 (null when not measured).</param>
-public sealed record OutlierFamily(string Name, bool HeldOut, int Count, double? Auroc, double? DeclineRate);
+/// <param name="FlaggedRate">Share of this kind declined or answered uncertain at the card's lines, 0-1: what a client sees.</param>
+public sealed record OutlierFamily(string Name, bool HeldOut, int Count, double? Auroc, double? DeclineRate, double? FlaggedRate = null);
+
+/// <summary>The card's lines applied to realistic validation digits.</summary>
+/// <param name="DigitsUnflagged">Share of digits answered neither not-a-digit nor uncertain, 0-1.</param>
+/// <param name="AccuracyUnflagged">Accuracy of those answers, 0-1.</param>
+public sealed record OperatingPoint(double DigitsUnflagged, double AccuracyUnflagged);
 
 /// <summary>One row of the risk-coverage table, measured on realistic digits.</summary>
 /// <param name="UncertainBelow">The confidence line.</param>
