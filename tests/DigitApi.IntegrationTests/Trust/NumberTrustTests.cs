@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using DigitApi.Inference;
 using DigitApi.Numbers;
+using DigitApi.Tests;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DigitApi.IntegrationTests.Trust;
@@ -12,9 +13,10 @@ namespace DigitApi.IntegrationTests.Trust;
 /// </summary>
 public sealed class NumberTrustTests(DigitApiFactory factory) : IClassFixture<DigitApiFactory>
 {
-    // MNIST test digit 619, a 1 written as one short, thick, curved stroke: the ensemble reads it as a 1 at about 0.73, but scores it
-    // over its not-a-digit line. Between two clean digits it is the number's one odd piece.
-    private const int OddOne = 619;
+    // MNIST test images searched for a real digit the committed ensemble scores over its not-a-digit line while still
+    // naming it at or above its uncertain line (a 1 written as one short, thick, curved stroke is typical): between two
+    // clean digits it is the number's one odd piece. Searched rather than fixed, so that a retrain keeps the test.
+    private const int OddDigitSearch = 3000;
 
     private readonly HttpClient _client = factory.CreateClient();
 
@@ -23,13 +25,11 @@ public sealed class NumberTrustTests(DigitApiFactory factory) : IClassFixture<Di
     [Fact]
     public async Task A_number_with_one_digit_over_the_not_a_digit_line_is_read_and_flagged_uncertain()
     {
-        var image = NumberImages.Layout([NumberImages.Clean[4], OddOne, NumberImages.Clean[2]], [0.3, 0.3]).Image;
-        var odd = (await ReadDirectlyAsync(image)).Digits[1];
-        Assert.True(odd.NotADigit && !odd.BelowUncertainLine, $"pick another odd digit: the committed ensemble reads this one as {odd}");
+        var (image, digit) = await NumberWithOneOddDigitAsync();
 
         var body = await NumberAsync(image);
 
-        Assert.Equal("412", body.GetProperty("number").GetString());
+        Assert.Equal($"4{digit}2", body.GetProperty("number").GetString());
         Assert.True(body.GetProperty("uncertain").GetBoolean());
         Assert.Equal([false, true, false], body.GetProperty("digits").EnumerateArray().Select(d => d.GetProperty("uncertain").GetBoolean()));
     }
@@ -69,6 +69,24 @@ public sealed class NumberTrustTests(DigitApiFactory factory) : IClassFixture<Di
         Assert.Equal(3, body.GetProperty("number").GetString()!.Length);
         Assert.True(body.GetProperty("uncertain").GetBoolean());
         Assert.Equal([false, true, false], body.GetProperty("digits").EnumerateArray().Select(d => d.GetProperty("uncertain").GetBoolean()));
+    }
+
+    // "4?2" with the first MNIST test digit that is the number's one odd piece, and the label of that digit.
+    private async Task<(byte[] Image, int Digit)> NumberWithOneOddDigitAsync()
+    {
+        var labels = MnistTestSet.Instance.Labels;
+        for (var i = 0; i < OddDigitSearch; i++)
+        {
+            var image = NumberImages.Layout([NumberImages.Clean[4], i, NumberImages.Clean[2]], [0.3, 0.3]).Image;
+            var reading = await ReadDirectlyAsync(image);
+            if (reading.Digits.Count == 3 && reading.Digits[1] is { NotADigit: true, BelowUncertainLine: false } odd && odd.Digit == labels[i])
+            {
+                return (image, labels[i]);
+            }
+        }
+
+        Assert.Fail($"none of the first {OddDigitSearch} MNIST test digits is read right but over the ensemble's not-a-digit line");
+        return default;
     }
 
     private async Task<NumberReading> ReadDirectlyAsync(byte[] image)
