@@ -54,7 +54,7 @@ public sealed class NotADigitBehaviourTests(DigitApiFactory factory) : IClassFix
             .OrderByDescending(x => x.P).Take(2).Select(x => x.Digit).Order();
         Assert.Equal([4, 9], topTwo);
         // Calibrated: a digit a person could read either way is not reported at the certainty of a clean one (clean
-        // digits read above 0.99; this one reads 0.93).
+        // digits read above 0.99).
         Assert.True(body.GetProperty("confidence").GetSingle() < 0.95f, body.ToString());
     }
 
