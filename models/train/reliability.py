@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from scipy.stats import rankdata
 
 BINS = 15
+TEMPERATURE_RANGE = (0.05, 20.0)
 # The operating point: at most this share of real digits flagged (declined or uncertain) ...
 MAX_DIGITS_FLAGGED = 0.014
 # ... and at least this accuracy of the answers left unflagged, then as many non-digits declined as possible.
@@ -56,7 +57,8 @@ def fit_temperature(logits, labels):
         return loss
 
     opt.step(closure)
-    return float(log_t.exp())
+    # Bounded: on a tiny or separable set the likelihood keeps improving as the temperature runs to 0 or infinity.
+    return float(min(max(float(log_t.exp()), TEMPERATURE_RANGE[0]), TEMPERATURE_RANGE[1]))
 
 
 def auroc(digit_scores, outlier_scores):
@@ -153,6 +155,6 @@ def card_fields(fit, report, families, temperature, ece_before, validation):
                       "digitDeclineRate": round(float((d_score >= threshold).mean()), 4), "families": family_rows},
         "uncertainBelow": uncertain_below,
         "operatingPoint": {"digitsUnflagged": round(float(1 - digits_flagged.mean()), 4),
-                           "accuracyUnflagged": round(float(correct[~digits_flagged].mean()), 4)},
+                           "accuracyUnflagged": round(float(correct[~digits_flagged].mean()), 4) if (~digits_flagged).any() else None},
         "riskCoverage": risk_coverage(digits, report["labels"], threshold, score_kind),
     }

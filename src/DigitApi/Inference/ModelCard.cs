@@ -96,8 +96,8 @@ public sealed record OutlierFamily(string Name, bool HeldOut, int Count, double?
 
 /// <summary>The card's lines applied to realistic validation digits.</summary>
 /// <param name="DigitsUnflagged">Share of digits answered neither not-a-digit nor uncertain, 0-1.</param>
-/// <param name="AccuracyUnflagged">Accuracy of those answers, 0-1.</param>
-public sealed record OperatingPoint(double DigitsUnflagged, double AccuracyUnflagged);
+/// <param name="AccuracyUnflagged">Accuracy of those answers, 0-1 (null when every answer is flagged).</param>
+public sealed record OperatingPoint(double DigitsUnflagged, double? AccuracyUnflagged);
 
 /// <summary>One row of the risk-coverage table, measured on realistic digits.</summary>
 /// <param name="UncertainBelow">The confidence line.</param>
