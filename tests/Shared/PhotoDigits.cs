@@ -26,9 +26,6 @@ public static class PhotoDigits
 
     private static readonly SKColor[] Inks = [new(20, 20, 25), new(25, 45, 130), new(45, 45, 60), new(10, 60, 40)];
 
-    // A thin pencil line (see HandStyle.ThinPencil) is graphite, mid grey, not pen ink.
-    private const float PencilPen = 0.035f;
-
     private static readonly Lazy<SKShader> Noise = new(() =>
     {
         var random = new Random(7);
@@ -77,8 +74,7 @@ public static class PhotoDigits
     /// <summary>
     /// A phone photo of a handwritten digit on <paramref name="paper"/>: the sheet turned by up to 8 degrees and seen
     /// at a slant (perspective), lines every 4-7 % of the frame's width, a margin line on most ruled sheets; the digit
-    /// 25-45 % of the width tall, or, when <paramref name="small"/>, 10-15 % of it on the large page. A thin pencil line
-    /// is graphite grey (140-175 of 255), faint once the lens and the working size have thinned it.
+    /// 25-45 % of the width tall, or, when <paramref name="small"/>, 10-15 % of it on the large page.
     /// </summary>
     public static byte[] OnPaper(HandDigit digit, Paper paper, int seed, bool small = false, int width = 1200, int height = 1600)
     {
@@ -111,7 +107,7 @@ public static class PhotoDigits
             canvas.Save();
             canvas.Translate(centre.X, centre.Y);
             canvas.RotateDegrees((float)(random.NextDouble() - 0.5) * 10);
-            digit.Draw(canvas, size, digit.Pen < PencilPen ? Graphite(random) : Inks[random.Next(Inks.Length)]);
+            digit.Draw(canvas, size, Inks[random.Next(Inks.Length)]);
             canvas.Restore();
             canvas.ResetMatrix();
 
@@ -121,12 +117,6 @@ public static class PhotoDigits
         }
 
         return ThroughLens(bitmap, 0.8f + (float)random.NextDouble(), 0.8f + (float)random.NextDouble(), random.Next(70, 92));
-    }
-
-    private static SKColor Graphite(Random random)
-    {
-        var grey = (byte)random.Next(140, 176);
-        return new SKColor(grey, grey, grey);
     }
 
     // Lines across the sheet (and down it, for squares) well beyond the frame, so that a turned sheet still fills it.

@@ -43,8 +43,7 @@ internal sealed class BlockSurvey
 
     public static BlockSurvey Of(byte[] pixels, int w, int h)
     {
-        // A sixteenth of the long side: small enough for the paper's level to follow a shadow's edge.
-        var block = Math.Max(8, Math.Max(w, h) / 16);
+        var block = Math.Max(8, Math.Max(w, h) / 8);
         var (bx, by) = ((w + block - 1) / block, (h + block - 1) / block);
         var (histogram, medians, complementMedians) = (new int[256], new int[bx * by], new int[bx * by]);
         long darkReach = 0, lightReach = 0;

@@ -10,23 +10,10 @@ namespace DigitApi.Imaging;
 public static class InkExtractor
 {
     /// <summary>
-    /// From this peak contrast (of 255) up, once the paper's shading is removed, an image holds ink whatever its paper:
-    /// the grain and leftover shading of blank paper stay below it.
+    /// Below this peak contrast (of 255) an image is treated as blank paper. Faint pencil photographed on paper
+    /// reaches a little above it once the paper's shading is removed; the grain of blank paper rarely does.
     /// </summary>
     public const int MinInkContrast = 32;
-
-    /// <summary>
-    /// Between this and <see cref="MinInkContrast"/>, ink is faint (a thin pencil line photographed on paper) and is
-    /// taken only where it stands at least <see cref="FaintInkOverGrain"/> times as far above the paper as the paper's
-    /// own grain does (the brightest tenth of the pixels, once the shading is removed); below it, the image is blank.
-    /// </summary>
-    public const int MinFaintInkContrast = 20;
-
-    /// <summary>How many times the paper's grain faint ink must reach to count as ink.</summary>
-    public const int FaintInkOverGrain = 3;
-
-    // Otsu's threshold never goes below this where the ink is strong, so that it does not split pure noise.
-    private const int NoiseFloor = 20;
 
     /// <summary>Returns null when the image holds no ink worth the name.</summary>
     public static InkImage? Extract(GrayImage image)
@@ -45,19 +32,13 @@ public static class InkExtractor
             histogram = Histogram(values);
         }
 
-        // Otsu separates ink from the remaining paper texture; the floor stops it splitting pure noise. The peak is
-        // the ink's strength: the top of the classes Otsu found, or the brightest 0.1 % when thin strokes are
-        // outnumbered by leftover shading. A quarter of it lifts the threshold above such shading. Faint ink on plain
-        // paper brings the floor down to half its strength (never below twice the paper's grain), so that a faint
-        // line is kept whole rather than in its darkest specks; on ruled or squared paper the lines' leftovers are as
-        // strong as faint ink, and the floor stays.
-        var otsu = OtsuThreshold(histogram);
-        var grain = Percentile(histogram, 0.9);
-        var strength = Peak(histogram, Math.Max(otsu, NoiseFloor));
-        var floor = lines ? NoiseFloor : Math.Min(NoiseFloor, Math.Max(strength / 2, 2 * grain));
-        otsu = Math.Max(otsu, floor);
-        var peak = Peak(histogram, otsu);
-        if (peak < MinInkContrast && (peak < MinFaintInkContrast || peak < FaintInkOverGrain * grain))
+        // Otsu separates ink from the remaining paper texture; the floor stops it splitting pure noise.
+        // The peak is the ink's strength: the top of the classes Otsu found, or the brightest 0.1 % when
+        // thin strokes are outnumbered by leftover shading. A quarter of it lifts the threshold above
+        // such shading.
+        var otsu = Math.Max(OtsuThreshold(histogram), 20);
+        var peak = Math.Max(PercentileAbove(histogram, otsu, 0.9), Percentile(histogram, 0.999));
+        if (peak < MinInkContrast)
         {
             return null;
         }
@@ -165,16 +146,35 @@ public static class InkExtractor
         return (values, complemented, survey.ComplementMedians);
     }
 
-    // Background = per-block median, opened over neighbouring blocks: first the lowest within two blocks, so that
-    // blocks full of ink take their neighbours' paper level; then the highest of that within one block, so that the
-    // level climbs back up a shadow's slope or into a lit corner rather than staying at the slope's foot (which
-    // would leave the shading as faint ink). Bilinearly interpolated and subtracted. False when the background is
-    // black throughout, and nothing was subtracted.
+    // Background = per-block median, eroded over neighbouring blocks so that blocks full of ink
+    // take their neighbours' paper level; bilinearly interpolated and subtracted. False when the
+    // background is black throughout, and nothing was subtracted.
     private static bool SubtractBackground(byte[] values, int w, int h, int block, int[] medians)
     {
         var bx = (w + block - 1) / block;
         var by = (h + block - 1) / block;
-        var background = Dilate(Erode(medians, bx, by, 2), bx, by, 1);
+        var background = new int[bx * by];
+        for (var j = 0; j < by; j++)
+        {
+            for (var i = 0; i < bx; i++)
+            {
+                var min = 255;
+                for (var dj = -1; dj <= 1; dj++)
+                {
+                    for (var di = -1; di <= 1; di++)
+                    {
+                        var (ni, nj) = (i + di, j + dj);
+                        if (ni >= 0 && nj >= 0 && ni < bx && nj < by)
+                        {
+                            min = Math.Min(min, medians[(nj * bx) + ni]);
+                        }
+                    }
+                }
+
+                background[(j * bx) + i] = min;
+            }
+        }
+
         if (background.All(b => b == 0))
         {
             return false;
@@ -196,36 +196,6 @@ public static class InkExtractor
         }
 
         return true;
-    }
-
-    // Each block's level: the lowest within r blocks of it.
-    private static int[] Erode(int[] levels, int bx, int by, int r) => Neighbourhood(levels, bx, by, r, Math.Min);
-
-    // Each block's level: the highest within r blocks of it.
-    private static int[] Dilate(int[] levels, int bx, int by, int r) => Neighbourhood(levels, bx, by, r, Math.Max);
-
-    // A few dozen blocks: the work does not grow with the pixels.
-    private static int[] Neighbourhood(int[] levels, int bx, int by, int r, Func<int, int, int> pick)
-    {
-        var result = new int[bx * by];
-        for (var j = 0; j < by; j++)
-        {
-            for (var i = 0; i < bx; i++)
-            {
-                var level = levels[(j * bx) + i];
-                for (var nj = Math.Max(0, j - r); nj <= Math.Min(by - 1, j + r); nj++)
-                {
-                    for (var ni = Math.Max(0, i - r); ni <= Math.Min(bx - 1, i + r); ni++)
-                    {
-                        level = pick(level, levels[(nj * bx) + ni]);
-                    }
-                }
-
-                result[(j * bx) + i] = level;
-            }
-        }
-
-        return result;
     }
 
     // For each row of blocks, the background interpolated at every column.
@@ -295,10 +265,6 @@ public static class InkExtractor
 
         return histogram.Length - 1;
     }
-
-    // The ink's strength above a threshold: the top tenth of the values above it, or the brightest 0.1 % overall.
-    private static int Peak(int[] histogram, int threshold) =>
-        Math.Max(PercentileAbove(histogram, threshold, 0.9), Percentile(histogram, 0.999));
 
     private static int PercentileAbove(int[] histogram, int threshold, double fraction)
     {

@@ -240,13 +240,12 @@ public class PixelKernelTests
         return result;
     }
 
-    // InkExtractor.Extract pixel by pixel: polarity from the histogram's tails or, where they are close, the blocks', per-block medians opened over
-    // neighbouring blocks (the lowest within two, then the highest of those within one), bilinear background subtracted, then Otsu's threshold
-    // and the contrast stretch.
+    // InkExtractor.Extract pixel by pixel: polarity from the histogram's tails or, where they are close, the blocks', per-block medians eroded over
+    // neighbouring blocks, bilinear background subtracted, then Otsu's threshold and the contrast stretch.
     private static InkImage? ReferenceExtract(GrayImage image)
     {
         var (w, h) = (image.Width, image.Height);
-        var block = Math.Max(8, Math.Max(w, h) / 16);
+        var block = Math.Max(8, Math.Max(w, h) / 8);
         var (across, down) = ((w + block - 1) / block, (h + block - 1) / block);
 
         // Each block's darkest and lightest 1 %, measured from its own median, summed over the blocks.
@@ -295,15 +294,10 @@ public class PixelKernelTests
             }
         }
 
-        int Lowest(int i, int j) =>
-            (from dj in Enumerable.Range(-2, 5) from di in Enumerable.Range(-2, 5)
-             where i + di >= 0 && j + dj >= 0 && i + di < across && j + dj < down
-             select medians[i + di, j + dj]).Min();
-
         int Background(int i, int j) =>
             (from dj in new[] { -1, 0, 1 } from di in new[] { -1, 0, 1 }
              where i + di >= 0 && j + dj >= 0 && i + di < across && j + dj < down
-             select Lowest(i + di, j + dj)).Max();
+             select medians[i + di, j + dj]).Min();
 
         var flat = Enumerable.Range(0, across * down).All(k => Background(k % across, k / across) == 0);
         for (var y = 0; y < h && !flat; y++)
@@ -328,17 +322,10 @@ public class PixelKernelTests
             histogram[v]++;
         }
 
-        int Peak(int floor)
-        {
-            var above = histogram.Select((c, v) => v > floor ? c : 0).ToArray();
-            return Math.Max(above.Sum() == 0 ? 0 : InkExtractor.Percentile(above, 0.9), InkExtractor.Percentile(histogram, 0.999));
-        }
-
-        // Images here have no paper lines: faint ink lowers the floor to half its strength, above twice the grain.
-        var grain = InkExtractor.Percentile(histogram, 0.9);
-        var otsu = Math.Max(InkExtractor.OtsuThreshold(histogram), Math.Min(20, Math.Max(Peak(Math.Max(InkExtractor.OtsuThreshold(histogram), 20)) / 2, 2 * grain)));
-        var peak = Peak(otsu);
-        if (peak < InkExtractor.MinInkContrast && (peak < InkExtractor.MinFaintInkContrast || peak < InkExtractor.FaintInkOverGrain * grain))
+        var otsu = Math.Max(InkExtractor.OtsuThreshold(histogram), 20);
+        var above = histogram.Select((c, v) => v > otsu ? c : 0).ToArray();
+        var peak = Math.Max(above.Sum() == 0 ? 0 : InkExtractor.Percentile(above, 0.9), InkExtractor.Percentile(histogram, 0.999));
+        if (peak < InkExtractor.MinInkContrast)
         {
             return null;
         }
