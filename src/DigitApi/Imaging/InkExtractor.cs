@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace DigitApi.Imaging;
 
@@ -63,15 +64,15 @@ public static class InkExtractor
         return new InkImage(w, h, ink, Above(values, (byte)Math.Min(threshold, 255)), lines ? onLines : null);
     }
 
-    // values > threshold.
+    // values > threshold, written as the bytes 1 and 0 a bool is stored as: max(v, t) - t is above 0 just where v is
+    // above t, and at most 1 once capped.
     private static bool[] Above(ReadOnlySpan<byte> values, byte threshold)
     {
         var mask = GC.AllocateUninitializedArray<bool>(values.Length);
-        for (var i = 0; i < values.Length; i++)
-        {
-            mask[i] = values[i] > threshold;
-        }
-
+        var bytes = MemoryMarshal.AsBytes(mask.AsSpan());
+        TensorPrimitives.Max(values, threshold, bytes);
+        TensorPrimitives.Subtract(bytes, threshold, bytes);
+        TensorPrimitives.Min(bytes, (byte)1, bytes);
         return mask;
     }
 
