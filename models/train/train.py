@@ -106,7 +106,7 @@ AUGMENT_STRONG = dict(rotate_deg=12.0, scale=(0.85, 1.12), shift_px=2.5, shear_d
 AUGMENT_LIGHT = dict(rotate_deg=8.0, scale=(0.9, 1.08), shift_px=1.5, shear_deg=5.0, stroke_p=0.25)
 RECIPES = {
     "cnn": dict(cls=Cnn, published=99.09, epochs=16, lr=3e-3, wd=1e-4, augment=AUGMENT_STRONG),
-    # LeNet-5 learns from the cnn (trained first) on every image it sees: see TEACHERS.
+    # LeNet-5 learns from the cnn (trained first) on every image it sees: see TEACHER_WEIGHT.
     "lenet": dict(cls=LeNet5, published=98.77, epochs=18, lr=3e-3, wd=1e-4, augment=AUGMENT_STRONG, teacher="cnn"),
     "mlp": dict(cls=Mlp, published=96.87, epochs=18, lr=2e-3, wd=1e-4, augment=AUGMENT_LIGHT),
     # Label smoothing costs a linear model accuracy, so the baseline trains without it.
@@ -115,7 +115,7 @@ RECIPES = {
 # Fine-tuning (--init-from): start from earlier weights of the same architecture, fewer epochs, a lower peak rate.
 # The logistic regression keeps its weights (0 epochs): a linear model loses MNIST accuracy to the synthetic
 # digits and cannot learn to tell non-digits apart, so it trains on MNIST alone (its recipe has synthetic=False).
-# LeNet-5 is not fine-tuned: it trains afresh from its teacher (see TEACHERS), which beats its own start on MNIST.
+# LeNet-5 is not fine-tuned: it trains afresh from its teacher (see TEACHER_WEIGHT), which beats its own start on MNIST.
 FINETUNE = {"cnn": dict(epochs=4, lr=5e-4, distill=1.0), "mlp": dict(epochs=4, lr=3e-4, distill=6.0),
             "logreg": dict(epochs=0, lr=0.0)}
 # Outlier exposure (Hendrycks et al., 2019): each batch of digits comes with three quarters as many non-digits,
