@@ -82,6 +82,10 @@ class View:
     def subset(self, mask):
         return View(self.probs[mask], self.energy[mask])
 
+    def flagged(self, kind, threshold, uncertain_below):
+        """What the service flags: declined (score at or over the threshold) or answered uncertain (below the line)."""
+        return (self.score(kind) >= threshold) | (self.probs.max(1) < uncertain_below)
+
 
 def choose_operating_point(digits, labels, outliers, score_kind):
     """(threshold, uncertainBelow) on fitting data: digits (View) with labels, trained-family outliers (View).
@@ -142,11 +146,11 @@ def card_fields(fit, report, families, temperature, ece_before, validation):
     family_rows = []
     for name, held_out, view in families:
         s = view.score(score_kind)
-        flagged = (s >= threshold) | (view.probs.max(1) < uncertain_below)
+        flagged = view.flagged(score_kind, threshold, uncertain_below)
         family_rows.append({"name": name, "heldOut": held_out, "count": int(len(s)), "auroc": round(auroc(d_score, s), 4),
                             "declineRate": round(float((s >= threshold).mean()), 4) if len(s) else None,
                             "flaggedRate": round(float(flagged.mean()), 4) if len(s) else None})
-    digits_flagged = (d_score >= threshold) | (digits.probs.max(1) < uncertain_below)
+    digits_flagged = digits.flagged(score_kind, threshold, uncertain_below)
     correct = digits.probs.argmax(1) == report["labels"]
     return {
         "calibration": {"temperature": round(temperature, 4), "eceBefore": round(ece_before, 4),

@@ -275,8 +275,10 @@ def train_one(name, recipe, data, epochs, lr, init=None, teacher=None, distill_w
             loss = loss_fn(logits[:n_in], train_y[idx])
             if len(out_idx):
                 loss = loss + OE_WEIGHT * -F.log_softmax(logits[n_in:], 1).mean()
-            taught = torch.ones(len(xb), dtype=torch.bool) if distill_all else torch.cat([idx < n_mnist, torch.zeros(len(out_idx), dtype=torch.bool)])
-            if teacher is not None and distill_weight > 0 and synthetic and taught.any():
+            # The images the teacher's answers cover: every one, or the MNIST digits (which come first in train_x).
+            taught = None if teacher is None or distill_weight == 0 else torch.ones(len(xb), dtype=torch.bool) if distill_all \
+                else torch.cat([idx < n_mnist, torch.zeros(len(out_idx), dtype=torch.bool)])
+            if taught is not None and taught.any():
                 with torch.no_grad():
                     target = F.softmax(teacher(xb[taught]) / DISTILL_TEMPERATURE, 1)
                 student = F.log_softmax(logits[taught] / DISTILL_TEMPERATURE, 1)
