@@ -114,7 +114,11 @@ public static class AreaResampler
     /// </summary>
     private sealed class Taps
     {
+        // Sixteen targets whose taps all lie within this many source values are summed from two registers.
+        private const int Window = 32;
+
         private readonly Lazy<(int[] Index, float[] Weight, int Count)> _padded;
+        private readonly Lazy<(int[] First, int[] Offset)?> _windows;
 
         private Taps(int[] start, int[] index, float[] weight)
         {
@@ -122,6 +126,7 @@ public static class AreaResampler
             Index = index;
             Weight = weight;
             _padded = new(Pad, LazyThreadSafetyMode.None);
+            _windows = new(Windows, LazyThreadSafetyMode.None);
         }
 
         public int[] Start { get; }
@@ -175,7 +180,8 @@ public static class AreaResampler
 
         public void ApplyRounded(ReadOnlySpan<float> source, Span<byte> target)
         {
-            var t = Avx2.IsSupported ? ApplyRoundedGathered(source, target, 0) : 0;
+            var t = Avx512F.IsSupported && _windows.Value is not null ? ApplyRoundedPermuted(source, target) : 0;
+            t = Avx2.IsSupported ? ApplyRoundedGathered(source, target, t) : t;
             for (; t < target.Length; t++)
             {
                 target[t] = (byte)Math.Clamp((int)(WeightedSum(source, t) + 0.5f), 0, 255);
@@ -221,6 +227,63 @@ public static class AreaResampler
             }
 
             return sum;
+        }
+
+        // Sixteen targets at a time where their taps lie within one window of source values: each tap is a
+        // two-register permute instead of a gather. Same sums in the same order as the gathers, so the same bytes.
+        private int ApplyRoundedPermuted(ReadOnlySpan<float> source, Span<byte> target)
+        {
+            var (_, weight, count) = _padded.Value;
+            var (first, offset) = _windows.Value!.Value;
+            var size = target.Length;
+            var t = 0;
+            for (var g = 0; g < first.Length && first[g] + Window <= source.Length; g++, t += Vector512<float>.Count)
+            {
+                var lower = Vector512.Create(source.Slice(first[g], Vector512<float>.Count));
+                var upper = Vector512.Create(source.Slice(first[g] + Vector512<float>.Count, Vector512<float>.Count));
+                var sum = Vector512<float>.Zero;
+                for (var k = 0; k < count; k++)
+                {
+                    var taps = Avx512F.PermuteVar16x32x2(lower, Vector512.Create(offset.AsSpan(((g * count) + k) * Vector512<int>.Count, Vector512<int>.Count)), upper);
+                    sum += taps * Vector512.Create(weight.AsSpan((k * size) + t, Vector512<float>.Count));
+                }
+
+                var rounded = Vector512.ConvertToInt32(sum + Vector512.Create(0.5f));
+                rounded = Vector512.Min(Vector512.Max(rounded, Vector512<int>.Zero), Vector512.Create(255));
+                Avx512F.ConvertToVector128Byte(rounded).CopyTo(target.Slice(t));
+            }
+
+            return t;
+        }
+
+        // For each whole group of sixteen targets: its first source index, and every tap's offset from it; null when
+        // some group's taps spread over more than a window (strong reductions), which the gathers then serve.
+        private (int[] First, int[] Offset)? Windows()
+        {
+            var (index, _, count) = _padded.Value;
+            var targets = Start.Length - 1;
+            var groups = targets / Vector512<float>.Count;
+            var (first, offset) = (new int[groups], new int[groups * count * Vector512<int>.Count]);
+            for (var g = 0; g < groups; g++)
+            {
+                var t0 = g * Vector512<float>.Count;
+                first[g] = index[t0];
+                for (var k = 0; k < count; k++)
+                {
+                    for (var lane = 0; lane < Vector512<int>.Count; lane++)
+                    {
+                        var relative = index[(k * targets) + t0 + lane] - first[g];
+                        if (relative is < 0 or >= Window)
+                        {
+                            return null;
+                        }
+
+                        offset[(((g * count) + k) * Vector512<int>.Count) + lane] = relative;
+                    }
+                }
+            }
+
+            return (first, offset);
         }
 
         // The taps as count planes of one tap per target: plane k holds every target's k-th tap (index, weight),
