@@ -47,10 +47,11 @@ public sealed record NumberReading(string Number, float Confidence, IReadOnlyLis
 
 /// <summary>
 /// Classifies every digit candidate of a number in one batched inference, then keeps, for each cluster
-/// of touching digits, the reading the model is most sure of. A reading whose pieces are all digits beats
-/// any with a piece over the not-a-digit line, so that ink is cut into digits where it can be; a piece no reading
-/// makes a digit stays marked <see cref="ReadDigit.NotADigit"/> and passes for a digit only as
-/// <see cref="NumberReading.NotDigits"/> allows, flagged uncertain.
+/// of touching digits, the reading the model is most sure of (geometry and confidence alone: a cut is not preferred
+/// for making every piece a digit, which would cut letters into digits, an H into 11, and keep a 1 joined to its
+/// neighbour when the 1 cut off alone looks odd). A piece over the not-a-digit line stays marked
+/// <see cref="ReadDigit.NotADigit"/> and passes for a digit only as <see cref="NumberReading.NotDigits"/> allows,
+/// flagged uncertain.
 /// </summary>
 public sealed class NumberReader(DigitClassifier classifier, IOptions<NumberOptions> options)
 {
@@ -76,17 +77,16 @@ public sealed class NumberReader(DigitClassifier classifier, IOptions<NumberOpti
         foreach (var cluster in number.Clusters)
         {
             List<ReadDigit>? best = null;
-            var (bestAllDigits, bestScore) = (false, double.NegativeInfinity);
+            var bestScore = double.NegativeInfinity;
             foreach (var reading in cluster.Readings)
             {
                 var read = reading.Digits.Select((d, i) => new ReadDigit(predictions[row + i], d.Box)).ToList();
                 row += read.Count;
-                var allDigits = read.TrueForAll(d => !d.NotADigit);
                 var score = reading.LogPrior + (ConfidenceWeight * read.Sum(d => Math.Log(Math.Max(d.Confidence, 1e-9))))
                     + (reading.CleanCut && read.All(d => d.Confidence >= CleanConfidence) ? CleanCutBonus : 0);
-                if ((allDigits && !bestAllDigits) || (allDigits == bestAllDigits && score > bestScore))
+                if (score > bestScore)
                 {
-                    (best, bestAllDigits, bestScore) = (read, allDigits, score);
+                    (best, bestScore) = (read, score);
                 }
             }
 
