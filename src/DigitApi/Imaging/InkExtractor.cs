@@ -11,10 +11,23 @@ namespace DigitApi.Imaging;
 public static class InkExtractor
 {
     /// <summary>
-    /// Below this peak contrast (of 255) an image is treated as blank paper. Faint pencil photographed on paper
-    /// reaches a little above it once the paper's shading is removed; the grain of blank paper rarely does.
+    /// From this peak contrast (of 255) up, once the paper's shading is removed, an image holds ink whatever its paper:
+    /// the grain and leftover shading of blank paper stay below it.
     /// </summary>
     public const int MinInkContrast = 32;
+
+    /// <summary>
+    /// Between this and <see cref="MinInkContrast"/>, ink is faint (a thin pencil line photographed on paper) and is
+    /// taken only where it stands at least <see cref="FaintInkOverGrain"/> times as far above the paper as the paper's
+    /// own grain does (the brightest tenth of the pixels, once the shading is removed); below it, the image is blank.
+    /// </summary>
+    public const int MinFaintInkContrast = 20;
+
+    /// <summary>How many times the paper's grain faint ink must reach to count as ink.</summary>
+    public const int FaintInkOverGrain = 3;
+
+    // Otsu's threshold never goes below this where the ink is strong, so that it does not split pure noise.
+    private const int NoiseFloor = 20;
 
     /// <summary>Returns null when the image holds no ink worth the name.</summary>
     public static InkImage? Extract(GrayImage image)
@@ -33,13 +46,19 @@ public static class InkExtractor
             histogram = Histogram(values);
         }
 
-        // Otsu separates ink from the remaining paper texture; the floor stops it splitting pure noise.
-        // The peak is the ink's strength: the top of the classes Otsu found, or the brightest 0.1 % when
-        // thin strokes are outnumbered by leftover shading. A quarter of it lifts the threshold above
-        // such shading.
-        var otsu = Math.Max(OtsuThreshold(histogram), 20);
-        var peak = Math.Max(PercentileAbove(histogram, otsu, 0.9), Percentile(histogram, 0.999));
-        if (peak < MinInkContrast)
+        // Otsu separates ink from the remaining paper texture; the floor stops it splitting pure noise. The peak is
+        // the ink's strength: the top of the classes Otsu found, or the brightest 0.1 % when thin strokes are
+        // outnumbered by leftover shading. A quarter of it lifts the threshold above such shading. Faint ink on plain
+        // paper brings the floor down to half its strength (never below twice the paper's grain), so that a faint
+        // line is kept whole rather than in its darkest specks; on ruled or squared paper the lines' leftovers are as
+        // strong as faint ink, and the floor stays.
+        var otsu = OtsuThreshold(histogram);
+        var grain = Percentile(histogram, 0.9);
+        var strength = Peak(histogram, Math.Max(otsu, NoiseFloor));
+        var floor = lines ? NoiseFloor : Math.Min(NoiseFloor, Math.Max(strength / 2, 2 * grain));
+        otsu = Math.Max(otsu, floor);
+        var peak = Peak(histogram, otsu);
+        if (peak < MinInkContrast && (peak < MinFaintInkContrast || peak < FaintInkOverGrain * grain))
         {
             return null;
         }
@@ -266,6 +285,10 @@ public static class InkExtractor
 
         return histogram.Length - 1;
     }
+
+    // The ink's strength above a threshold: the top tenth of the values above it, or the brightest 0.1 % overall.
+    private static int Peak(int[] histogram, int threshold) =>
+        Math.Max(PercentileAbove(histogram, threshold, 0.9), Percentile(histogram, 0.999));
 
     private static int PercentileAbove(int[] histogram, int threshold, double fraction)
     {

@@ -137,6 +137,27 @@ public class InkSelectionTests
     }
 
     [Fact]
+    public void A_fainter_pencil_line_counts_as_ink_on_clean_paper_but_the_grain_of_rough_paper_does_not()
+    {
+        // A peak contrast of about 26: under the strong-ink line (32), three times over clean paper's grain.
+        var image = Seven(200, 150, 80, 40, 60, 2, paper: 232, ink: 206);
+        AddNoise(image, 2, seed: 5);
+        var rough = Paper(200, 150, 232);
+        AddNoise(rough, 12, seed: 5);
+
+        var digit = DigitPreprocessor.Prepare(image);
+
+        // The whole 7, as the same stroke in dark ink gives it.
+        var dark = DigitPreprocessor.Prepare(Seven(200, 150, 80, 40, 60, 2, paper: 232, ink: 20)).Box;
+        Assert.InRange(digit.Box.X, dark.X - 2, dark.X + 2);
+        Assert.InRange(digit.Box.Y, dark.Y - 2, dark.Y + 2);
+        Assert.InRange(digit.Box.Right, dark.Right - 2, dark.Right + 2);
+        Assert.InRange(digit.Box.Bottom, dark.Bottom - 2, dark.Bottom + 2);
+        var error = Assert.Throws<ImageRejectedException>(() => DigitPreprocessor.Prepare(rough));
+        Assert.Equal(ImageRejection.NoDigitFound, error.Reason);
+    }
+
+    [Fact]
     public void The_eyes_of_a_face_drawn_on_a_canvas_are_part_of_the_drawing_and_dust_is_not()
     {
         var face = Paper(200, 200, 255);

@@ -322,10 +322,17 @@ public class PixelKernelTests
             histogram[v]++;
         }
 
-        var otsu = Math.Max(InkExtractor.OtsuThreshold(histogram), 20);
-        var above = histogram.Select((c, v) => v > otsu ? c : 0).ToArray();
-        var peak = Math.Max(above.Sum() == 0 ? 0 : InkExtractor.Percentile(above, 0.9), InkExtractor.Percentile(histogram, 0.999));
-        if (peak < InkExtractor.MinInkContrast)
+        int Peak(int floor)
+        {
+            var above = histogram.Select((c, v) => v > floor ? c : 0).ToArray();
+            return Math.Max(above.Sum() == 0 ? 0 : InkExtractor.Percentile(above, 0.9), InkExtractor.Percentile(histogram, 0.999));
+        }
+
+        // Images here have no paper lines: faint ink lowers the floor to half its strength, above twice the grain.
+        var grain = InkExtractor.Percentile(histogram, 0.9);
+        var otsu = Math.Max(InkExtractor.OtsuThreshold(histogram), Math.Min(20, Math.Max(Peak(Math.Max(InkExtractor.OtsuThreshold(histogram), 20)) / 2, 2 * grain)));
+        var peak = Peak(otsu);
+        if (peak < InkExtractor.MinInkContrast && (peak < InkExtractor.MinFaintInkContrast || peak < InkExtractor.FaintInkOverGrain * grain))
         {
             return null;
         }

@@ -34,6 +34,9 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
         ["slanted"] = new(HandStyle.Slanted, null, false, 97),
         ["thin-pencil"] = new(HandStyle.ThinPencil, null, false, 97),
         ["thick-marker"] = new(HandStyle.ThickMarker, null, false, 97),
+
+        // Last, so that the kinds above keep their seeds.
+        ["thin-pencil-photographed-on-plain-paper"] = new(HandStyle.ThinPencil, Paper.Plain, false, 72), // 74.7 % today: faint lines misread
     };
 
     public static TheoryData<string> Kinds => [.. All.Keys];
