@@ -48,8 +48,8 @@ public sealed record NumberReading(string Number, float Confidence, IReadOnlyLis
 /// <summary>
 /// Classifies every digit candidate of a number in one batched inference, then keeps, for each cluster
 /// of touching digits, the reading the model is most sure of (geometry and confidence alone: a cut is not preferred
-/// for making every piece a digit, which would cut letters into digits, an H into 11, and keep a 1 joined to its
-/// neighbour when the 1 cut off alone looks odd). A piece over the not-a-digit line stays marked
+/// for making every piece a digit, which would cut letters into digits, an H into 11, and a digit the model finds
+/// odd into two sure ones, a 4 into 27). A piece over the not-a-digit line stays marked
 /// <see cref="ReadDigit.NotADigit"/> and passes for a digit only as <see cref="NumberReading.NotDigits"/> allows,
 /// flagged uncertain.
 /// </summary>
