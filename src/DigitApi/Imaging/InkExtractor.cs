@@ -54,16 +54,17 @@ public static class InkExtractor
         // strong as faint ink, and the floor stays.
         var otsu = OtsuThreshold(histogram);
         var grain = Percentile(histogram, 0.9);
-        var strength = Peak(histogram, Math.Max(otsu, NoiseFloor));
+        var overNoise = Math.Max(otsu, NoiseFloor);
+        var strength = Peak(histogram, overNoise);
         var floor = lines ? NoiseFloor : Math.Min(NoiseFloor, Math.Max(strength / 2, 2 * grain));
-        otsu = Math.Max(otsu, floor);
-        var peak = Peak(histogram, otsu);
+        var floored = Math.Max(otsu, floor);
+        var peak = floored == overNoise ? strength : Peak(histogram, floored);
         if (peak < MinInkContrast && (peak < MinFaintInkContrast || peak < FaintInkOverGrain * grain))
         {
             return null;
         }
 
-        var threshold = Math.Max(otsu, peak / 4);
+        var threshold = Math.Max(floored, peak / 4);
 
         // Both depend on the value alone: a table per output, looked up pixel by pixel.
         var softFloor = threshold / 3;
