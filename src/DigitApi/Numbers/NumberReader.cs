@@ -56,7 +56,8 @@ public sealed record NumberReading(string Number, float Confidence, IReadOnlyLis
 public sealed class NumberReader(DigitClassifier classifier, IOptions<NumberOptions> options)
 {
     // How far the model's evidence (calibrated log-confidences) counts against the geometric prior; fitted
-    // together with ReadingPrior. The number evaluation reads the same at 2 and at 4, so it is not a fine knob.
+    // together with ReadingPrior. From 1 to 6 the number evaluation's asserted set reads 96.8-97.1 % (most at 4), so
+    // it is not a fine knob; lower weights decline more handwritten words (91 % at 1, 83.5 % at 4).
     private const double ConfidenceWeight = 4.0;
 
     // A clean cut (see ReadingPrior.IsCleanCut) into digits the model is sure of is touching digits
