@@ -266,9 +266,13 @@ internal static class PaperLines
                 (run, gap) = (run + 1, 0);
                 longest = Math.Max(longest, run);
             }
-            else if (++gap > MaxGap)
+            else
             {
-                run = 0;
+                drift *= 0.9;
+                if (++gap > MaxGap)
+                {
+                    run = 0;
+                }
             }
         }
 
