@@ -17,6 +17,8 @@ public class LinedPaperPhotoTests(Pipeline pipeline) : IClassFixture<Pipeline>
     [InlineData("squared-dense-1.jpg", 1, 123, 265, 127, 294)] // a thin 1 on a dense blue grid
     [InlineData("squared-5.jpg", 5, 46, 110, 81, 162)] // a grey grid under a shadow
     [InlineData("squared-2.jpg", 2, 69, 99, 100, 140)] // a fine grey grid, light falling from one side
+    [InlineData("ruled-8-line-through-loops.jpg", 8, 74, 23, 131, 98)] // a rule through the 8's waist, a shadow on its right
+    [InlineData("squared-9-line-through-stem.jpg", 9, 117, 177, 148, 216)] // a grid line down the 9's stem
     public void The_digit_drawn_is_the_ink_found_and_is_read(string file, int digit, int left, int top, int right, int bottom)
     {
         var upload = SkiaImageDecoderTests.Read(Path.Combine("lined-paper", file));
