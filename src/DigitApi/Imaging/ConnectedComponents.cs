@@ -1,7 +1,11 @@
 namespace DigitApi.Imaging;
 
-/// <summary>One 8-connected blob of ink; <paramref name="MeanInk"/> is its average ink value (0-255) when known.</summary>
-public sealed record InkComponent(int Label, int Area, PixelBox Box, double MeanInk = 0);
+/// <summary>
+/// One 8-connected blob of ink; <paramref name="MeanInk"/> is its average ink value (0-255) when known, and
+/// <paramref name="Sharpness"/> how steeply its ink falls at its left and right edges: the mean drop from each
+/// run's end pixel to the paper pixel beside it, over <paramref name="MeanInk"/>.
+/// </summary>
+public sealed record InkComponent(int Label, int Area, PixelBox Box, double MeanInk = 0, double Sharpness = 0);
 
 /// <summary>Labels 8-connected ink regions of a mask and filters the blobs that are not digit strokes.</summary>
 public static class ConnectedComponents
@@ -28,13 +32,13 @@ public static class ConnectedComponents
         var labels = new int[mask.Length];
         var components = new List<InkComponent>();
         var labelOfRoot = new int[runs.Count];
-        var stats = new List<(long Sum, int Area, int MinX, int MinY, int MaxX, int MaxY)>();
+        var stats = new List<(long Sum, int Area, int MinX, int MinY, int MaxX, int MaxY, long Drop, int Edges)>();
         for (var r = 0; r < runs.Count; r++)
         {
             var root = Find(parent, r);
             if (labelOfRoot[root] == 0)
             {
-                stats.Add((0, 0, width, height, -1, -1));
+                stats.Add((0, 0, width, height, -1, -1, 0, 0));
                 labelOfRoot[root] = stats.Count;
             }
 
@@ -42,23 +46,37 @@ public static class ConnectedComponents
             var (y, x0, x1) = runs[r];
             var row = y * width;
             labels.AsSpan(row + x0, x1 - x0).Fill(label);
-            long sum = 0;
+            long sum = 0, drop = 0;
+            var edges = 0;
             if (values is not null)
             {
                 foreach (var v in values.AsSpan(row + x0, x1 - x0))
                 {
                     sum += v;
                 }
+
+                if (x0 > 0)
+                {
+                    (drop, edges) = (drop + values[row + x0] - values[row + x0 - 1], edges + 1);
+                }
+
+                if (x1 < width)
+                {
+                    (drop, edges) = (drop + values[row + x1 - 1] - values[row + x1], edges + 1);
+                }
             }
 
             var s = stats[label - 1];
-            stats[label - 1] = (s.Sum + sum, s.Area + (x1 - x0), Math.Min(s.MinX, x0), Math.Min(s.MinY, y), Math.Max(s.MaxX, x1 - 1), Math.Max(s.MaxY, y));
+            stats[label - 1] = (s.Sum + sum, s.Area + (x1 - x0), Math.Min(s.MinX, x0), Math.Min(s.MinY, y), Math.Max(s.MaxX, x1 - 1), Math.Max(s.MaxY, y),
+                s.Drop + drop, s.Edges + edges);
         }
 
         for (var i = 0; i < stats.Count; i++)
         {
             var s = stats[i];
-            components.Add(new InkComponent(i + 1, s.Area, new PixelBox(s.MinX, s.MinY, s.MaxX - s.MinX + 1, s.MaxY - s.MinY + 1), (double)s.Sum / s.Area));
+            var meanInk = (double)s.Sum / s.Area;
+            var sharpness = s.Edges == 0 ? 0 : s.Drop / (double)s.Edges / Math.Max(1, meanInk);
+            components.Add(new InkComponent(i + 1, s.Area, new PixelBox(s.MinX, s.MinY, s.MaxX - s.MinX + 1, s.MaxY - s.MinY + 1), meanInk, sharpness));
         }
 
         return (labels, components);
@@ -236,5 +254,25 @@ public static class ConnectedComponents
 
         var strongest = components.Max(c => c.MeanInk);
         return components.Where(c => c.MeanInk >= strongest * relativeInk).ToList();
+    }
+
+    // Blobs smaller than this (dust, grain) do not set the sharpness the others are judged by.
+    private const int MinSharpnessArea = 12;
+
+    /// <summary>
+    /// Drops shading: blobs with soft edges. A pen stroke's ink falls to the paper within a pixel or two of its
+    /// edge; a shadow that the background's removal left behind fades slowly, so just outside its edge the ink is
+    /// nearly as strong as just inside. Blobs under <paramref name="relativeSharpness"/> of the sharpest blob's
+    /// <see cref="InkComponent.Sharpness"/> go; a lone blob stays whatever its edges.
+    /// </summary>
+    public static List<InkComponent> WithoutSoftShading(IReadOnlyList<InkComponent> components, double relativeSharpness = 0.5)
+    {
+        if (components.Count < 2)
+        {
+            return [.. components];
+        }
+
+        var sharpest = components.Where(c => c.Area >= MinSharpnessArea).Select(c => c.Sharpness).DefaultIfEmpty(0).Max();
+        return components.Where(c => c.Sharpness >= relativeSharpness * sharpest).ToList();
     }
 }

@@ -36,7 +36,7 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
 
     /// <summary>
     /// The blobs that make up the digit: all but frames and edges along the border, the leftovers of paper lines,
-    /// faint shading and specks.
+    /// faint or soft-edged shading and specks.
     /// </summary>
     public static List<InkComponent> DigitComponents(InkImage ink, int[] labels, IReadOnlyList<InkComponent> components)
     {
@@ -45,7 +45,7 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
         var strong = ink.OnLines is null
             ? ConnectedComponents.WithoutFaintShading(onPaper)
             : ConnectedComponents.WithoutFaintShading(onPaper, FaintOnLinedPaper);
-        return ConnectedComponents.WithoutSpecks(strong);
+        return ConnectedComponents.WithoutSpecks(ConnectedComponents.WithoutSoftShading(strong));
     }
 
     // On ruled or squared paper, blobs fainter than this share of the strongest one's mean ink are not the digit: what
