@@ -60,6 +60,66 @@ public class InkSelectionTests
         Assert.InRange(digit.Box.Y, 80, 95);
     }
 
+    [Theory]
+    [InlineData(40, 60)] // the band across the page above the digit
+    [InlineData(110, 150)] // the band across the page below it
+    public void A_soft_shadow_band_is_not_taken_with_a_thin_digit(int bandTop, int bandBottom)
+    {
+        // A thin pencil 1 (60 darker than the paper) and a shadow band across the working-size page that darkens
+        // it by up to 45 with a soft edge, wider than the background's blocks can follow: once the paper is
+        // flattened both are ink, and the band outweighs the 1.
+        var image = One(150, 200, 70, 95, 36, 2.5, paper: 220, ink: 160);
+        for (var y = 0; y < 200; y++)
+        {
+            var centre = (bandTop + bandBottom) / 2.0;
+            var fall = Math.Exp(-Math.Pow((y - centre) / ((bandBottom - bandTop) / 2.0), 2));
+            for (var x = 0; x < 150; x++)
+            {
+                var at = (y * 150) + x;
+                image.Pixels[at] = (byte)Math.Max(0, image.Pixels[at] - (45 * fall * x / 149));
+            }
+        }
+
+        AddNoise(image, 2, seed: 5);
+
+        var digit = DigitPreprocessor.Prepare(image);
+
+        Assert.InRange(digit.Box.X, 66, 70);
+        Assert.InRange(digit.Box.Y, 74, 79);
+        Assert.InRange(digit.Box.Height, 34, 40);
+    }
+
+    [Fact]
+    public void A_blurred_blob_is_softer_than_a_pen_stroke()
+    {
+        // Ink values (bright ink): a stroke 3 px wide that falls to the paper at once, and a blob that fades out
+        // over 12 px; both pass the threshold of 100.
+        var (w, h) = (80, 40);
+        var values = new byte[w * h];
+        for (var y = 5; y < 35; y++)
+        {
+            for (var x = 10; x < 13; x++)
+            {
+                values[(y * w) + x] = 200;
+            }
+
+            for (var x = 30; x < 75; x++)
+            {
+                values[(y * w) + x] = (byte)Math.Max(0, 200 - (Math.Abs(x - 52) * 9));
+            }
+        }
+
+        var mask = values.Select(v => v >= 100).ToArray();
+        var (_, components) = ConnectedComponents.Label(mask, w, h, values);
+
+        var stroke = components.Single(c => c.Box.X == 10);
+        var blob = components.Single(c => c.Box.X > 30);
+        Assert.True(stroke.Sharpness > 0.9, $"stroke {stroke.Sharpness:F2}");
+        Assert.True(blob.Sharpness < 0.1, $"blob {blob.Sharpness:F2}");
+        Assert.Equal([stroke], ConnectedComponents.WithoutSoftShading(components));
+        Assert.Equal([blob], ConnectedComponents.WithoutSoftShading([blob]));
+    }
+
     [Fact]
     public void A_blank_sheet_in_a_dark_frame_has_no_digit()
     {
