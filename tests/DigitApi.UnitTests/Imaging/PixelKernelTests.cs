@@ -393,7 +393,24 @@ public class PixelKernelTests
 
             var (minX, maxX) = (pixels.Min(p => p % width), pixels.Max(p => p % width));
             var (minY, maxY) = (pixels.Min(p => p / width), pixels.Max(p => p / width));
-            components.Add(new InkComponent(label, pixels.Count, new PixelBox(minX, minY, maxX - minX + 1, maxY - minY + 1), pixels.Average(p => (double)values[p])));
+            var meanInk = pixels.Average(p => (double)values[p]);
+
+            // Sharpness: the drop in ink from each pixel to a left or right neighbour outside the mask.
+            long drop = 0;
+            var edges = 0;
+            foreach (var p in pixels)
+            {
+                foreach (var beside in new[] { p % width > 0 ? p - 1 : -1, p % width < width - 1 ? p + 1 : -1 })
+                {
+                    if (beside >= 0 && !mask[beside])
+                    {
+                        (drop, edges) = (drop + values[p] - values[beside], edges + 1);
+                    }
+                }
+            }
+
+            var sharpness = edges == 0 ? 0 : (double)drop / edges / Math.Max(1, meanInk);
+            components.Add(new InkComponent(label, pixels.Count, new PixelBox(minX, minY, maxX - minX + 1, maxY - minY + 1), meanInk, sharpness));
         }
 
         return (labels, components);
