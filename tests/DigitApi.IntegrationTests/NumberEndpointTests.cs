@@ -92,6 +92,21 @@ public sealed class NumberEndpointTests(DigitApiFactory factory) : IClassFixture
         Assert.Equal(number, body.GetProperty("number").GetString());
     }
 
+    [Theory]
+    [InlineData(2.5, true)]
+    [InlineData(2.8, false)]
+    [InlineData(3.6, true)]
+    [InlineData(4.5, false)]
+    public async Task A_digit_the_model_is_sure_of_is_not_cut_in_two_however_clean_the_cut(double scale, bool darkOnLight)
+    {
+        // A round 0 whose left side reads as a sure 1 and the rest as a sure 2, cut through one stroke as touching digits are.
+        var sample = NumberImages.Layout([NumberImages.Clean[4], 5993, NumberImages.Clean[2]], [0.4, 0.4], scale, darkOnLight);
+
+        var body = await ReadAsync(sample.Image);
+
+        Assert.Equal("402", body.GetProperty("number").GetString());
+    }
+
     [Fact]
     public async Task A_five_with_its_bar_lifted_off_stays_one_five()
     {
