@@ -26,6 +26,16 @@ public static class InkExtractor
     /// <summary>How many times the paper's grain faint ink must reach to count as ink.</summary>
     public const int FaintInkOverGrain = 3;
 
+    /// <summary>
+    /// On plain paper, faint ink that reaches only this many times the grain still counts where it forms a stroke: a
+    /// blob above the threshold at least <see cref="FaintStrokeLength"/> of the image's longer side long. The grain's own
+    /// peaks stay specks of a pixel or three.
+    /// </summary>
+    public const double FaintStrokeOverGrain = 1.8;
+
+    /// <summary>The length, as a share of the image's longer side, that makes faint ink a stroke rather than grain.</summary>
+    public const double FaintStrokeLength = 0.04;
+
     // Otsu's threshold never goes below this where the ink is strong, so that it does not split pure noise.
     private const int NoiseFloor = 20;
 
@@ -59,12 +69,12 @@ public static class InkExtractor
         var floor = lines ? NoiseFloor : Math.Min(NoiseFloor, Math.Max(strength / 2, 2 * grain));
         var floored = Math.Max(otsu, floor);
         var peak = floored == overNoise ? strength : Peak(histogram, floored);
-        if (peak < MinInkContrast && (peak < MinFaintInkContrast || peak < FaintInkOverGrain * grain))
+        var threshold = Math.Max(floored, peak / 4);
+        if (peak < MinInkContrast && (peak < MinFaintInkContrast || peak < FaintInkOverGrain * grain)
+            && (lines || peak < FaintStrokeOverGrain * grain || !HasStroke(values, w, h, threshold)))
         {
             return null;
         }
-
-        var threshold = Math.Max(floored, peak / 4);
 
         // Both depend on the value alone: a table per output, looked up pixel by pixel.
         var softFloor = threshold / 3;
@@ -82,6 +92,13 @@ public static class InkExtractor
         }
 
         return new InkImage(w, h, ink, Above(values, (byte)Math.Min(threshold, 255)), lines ? onLines : null);
+    }
+
+    // Faint ink worth the name: a blob above the threshold at least FaintStrokeLength of the image's longer side long.
+    private static bool HasStroke(byte[] values, int w, int h, int threshold)
+    {
+        var (_, blobs) = ConnectedComponents.Label(Above(values, (byte)Math.Min(threshold, 255)), w, h);
+        return blobs.Any(b => Math.Max(b.Box.Width, b.Box.Height) >= FaintStrokeLength * Math.Max(w, h));
     }
 
     // values > threshold, written as the bytes 1 and 0 a bool is stored as: max(v, t) - t is above 0 just where v is

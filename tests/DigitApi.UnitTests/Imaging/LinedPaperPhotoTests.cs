@@ -28,16 +28,7 @@ public class LinedPaperPhotoTests(Pipeline pipeline) : IClassFixture<Pipeline>
         var read = pipeline.Classify([upload])[0];
 
         var drawn = new PixelBox(left, top, right - left, bottom - top);
-        Assert.True(Overlap(found, drawn) >= 0.5, $"found {found}, drawn {drawn}");
+        Assert.True(BoxOverlap.Of(found, drawn) >= 0.5, $"found {found}, drawn {drawn}");
         Assert.Equal(digit, read);
-    }
-
-    // Intersection over union.
-    private static double Overlap(PixelBox a, PixelBox b)
-    {
-        var width = Math.Max(0, Math.Min(a.Right, b.Right) - Math.Max(a.X, b.X));
-        var height = Math.Max(0, Math.Min(a.Bottom, b.Bottom) - Math.Max(a.Y, b.Y));
-        var inter = width * height;
-        return (double)inter / ((a.Width * a.Height) + (b.Width * b.Height) - inter);
     }
 }

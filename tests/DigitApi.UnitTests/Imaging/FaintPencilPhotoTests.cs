@@ -1,0 +1,42 @@
+using DigitApi.Imaging;
+
+namespace DigitApi.UnitTests.Imaging;
+
+/// <summary>
+/// Phone photos of thin pencil digits on plain paper whose strokes stand less than three times as far above the paper
+/// as its grain, and photos of blank paper from the same generator (tests/TestData/images/faint-pencil, see its
+/// README.md): the digit is found where it was drawn and the default model reads it; blank paper stays blank.
+/// </summary>
+public class FaintPencilPhotoTests(Pipeline pipeline) : IClassFixture<Pipeline>
+{
+    [Theory]
+    [InlineData("pencil-7.jpg", 7, 136, 26, 198, 101)] // a grey page, darker at the bottom
+    [InlineData("pencil-flag-1.jpg", 1, 155, 37, 194, 113)] // a 1 with a long flag on a lilac page
+    [InlineData("pencil-small-4.jpg", 4, 32, 267, 51, 301)] // a small 4 in a corner
+    [InlineData("pencil-2.jpg", 2, 162, 152, 206, 204)] // a reddish pencil on a pink page
+    [InlineData("pencil-looped-2.jpg", 2, 212, 33, 242, 74)] // a 2 with a loop
+    [InlineData("pencil-shaded-2.jpg", 2, 181, 45, 220, 108)] // a shadow over one corner
+    public void A_faint_pencil_digit_is_found_where_it_was_drawn_and_read(string file, int digit, int left, int top, int right, int bottom)
+    {
+        var upload = SkiaImageDecoderTests.Read(Path.Combine("faint-pencil", file));
+        var image = pipeline.Decoder.Decode(upload);
+
+        var found = DigitPreprocessor.Prepare(image).Box.Scale(image.SourceScaleX, image.SourceScaleY);
+        var read = pipeline.Classify([upload])[0];
+
+        var drawn = new PixelBox(left, top, right - left, bottom - top);
+        Assert.True(BoxOverlap.Of(found, drawn) >= 0.5, $"found {found}, drawn {drawn}");
+        Assert.Equal(digit, read);
+    }
+
+    [Theory]
+    [InlineData("blank-grainy-paper.jpg")] // grain peaks over twice the grain, in specks of a pixel
+    [InlineData("blank-paper.jpg")]
+    [InlineData("blank-shaded-paper.jpg")] // the shading's leftovers, as strong as faint ink
+    public void Blank_paper_photographed_the_same_way_holds_no_ink(string file)
+    {
+        var image = pipeline.Decoder.Decode(SkiaImageDecoderTests.Read(Path.Combine("faint-pencil", file)));
+
+        Assert.Null(InkExtractor.Extract(image));
+    }
+}
