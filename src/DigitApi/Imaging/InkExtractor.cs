@@ -27,14 +27,18 @@ public static class InkExtractor
     public const int FaintInkOverGrain = 3;
 
     /// <summary>
-    /// On plain paper, faint ink that reaches only this many times the grain still counts where it forms a stroke: a
-    /// blob above the threshold at least <see cref="FaintStrokeLength"/> of the image's longer side long. The grain's own
-    /// peaks stay specks of a pixel or three.
+    /// Faint ink that reaches only this many times the grain still counts where it forms a stroke: a blob above the
+    /// threshold at least <see cref="FaintStrokeLength"/> of the image's longer side long (on ruled or squared paper,
+    /// also at least <see cref="FaintStrokeBreadth"/> as broad as long). The grain's own peaks stay specks of a pixel
+    /// or three; what is left of a paper line is long but flat.
     /// </summary>
     public const double FaintStrokeOverGrain = 1.8;
 
     /// <summary>The length, as a share of the image's longer side, that makes faint ink a stroke rather than grain.</summary>
     public const double FaintStrokeLength = 0.04;
+
+    /// <summary>On ruled or squared paper, a faint stroke's box is at least this share as broad as it is long.</summary>
+    public const double FaintStrokeBreadth = 0.3;
 
     // Otsu's threshold never goes below this where the ink is strong, so that it does not split pure noise.
     private const int NoiseFloor = 20;
@@ -71,7 +75,7 @@ public static class InkExtractor
         var peak = floored == overNoise ? strength : Peak(histogram, floored);
         var threshold = Math.Max(floored, peak / 4);
         if (peak < MinInkContrast && (peak < MinFaintInkContrast || peak < FaintInkOverGrain * grain)
-            && (lines || peak < FaintStrokeOverGrain * grain || !HasStroke(values, w, h, threshold)))
+            && (peak < FaintStrokeOverGrain * grain || !HasStroke(values, w, h, threshold, lines)))
         {
             return null;
         }
@@ -94,11 +98,13 @@ public static class InkExtractor
         return new InkImage(w, h, ink, Above(values, (byte)Math.Min(threshold, 255)), lines ? onLines : null);
     }
 
-    // Faint ink worth the name: a blob above the threshold at least FaintStrokeLength of the image's longer side long.
-    private static bool HasStroke(byte[] values, int w, int h, int threshold)
+    // Faint ink worth the name: a long blob above the threshold, and on lined paper not a flat one (see FaintStrokeOverGrain).
+    private static bool HasStroke(byte[] values, int w, int h, int threshold, bool lines)
     {
         var (_, blobs) = ConnectedComponents.Label(Above(values, (byte)Math.Min(threshold, 255)), w, h);
-        return blobs.Any(b => Math.Max(b.Box.Width, b.Box.Height) >= FaintStrokeLength * Math.Max(w, h));
+        return blobs.Any(b => Math.Max(b.Box.Width, b.Box.Height) is var length
+            && length >= FaintStrokeLength * Math.Max(w, h)
+            && (!lines || Math.Min(b.Box.Width, b.Box.Height) >= FaintStrokeBreadth * length));
     }
 
     // values > threshold, written as the bytes 1 and 0 a bool is stored as: max(v, t) - t is above 0 just where v is

@@ -3,8 +3,8 @@ using DigitApi.Imaging;
 namespace DigitApi.UnitTests.Imaging;
 
 /// <summary>
-/// Phone photos of thin pencil digits on plain paper whose strokes stand less than three times as far above the paper
-/// as its grain, and photos of blank paper from the same generator (tests/TestData/images/faint-pencil, see its
+/// Phone photos of thin pencil digits on plain, ruled and squared paper whose strokes stand less than three times as far
+/// above the paper as its grain, and photos of blank paper from the same generator (tests/TestData/images/faint-pencil, see its
 /// README.md): the digit is found where it was drawn and the default model reads it; blank paper stays blank.
 /// </summary>
 public class FaintPencilPhotoTests(Pipeline pipeline) : IClassFixture<Pipeline>
@@ -16,6 +16,8 @@ public class FaintPencilPhotoTests(Pipeline pipeline) : IClassFixture<Pipeline>
     [InlineData("pencil-2.jpg", 2, 162, 152, 206, 204)] // a reddish pencil on a pink page
     [InlineData("pencil-looped-2.jpg", 2, 212, 33, 242, 74)] // a 2 with a loop
     [InlineData("pencil-shaded-2.jpg", 2, 181, 45, 220, 108)] // a shadow over one corner
+    [InlineData("ruled-pencil-5.jpg", 5, 215, 63, 273, 140)] // grey rules as strong as the pencil
+    [InlineData("squared-pencil-3.jpg", 3, 63, 96, 121, 157)] // a grey grid as strong as the pencil
     public void A_faint_pencil_digit_is_found_where_it_was_drawn_and_read(string file, int digit, int left, int top, int right, int bottom)
     {
         var upload = SkiaImageDecoderTests.Read(Path.Combine("faint-pencil", file));
@@ -33,6 +35,7 @@ public class FaintPencilPhotoTests(Pipeline pipeline) : IClassFixture<Pipeline>
     [InlineData("blank-grainy-paper.jpg")] // grain peaks over twice the grain, in specks of a pixel
     [InlineData("blank-paper.jpg")]
     [InlineData("blank-shaded-paper.jpg")] // the shading's leftovers, as strong as faint ink
+    [InlineData("blank-ruled-paper.jpg")] // what is left of a rule: long, but flat
     public void Blank_paper_photographed_the_same_way_holds_no_ink(string file)
     {
         var image = pipeline.Decoder.Decode(SkiaImageDecoderTests.Read(Path.Combine("faint-pencil", file)));
