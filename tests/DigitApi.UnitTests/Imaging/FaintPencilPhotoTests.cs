@@ -20,15 +20,7 @@ public class FaintPencilPhotoTests(Pipeline pipeline) : IClassFixture<Pipeline>
     [InlineData("squared-pencil-3.jpg", 3, 63, 96, 121, 157)] // a grey grid as strong as the pencil
     public void A_faint_pencil_digit_is_found_where_it_was_drawn_and_read(string file, int digit, int left, int top, int right, int bottom)
     {
-        var upload = SkiaImageDecoderTests.Read(Path.Combine("faint-pencil", file));
-        var image = pipeline.Decoder.Decode(upload);
-
-        var found = DigitPreprocessor.Prepare(image).Box.Scale(image.SourceScaleX, image.SourceScaleY);
-        var read = pipeline.Classify([upload])[0];
-
-        var drawn = new PixelBox(left, top, right - left, bottom - top);
-        Assert.True(BoxOverlap.Of(found, drawn) >= 0.5, $"found {found}, drawn {drawn}");
-        Assert.Equal(digit, read);
+        DrawnDigitPhotos.AssertFoundAndRead(pipeline, Path.Combine("faint-pencil", file), digit, new PixelBox(left, top, right - left, bottom - top));
     }
 
     [Theory]

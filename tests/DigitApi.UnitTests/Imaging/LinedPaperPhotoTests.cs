@@ -21,14 +21,6 @@ public class LinedPaperPhotoTests(Pipeline pipeline) : IClassFixture<Pipeline>
     [InlineData("squared-9-line-through-stem.jpg", 9, 117, 177, 148, 216)] // a grid line down the 9's stem
     public void The_digit_drawn_is_the_ink_found_and_is_read(string file, int digit, int left, int top, int right, int bottom)
     {
-        var upload = SkiaImageDecoderTests.Read(Path.Combine("lined-paper", file));
-        var image = pipeline.Decoder.Decode(upload);
-
-        var found = DigitPreprocessor.Prepare(image).Box.Scale(image.SourceScaleX, image.SourceScaleY);
-        var read = pipeline.Classify([upload])[0];
-
-        var drawn = new PixelBox(left, top, right - left, bottom - top);
-        Assert.True(BoxOverlap.Of(found, drawn) >= 0.5, $"found {found}, drawn {drawn}");
-        Assert.Equal(digit, read);
+        DrawnDigitPhotos.AssertFoundAndRead(pipeline, Path.Combine("lined-paper", file), digit, new PixelBox(left, top, right - left, bottom - top));
     }
 }
