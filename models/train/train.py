@@ -231,10 +231,27 @@ def evaluate(model, x, y=None, batch=2000):
 
 
 def validation_score(model, data):
-    """Model selection: the mean of MNIST validation and synthetic validation accuracy."""
-    _, mnist_acc = evaluate(model, data["val_x"], data["val_y"])
-    _, synthetic_acc = evaluate(model, data["val_synthetic_x"], data["val_synthetic_y"])
+    """Model selection: the mean of MNIST validation and synthetic validation accuracy. Also printed, not selected on:
+    the candidate's non-digit separation (see separation())."""
+    mnist_logits, mnist_acc = evaluate(model, data["val_x"], data["val_y"])
+    synthetic_logits, synthetic_acc = evaluate(model, data["val_synthetic_x"], data["val_synthetic_y"])
+    print(f"    non-digit separation {separation(model, data, torch.cat([mnist_logits, synthetic_logits])):.2f}%", flush=True)
     return (mnist_acc + synthetic_acc) / 2, mnist_acc, synthetic_acc
+
+
+# Candidates whose accuracy ties can differ by points in how well they tell non-digits apart, which the model card
+# then measures at its own operating point; printed for every candidate so that a run shows it.
+SEPARATION_DIGITS = 0.014
+
+
+def separation(model, data, digit_logits):
+    """The share (%) of validation non-digits whose energy is over the line SEPARATION_DIGITS of the validation
+    digits cross."""
+    outliers = data["val_outliers_x"]
+    if len(outliers) == 0 or len(digit_logits) == 0:
+        return float("nan")
+    line = torch.quantile(-torch.logsumexp(digit_logits, 1), 1 - SEPARATION_DIGITS)
+    return (-torch.logsumexp(evaluate(model, outliers), 1) > line).float().mean().item() * 100
 
 
 def train_one(name, recipe, data, epochs, lr, init=None, teacher=None, distill_weight=0.0, distill_all=False):
@@ -252,6 +269,7 @@ def train_one(name, recipe, data, epochs, lr, init=None, teacher=None, distill_w
     outliers = data["outliers"]
     if epochs == 0:
         model.eval()
+        validation_score(model, data)
         return model, evaluate(model, data["val_x"], data["val_y"])[1], 0, 0.0
     steps_per_epoch = math.ceil(len(train_x) / BATCH_SIZE)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, epochs=epochs, steps_per_epoch=steps_per_epoch)
@@ -563,7 +581,7 @@ def main():
     ap.add_argument("--reference", default=None, help="reference logits JSON (default: <out>/train/reference-logits.json, or <out>/reference-logits.json in smoke mode)")
     ap.add_argument("--models", default=",".join(RECIPES), help="comma-separated subset to train")
     ap.add_argument("--smoke", action="store_true", help="a few hundred images, one epoch: proves the pipeline, not the accuracy")
-    ap.add_argument("--epochs", type=int, default=None, help="override every recipe's epochs (quick experiments)")
+    ap.add_argument("--epochs", type=int, default=None, help="override every recipe's epochs (quick experiments; 0 with --init-from: the starting models' cards on the current sets)")
     ap.add_argument("--init-from", default=None, help="folder with <model>.onnx files exported by this script: fine-tune from their weights")
     ap.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--oe-weight", type=float, default=OE_WEIGHT, help="outlier exposure weight (experiments)")
@@ -616,7 +634,7 @@ def main():
             teacher.eval()
             distill_weight = plan["distill"]
         distill_weight = distill_weight if args.distill is None or teacher is None else args.distill
-        epochs = 1 if args.smoke else args.epochs or plan["epochs"]
+        epochs = 1 if args.smoke else args.epochs if args.epochs is not None else plan["epochs"]
         lr = plan["lr"]
         print(f"training {name} ({epochs} epochs{', fine-tuning ' + init_card['sha256'][:12] if init_card else ''}"
               f"{', taught by ' + teacher_card['file'] if teacher_card else ''})", flush=True)
