@@ -74,8 +74,9 @@ public static class InkExtractor
         var floored = Math.Max(otsu, floor);
         var peak = floored == overNoise ? strength : Peak(histogram, floored);
         var threshold = Math.Max(floored, peak / 4);
+        var mask = Above(values, (byte)Math.Min(threshold, 255));
         if (peak < MinInkContrast && (peak < MinFaintInkContrast || peak < FaintInkOverGrain * grain)
-            && (peak < FaintStrokeOverGrain * grain || !HasStroke(values, w, h, threshold, lines)))
+            && (peak < FaintStrokeOverGrain * grain || !HasStroke(mask, w, h, lines)))
         {
             return null;
         }
@@ -95,13 +96,13 @@ public static class InkExtractor
             ink[i] = stretched[values[i]];
         }
 
-        return new InkImage(w, h, ink, Above(values, (byte)Math.Min(threshold, 255)), lines ? onLines : null);
+        return new InkImage(w, h, ink, mask, lines ? onLines : null);
     }
 
     // Faint ink worth the name: a long blob above the threshold, and on lined paper not a flat one (see FaintStrokeOverGrain).
-    private static bool HasStroke(byte[] values, int w, int h, int threshold, bool lines)
+    private static bool HasStroke(bool[] mask, int w, int h, bool lines)
     {
-        var (_, blobs) = ConnectedComponents.Label(Above(values, (byte)Math.Min(threshold, 255)), w, h);
+        var (_, blobs) = ConnectedComponents.Label(mask, w, h);
         return blobs.Any(b => Math.Max(b.Box.Width, b.Box.Height) is var length
             && length >= FaintStrokeLength * Math.Max(w, h)
             && (!lines || Math.Min(b.Box.Width, b.Box.Height) >= FaintStrokeBreadth * length));

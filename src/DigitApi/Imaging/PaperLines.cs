@@ -268,6 +268,8 @@ internal static class PaperLines
             }
             else
             {
+                // Unseen (a stroke crosses it, or a gap): the drift eases back towards the straight path, so that a
+                // line bent off course by the stroke is found again beyond it.
                 drift *= 0.9;
                 if (++gap > MaxGap)
                 {

@@ -69,9 +69,9 @@ public class InkSelectionTests
         // it by up to 45 with a soft edge, wider than the background's blocks can follow: once the paper is
         // flattened both are ink, and the band outweighs the 1.
         var image = One(150, 200, 70, 95, 36, 2.5, paper: 220, ink: 160);
+        var centre = (bandTop + bandBottom) / 2.0;
         for (var y = 0; y < 200; y++)
         {
-            var centre = (bandTop + bandBottom) / 2.0;
             var fall = Math.Exp(-Math.Pow((y - centre) / ((bandBottom - bandTop) / 2.0), 2));
             for (var x = 0; x < 150; x++)
             {

@@ -333,14 +333,15 @@ public class PixelKernelTests
         var otsu = Math.Max(InkExtractor.OtsuThreshold(histogram), Math.Min(20, Math.Max(Peak(Math.Max(InkExtractor.OtsuThreshold(histogram), 20)) / 2, 2 * grain)));
         var peak = Peak(otsu);
         var threshold = Math.Max(otsu, peak / 4);
+        var mask = values.Select(v => v > threshold).ToArray();
         if (peak < InkExtractor.MinInkContrast && (peak < InkExtractor.MinFaintInkContrast || peak < InkExtractor.FaintInkOverGrain * grain)
-            && (peak < InkExtractor.FaintStrokeOverGrain * grain || !ReferenceLabel(values.Select(v => v > threshold).ToArray(), w, h, values).Components.Any(c => Math.Max(c.Box.Width, c.Box.Height) >= InkExtractor.FaintStrokeLength * Math.Max(w, h))))
+            && (peak < InkExtractor.FaintStrokeOverGrain * grain || !ReferenceLabel(mask, w, h, values).Components.Any(c => Math.Max(c.Box.Width, c.Box.Height) >= InkExtractor.FaintStrokeLength * Math.Max(w, h))))
         {
             return null;
         }
 
         var ink = values.Select(v => v <= threshold / 3 ? (byte)0 : (byte)Math.Min(255, (int)((v * (255.0 / peak)) + 0.5))).ToArray();
-        return new InkImage(w, h, ink, values.Select(v => v > threshold).ToArray());
+        return new InkImage(w, h, ink, mask);
     }
 
     private static byte[] ReferenceFlatten(byte[] rgba, int width, int height)
