@@ -55,21 +55,33 @@ public sealed class Pipeline : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
-    /// <summary>Classifies many encoded images through the full pipeline, in parallel, in batches.</summary>
+    /// <summary>
+    /// Classifies many encoded images through the full pipeline, in parallel, in batches: each one's digit, or -1 where
+    /// the upload was rejected (no digit found).
+    /// </summary>
     public int[] Classify(IReadOnlyList<byte[]> images, string? model = null)
     {
-        var pixels = new float[images.Count][];
-        Parallel.For(0, images.Count, i => pixels[i] = Preprocessor.Prepare(images[i]).Pixels);
-        var digits = new int[images.Count];
-        var chunks = Enumerable.Range(0, (images.Count + 63) / 64).ToArray();
+        var prepared = new float[]?[images.Count];
+        Parallel.For(0, images.Count, i =>
+        {
+            try
+            {
+                prepared[i] = Preprocessor.Prepare(images[i]).Pixels;
+            }
+            catch (ImageRejectedException)
+            {
+                prepared[i] = null;
+            }
+        });
+
+        var digits = Enumerable.Repeat(-1, images.Count).ToArray();
+        var chunks = Enumerable.Range(0, images.Count).Where(i => prepared[i] is not null).Chunk(64).ToArray();
         Parallel.ForEach(chunks, chunk =>
         {
-            var start = chunk * 64;
-            var batch = pixels.Skip(start).Take(64).ToList();
-            var predictions = Classifier.ClassifyAsync(model, batch, CancellationToken.None).GetAwaiter().GetResult();
-            for (var i = 0; i < predictions.Length; i++)
+            var predictions = Classifier.ClassifyAsync(model, [.. chunk.Select(i => prepared[i]!)], CancellationToken.None).GetAwaiter().GetResult();
+            for (var k = 0; k < chunk.Length; k++)
             {
-                digits[start + i] = predictions[i].Digit;
+                digits[chunk[k]] = predictions[k].Digit;
             }
         });
         return digits;

@@ -1,4 +1,3 @@
-using DigitApi.Imaging;
 using DigitApi.Tests;
 
 namespace DigitApi.UnitTests.Inference;
@@ -47,7 +46,7 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
     {
         var (images, labels) = Set(kind);
 
-        var predicted = Classify(images);
+        var predicted = pipeline.Classify(images);
 
         var accuracy = 100.0 * predicted.Where((p, i) => p == labels[i]).Count() / labels.Length;
         var confusions = predicted.Select((p, i) => (Predicted: p, Label: labels[i])).Where(x => x.Predicted != x.Label)
@@ -73,34 +72,5 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
                 : HandDigits.Canvas(digit);
         });
         return (images, labels);
-    }
-
-    // The default model's digit for each image, or -1 where no digit was found.
-    private int[] Classify(byte[][] images)
-    {
-        var prepared = new float[]?[images.Length];
-        Parallel.For(0, images.Length, i =>
-        {
-            try
-            {
-                prepared[i] = pipeline.Preprocessor.Prepare(images[i]).Pixels;
-            }
-            catch (ImageRejectedException)
-            {
-                prepared[i] = null;
-            }
-        });
-
-        var digits = Enumerable.Repeat(-1, images.Length).ToArray();
-        foreach (var chunk in Enumerable.Range(0, images.Length).Where(i => prepared[i] is not null).Chunk(64))
-        {
-            var predictions = pipeline.Classifier.ClassifyAsync(null, [.. chunk.Select(i => prepared[i]!)], CancellationToken.None).GetAwaiter().GetResult();
-            for (var k = 0; k < chunk.Length; k++)
-            {
-                digits[chunk[k]] = predictions[k].Digit;
-            }
-        }
-
-        return digits;
     }
 }
