@@ -45,6 +45,46 @@ public static class TestImages
         return Encode(bitmap, format, quality);
     }
 
+    /// <summary>
+    /// The digit as postal and form readers store one: cut to its ink's box and scaled, aspect kept, to fill a
+    /// <paramref name="side"/> x <paramref name="side"/> square, centred, so that it touches the border on two sides
+    /// at least; light ink on black (a 16x16 postal scan) or, <paramref name="bitmap"/>, black ink on white in two levels
+    /// only (a 32x32 form bitmap).
+    /// </summary>
+    public static byte[] TightCrop(byte[] pixels, int side, bool bitmap)
+    {
+        var (left, top, right, bottom) = (28, 28, -1, -1);
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            if (pixels[i] > 30)
+            {
+                (left, top, right, bottom) = (Math.Min(left, i % 28), Math.Min(top, i / 28), Math.Max(right, i % 28), Math.Max(bottom, i / 28));
+            }
+        }
+
+        var (w, h) = (right - left + 1, bottom - top + 1);
+        var scale = (float)side / Math.Max(w, h);
+        var (dw, dh) = (Math.Max(1, (int)Math.Round(w * scale)), Math.Max(1, (int)Math.Round(h * scale)));
+        using var digit = Gray(pixels, 28, 28);
+        using var square = new SKBitmap(new SKImageInfo(side, side, SKColorType.Gray8, SKAlphaType.Opaque));
+        using (var surface = new SKCanvas(square))
+        {
+            surface.Clear(SKColors.Black);
+            using var image = SKImage.FromBitmap(digit);
+            surface.DrawImage(image, SKRect.Create(left, top, w, h), SKRect.Create((side - dw) / 2, (side - dh) / 2, dw, dh),
+                new SKSamplingOptions(SKFilterMode.Linear), null);
+        }
+
+        if (bitmap)
+        {
+            var levels = square.Bytes.Select(v => v > 100 ? (byte)0 : (byte)255).ToArray();
+            using var twoLevel = Gray(levels, side, side);
+            return Encode(twoLevel);
+        }
+
+        return Encode(square);
+    }
+
     /// <summary>The digit as a browser canvas export: black strokes with alpha on a transparent 280x280 PNG.</summary>
     public static byte[] TransparentCanvas(byte[] pixels, int canvas = 280)
     {

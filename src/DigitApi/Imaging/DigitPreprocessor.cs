@@ -40,11 +40,23 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
     /// </summary>
     public static List<InkComponent> DigitComponents(InkImage ink, int[] labels, IReadOnlyList<InkComponent> components)
     {
-        var onPaper = ConnectedComponents.WithoutLineLeftovers(
-            ConnectedComponents.WithoutEdgeArtifacts(components, labels, ink.Width, ink.Height), labels, ink.OnLines, ink.Width);
+        var kept = OnPaper(ink, labels, ConnectedComponents.WithoutEdgeArtifacts(components, labels, ink.Width, ink.Height));
+
+        // On an image too small to be a photo of a page, a digit cropped tight (scanned and cut to its box, as postal
+        // and form readers store them) touches the border all round, and a 0's ring or a 7's bar lies mostly along it:
+        // when nothing digit-sized is left without the blobs along the border, they are the digit.
+        var crop = InkExtractor.IsCrop(ink.Width, ink.Height);
+        var side = MinDigitSide(ink.Width, ink.Height);
+        return crop && !kept.Any(c => Math.Max(c.Box.Width, c.Box.Height) >= side) ? OnPaper(ink, labels, components) : kept;
+    }
+
+    // The leftovers of paper lines, faint or soft-edged shading and specks go.
+    private static List<InkComponent> OnPaper(InkImage ink, int[] labels, IReadOnlyList<InkComponent> components)
+    {
+        var offLines = ConnectedComponents.WithoutLineLeftovers(components, labels, ink.OnLines, ink.Width);
         var strong = ink.OnLines is null
-            ? ConnectedComponents.WithoutFaintShading(onPaper)
-            : ConnectedComponents.WithoutFaintShading(onPaper, FaintOnLinedPaper);
+            ? ConnectedComponents.WithoutFaintShading(offLines)
+            : ConnectedComponents.WithoutFaintShading(offLines, FaintOnLinedPaper);
         return ConnectedComponents.WithoutSpecks(ConnectedComponents.WithoutSoftShading(strong));
     }
 
@@ -53,7 +65,9 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
     private const double FaintOnLinedPaper = 0.6;
 
     /// <summary>A mark smaller than this is a speck, not a digit.</summary>
-    public static int MinDigitSide(GrayImage image) => Math.Max(4, Math.Max(image.Width, image.Height) / 50);
+    public static int MinDigitSide(GrayImage image) => MinDigitSide(image.Width, image.Height);
+
+    private static int MinDigitSide(int width, int height) => Math.Max(4, Math.Max(width, height) / 50);
 
     public static ImageRejectedException NoDigit() =>
         new(ImageRejection.NoDigitFound, "No digit found: the image looks blank. Write or draw a digit with clear contrast to the background.");

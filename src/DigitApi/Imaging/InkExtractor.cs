@@ -49,7 +49,9 @@ public static class InkExtractor
         var (w, h) = (image.Width, image.Height);
         var survey = BlockSurvey.Of(image.Pixels, w, h);
         var (values, histogram, medians) = ToBrightInk(image, survey);
-        var flattened = SubtractBackground(values, w, h, survey.Block, medians);
+        // A crop too small to be a photo of a page has no shading to remove, and a bold digit filling it would leave
+        // no block with paper to measure it by.
+        var flattened = !IsCrop(w, h) && SubtractBackground(values, w, h, survey.Block, medians);
 
         // Ruled and squared paper's lines go before the ink is chosen, so that they neither join the digit nor
         // count as ink in the threshold.
@@ -178,7 +180,8 @@ public static class InkExtractor
         var median = Percentile(histogram, 0.5);
         var darkTail = median - Percentile(histogram, 0.002);
         var lightTail = Percentile(histogram, 0.998) - median;
-        var inkIsDark = darkTail > 2 * lightTail || (lightTail <= 2 * darkTail && survey.DarkReach > survey.LightReach);
+        var inkIsDark = CropCornersSayInkIsDark(image, Percentile(histogram, 0.002) + Percentile(histogram, 0.998))
+            ?? (darkTail > 2 * lightTail || (lightTail <= 2 * darkTail && survey.DarkReach > survey.LightReach));
         if (!inkIsDark)
         {
             return ((byte[])image.Pixels.Clone(), histogram, survey.Medians);
@@ -190,6 +193,51 @@ public static class InkExtractor
         Array.Reverse(complemented);
         return (values, complemented, survey.ComplementMedians);
     }
+
+    /// <summary>An image too small to be a photo of a page: a drawing, or a digit cut out of a scan.</summary>
+    internal static bool IsCrop(int w, int h) => Math.Min(w, h) < PaperLines.MinSide;
+
+    // A crop cut tight to a bold digit (a postal scan, a form's bitmap) can hold more ink than paper; but its corners
+    // are paper. When at least three of the four corners lie on one side of the middle of the image's range (lowest +
+    // highest), they say which side the paper is, unless nearly all of the border lies on that side too: then the
+    // corners are a frame, or the paper around a digit in the middle, and the ink is the minority as usual. Otherwise
+    // null.
+    private static bool? CropCornersSayInkIsDark(GrayImage image, int range)
+    {
+        var (w, h) = (image.Width, image.Height);
+        if (!IsCrop(w, h))
+        {
+            return null;
+        }
+
+        var light = 0;
+        foreach (var (x, y) in (ReadOnlySpan<(int, int)>)[(0, 0), (w - 1, 0), (0, h - 1), (w - 1, h - 1)])
+        {
+            light += IsLight(x, y) ? 1 : 0;
+        }
+
+        if (light is 2)
+        {
+            return null;
+        }
+
+        var (border, likeCorners) = (0, 0);
+        for (var y = 0; y < h; y++)
+        {
+            for (var x = 0; x < w; x += y == 0 || y == h - 1 ? 1 : Math.Max(1, w - 1))
+            {
+                border++;
+                likeCorners += IsLight(x, y) == light > 2 ? 1 : 0;
+            }
+        }
+
+        return likeCorners >= BorderLikeFrame * border ? null : light > 2;
+
+        bool IsLight(int x, int y) => 2 * image[x, y] > range;
+    }
+
+    // The share of a crop's border on the corners' side that makes them a frame or the paper around the digit.
+    private const double BorderLikeFrame = 0.9;
 
     // Background = per-block median, eroded over neighbouring blocks so that blocks full of ink
     // take their neighbours' paper level; bilinearly interpolated and subtracted. False when the

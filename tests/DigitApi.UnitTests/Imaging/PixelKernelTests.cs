@@ -240,8 +240,9 @@ public class PixelKernelTests
         return result;
     }
 
-    // InkExtractor.Extract pixel by pixel: polarity from the histogram's tails or, where they are close, the blocks', per-block medians eroded over
-    // neighbouring blocks, bilinear background subtracted, then Otsu's threshold and the contrast stretch.
+    // InkExtractor.Extract pixel by pixel: polarity from the histogram's tails or, where they are close, the blocks' (on a
+    // crop, its corners where they agree), per-block medians eroded over neighbouring blocks, bilinear background
+    // subtracted (not on a crop), then Otsu's threshold and the contrast stretch.
     private static InkImage? ReferenceExtract(GrayImage image)
     {
         var (w, h) = (image.Width, image.Height);
@@ -274,6 +275,19 @@ public class PixelKernelTests
         var median = InkExtractor.Percentile(histogram, 0.5);
         var (darkTail, lightTail) = (median - InkExtractor.Percentile(histogram, 0.002), InkExtractor.Percentile(histogram, 0.998) - median);
         var invert = darkTail > 2 * lightTail || (lightTail <= 2 * darkTail && darkReach > lightReach);
+
+        // A crop (under 48 px on its shorter side): three or four corners on one side of the middle of the range are
+        // the paper, unless 90 % or more of the border is on that side too.
+        var crop = Math.Min(w, h) < PaperLines.MinSide;
+        var middle = InkExtractor.Percentile(histogram, 0.002) + InkExtractor.Percentile(histogram, 0.998);
+        bool Light(int x, int y) => 2 * image.Pixels[(y * w) + x] > middle;
+        var lightCorners = new[] { Light(0, 0), Light(w - 1, 0), Light(0, h - 1), Light(w - 1, h - 1) }.Count(l => l);
+        var border = Enumerable.Range(0, w * h).Where(k => k % w == 0 || k % w == w - 1 || k / w == 0 || k / w == h - 1).ToArray();
+        var likeCorners = border.Count(k => Light(k % w, k / w) == lightCorners > 2);
+        if (crop && lightCorners != 2 && likeCorners < 0.9 * border.Length)
+        {
+            invert = lightCorners > 2;
+        }
         var values = image.Pixels.Select(p => invert ? (byte)(255 - p) : p).ToArray();
 
         var medians = new int[across, down];
@@ -299,7 +313,8 @@ public class PixelKernelTests
              where i + di >= 0 && j + dj >= 0 && i + di < across && j + dj < down
              select medians[i + di, j + dj]).Min();
 
-        var flat = Enumerable.Range(0, across * down).All(k => Background(k % across, k / across) == 0);
+        // A crop has no background subtracted.
+        var flat = crop || Enumerable.Range(0, across * down).All(k => Background(k % across, k / across) == 0);
         for (var y = 0; y < h && !flat; y++)
         {
             var fy = Math.Clamp(((y + 0.5) / block) - 0.5, 0, down - 1);

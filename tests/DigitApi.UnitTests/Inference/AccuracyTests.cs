@@ -31,7 +31,7 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
         Assert.True(accuracy >= floor, $"{model}: {accuracy:F2} % < {floor} %");
     }
 
-    public static TheoryData<string> Presentations => ["inverted-upscaled-offcentre", "transparent-canvas", "jpeg-on-paper"];
+    public static TheoryData<string> Presentations => ["inverted-upscaled-offcentre", "transparent-canvas", "jpeg-on-paper", "postal-scan-16x16", "form-bitmap-32x32"];
 
     [Theory]
     [MemberData(nameof(Presentations))]
@@ -46,6 +46,8 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
         {
             "inverted-upscaled-offcentre" => TestImages.Presented(set.Images[i], invert: true, scale: 4, canvas: 200, offsets[i].Item1, offsets[i].Item2, SKEncodedImageFormat.Png),
             "transparent-canvas" => TestImages.TransparentCanvas(set.Images[i]),
+            "postal-scan-16x16" => TestImages.TightCrop(set.Images[i], side: 16, bitmap: false),
+            "form-bitmap-32x32" => TestImages.TightCrop(set.Images[i], side: 32, bitmap: true),
             _ => TestImages.Presented(set.Images[i], invert: true, scale: 3, canvas: 160, offsets[i].Item1 / 2, offsets[i].Item2 / 2, SKEncodedImageFormat.Jpeg, quality: 75),
         });
 

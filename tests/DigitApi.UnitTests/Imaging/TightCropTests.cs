@@ -1,0 +1,80 @@
+using DigitApi.Imaging;
+using static DigitApi.UnitTests.Imaging.SyntheticDigits;
+
+namespace DigitApi.UnitTests.Imaging;
+
+/// <summary>
+/// Digits cropped tight to their box, as postal and form readers store them (16x16, 32x32): the digit touches the
+/// border, and a bold one holds more ink than paper. (AccuracyTests measures whole sets of them.)
+/// </summary>
+public class TightCropTests
+{
+    [Fact]
+    public void A_zero_whose_ring_runs_along_the_border_is_the_digit_not_a_frame()
+    {
+        // Light ink on black, the ring 3 px thick touching all four sides, and one speck of ink inside it.
+        var image = Ring(16, thickness: 3, paper: 0, ink: 230);
+        image.Pixels[(5 * 16) + 9] = 200;
+
+        var digit = DigitPreprocessor.Prepare(image);
+
+        Assert.Equal(new PixelBox(0, 0, 16, 16), digit.Box);
+        Assert.True(Hole(digit) < 0.2f, $"the ring's hole reads {Hole(digit)}");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_bold_zero_with_more_ink_than_paper_keeps_its_polarity(bool darkInk)
+    {
+        // A ring 5 px thick in 16x16 covers two thirds of the image: the ink is the majority, the corners are paper.
+        var image = darkInk ? Ring(16, thickness: 5, paper: 240, ink: 20) : Ring(16, thickness: 5, paper: 10, ink: 245);
+
+        var digit = DigitPreprocessor.Prepare(image);
+
+        Assert.Equal(new PixelBox(0, 0, 16, 16), digit.Box);
+        Assert.True(Hole(digit) < 0.2f, $"the ring's hole reads {Hole(digit)}");
+    }
+
+    [Fact]
+    public void A_small_crop_keeps_losing_its_frame_when_a_digit_is_inside_it()
+    {
+        var image = One(40, 40, 20, 20, 26, 3);
+        foreach (var (x0, y0, x1, y1) in new (double, double, double, double)[] { (0, 0.5, 40, 0.5), (0, 39.5, 40, 39.5), (0.5, 0, 0.5, 40), (39.5, 0, 39.5, 40) })
+        {
+            Stroke(image, x0, y0, x1, y1, 2, 20);
+        }
+
+        var digit = DigitPreprocessor.Prepare(image);
+
+        Assert.InRange(digit.Box.X, 17, 20);
+        Assert.InRange(digit.Box.Width, 2, 5);
+    }
+
+    // A ring (a round 0) filling a side x side image.
+    private static GrayImage Ring(int side, double thickness, byte paper, byte ink)
+    {
+        var image = Paper(side, side, paper);
+        var r = side / 2.0;
+        for (var y = 0; y < side; y++)
+        {
+            for (var x = 0; x < side; x++)
+            {
+                var d = Math.Sqrt(Math.Pow(x + 0.5 - r, 2) + Math.Pow(y + 0.5 - r, 2));
+                if (d <= r && d >= r - thickness)
+                {
+                    image.Pixels[(y * side) + x] = ink;
+                }
+            }
+        }
+
+        return image;
+    }
+
+    // The normalised digit's value at its centre of mass: the ring's hole, dark when the ring was taken for the ink.
+    private static float Hole(PreparedDigit digit)
+    {
+        var (x, y, _, _) = Describe(digit.Pixels);
+        return digit.Pixels[((int)Math.Round(y) * 28) + (int)Math.Round(x)];
+    }
+}
