@@ -108,6 +108,20 @@ public static class HandDigits
         return new HandDigit(digit, strokes, (float)pen, random.Next());
     }
 
+    /// <summary>The digit's ink, light on black, as <paramref name="size"/> x <paramref name="size"/> gray pixels.</summary>
+    public static byte[] Ink(HandDigit digit, int size)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Gray8, SKAlphaType.Opaque));
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.Black);
+            canvas.Translate(size / 2f, size / 2f);
+            digit.Draw(canvas, size * 0.7f, SKColors.White);
+        }
+
+        return bitmap.Bytes;
+    }
+
     /// <summary>The digit drawn dark on a white square PNG of <paramref name="size"/> pixels, as a canvas export.</summary>
     public static byte[] Canvas(HandDigit digit, int size = 280)
     {

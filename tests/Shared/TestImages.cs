@@ -49,30 +49,31 @@ public static class TestImages
     /// The digit as postal and form readers store one: cut to its ink's box and scaled, aspect kept, to fill a
     /// <paramref name="side"/> x <paramref name="side"/> square, centred, so that it touches the border on two sides
     /// at least; light ink on black (a 16x16 postal scan) or, <paramref name="bitmap"/>, black ink on white in two levels
-    /// only (a 32x32 form bitmap).
+    /// only (a 32x32 form bitmap). <paramref name="pixels"/>: light ink on black, <paramref name="width"/> wide.
     /// </summary>
-    public static byte[] TightCrop(byte[] pixels, int side, bool bitmap)
+    public static byte[] TightCrop(byte[] pixels, int side, bool bitmap, int width = 28)
     {
-        var (left, top, right, bottom) = (28, 28, -1, -1);
+        var height = pixels.Length / width;
+        var (left, top, right, bottom) = (width, height, -1, -1);
         for (var i = 0; i < pixels.Length; i++)
         {
             if (pixels[i] > 30)
             {
-                (left, top, right, bottom) = (Math.Min(left, i % 28), Math.Min(top, i / 28), Math.Max(right, i % 28), Math.Max(bottom, i / 28));
+                (left, top, right, bottom) = (Math.Min(left, i % width), Math.Min(top, i / width), Math.Max(right, i % width), Math.Max(bottom, i / width));
             }
         }
 
         var (w, h) = (right - left + 1, bottom - top + 1);
         var scale = (float)side / Math.Max(w, h);
         var (dw, dh) = (Math.Max(1, (int)Math.Round(w * scale)), Math.Max(1, (int)Math.Round(h * scale)));
-        using var digit = Gray(pixels, 28, 28);
+        using var digit = Gray(pixels, width, height);
         using var square = new SKBitmap(new SKImageInfo(side, side, SKColorType.Gray8, SKAlphaType.Opaque));
         using (var surface = new SKCanvas(square))
         {
             surface.Clear(SKColors.Black);
             using var image = SKImage.FromBitmap(digit);
             surface.DrawImage(image, SKRect.Create(left, top, w, h), SKRect.Create((side - dw) / 2, (side - dh) / 2, dw, dh),
-                new SKSamplingOptions(SKFilterMode.Linear), null);
+                new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear), null);
         }
 
         if (bitmap)
