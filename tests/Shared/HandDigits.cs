@@ -111,29 +111,26 @@ public static class HandDigits
     /// <summary>The digit's ink, light on black, as <paramref name="size"/> x <paramref name="size"/> gray pixels.</summary>
     public static byte[] Ink(HandDigit digit, int size)
     {
-        using var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Gray8, SKAlphaType.Opaque));
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(SKColors.Black);
-            canvas.Translate(size / 2f, size / 2f);
-            digit.Draw(canvas, size * 0.7f, SKColors.White);
-        }
-
+        using var bitmap = Drawn(digit, size, SKColorType.Gray8, SKColors.Black, SKColors.White);
         return bitmap.Bytes;
     }
 
     /// <summary>The digit drawn dark on a white square PNG of <paramref name="size"/> pixels, as a canvas export.</summary>
     public static byte[] Canvas(HandDigit digit, int size = 280)
     {
-        using var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(SKColors.White);
-            canvas.Translate(size / 2f, size / 2f);
-            digit.Draw(canvas, size * 0.7f, SKColors.Black);
-        }
-
+        using var bitmap = Drawn(digit, size, SKColorType.Rgba8888, SKColors.White, SKColors.Black);
         return TestImages.Encode(bitmap);
+    }
+
+    // The digit, 0.7 of the square's side tall, in its centre.
+    private static SKBitmap Drawn(HandDigit digit, int size, SKColorType type, SKColor paper, SKColor ink)
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(size, size, type, type == SKColorType.Gray8 ? SKAlphaType.Opaque : SKAlphaType.Premul));
+        using var canvas = new SKCanvas(bitmap);
+        canvas.Clear(paper);
+        canvas.Translate(size / 2f, size / 2f);
+        digit.Draw(canvas, size * 0.7f, ink);
+        return bitmap;
     }
 
     // Control points of each stroke, in a unit box with the digit about 0.6 wide. The style picks the variant; plain

@@ -177,10 +177,9 @@ public static class InkExtractor
     private static (byte[] Values, int[] Histogram, int[] Medians) ToBrightInk(GrayImage image, BlockSurvey survey)
     {
         var histogram = survey.Histogram;
-        var median = Percentile(histogram, 0.5);
-        var darkTail = median - Percentile(histogram, 0.002);
-        var lightTail = Percentile(histogram, 0.998) - median;
-        var inkIsDark = CropCornersSayInkIsDark(image, Percentile(histogram, 0.002) + Percentile(histogram, 0.998))
+        var (lowest, median, highest) = (Percentile(histogram, 0.002), Percentile(histogram, 0.5), Percentile(histogram, 0.998));
+        var (darkTail, lightTail) = (median - lowest, highest - median);
+        var inkIsDark = CropCornersSayInkIsDark(image, lowest + highest)
             ?? (darkTail > 2 * lightTail || (lightTail <= 2 * darkTail && survey.DarkReach > survey.LightReach));
         if (!inkIsDark)
         {
@@ -194,15 +193,18 @@ public static class InkExtractor
         return (values, complemented, survey.ComplementMedians);
     }
 
+    /// <summary>Images with a shorter side than this are drawings or crops, not photos of a page.</summary>
+    public const int MinPageSide = 48;
+
     /// <summary>An image too small to be a photo of a page: a drawing, or a digit cut out of a scan.</summary>
-    internal static bool IsCrop(int w, int h) => Math.Min(w, h) < PaperLines.MinSide;
+    internal static bool IsCrop(int w, int h) => Math.Min(w, h) < MinPageSide;
 
     // A crop cut tight to a bold digit (a postal scan, a form's bitmap) can hold more ink than paper; but its corners
-    // are paper. When at least three of the four corners lie on one side of the middle of the image's range (lowest +
-    // highest), they say which side the paper is, unless nearly all of the border lies on that side too: then the
-    // corners are a frame, or the paper around a digit in the middle, and the ink is the minority as usual. Otherwise
-    // null.
-    private static bool? CropCornersSayInkIsDark(GrayImage image, int range)
+    // are paper. When at least three of the four corners lie on one side of the middle of the image's range, they say
+    // which side the paper is, unless nearly all of the border lies on that side too: then the corners are a frame, or
+    // the paper around a digit in the middle, and the ink is the minority as usual. Otherwise null.
+    // lowestPlusHighest: twice the middle of the range, so that a pixel is light when twice its value is above it.
+    private static bool? CropCornersSayInkIsDark(GrayImage image, int lowestPlusHighest)
     {
         var (w, h) = (image.Width, image.Height);
         if (!IsCrop(w, h))
@@ -210,30 +212,32 @@ public static class InkExtractor
             return null;
         }
 
-        var light = 0;
-        foreach (var (x, y) in (ReadOnlySpan<(int, int)>)[(0, 0), (w - 1, 0), (0, h - 1), (w - 1, h - 1)])
-        {
-            light += IsLight(x, y) ? 1 : 0;
-        }
-
-        if (light is 2)
+        var lightCorners = (IsLight(0, 0) ? 1 : 0) + (IsLight(w - 1, 0) ? 1 : 0) + (IsLight(0, h - 1) ? 1 : 0) + (IsLight(w - 1, h - 1) ? 1 : 0);
+        if (lightCorners is 2)
         {
             return null;
         }
 
+        // The border pixel by pixel: the top and bottom rows, then the left and right columns between them.
+        var paperIsLight = lightCorners > 2;
         var (border, likeCorners) = (0, 0);
-        for (var y = 0; y < h; y++)
+        for (var x = 0; x < w; x++)
         {
-            for (var x = 0; x < w; x += y == 0 || y == h - 1 ? 1 : Math.Max(1, w - 1))
-            {
-                border++;
-                likeCorners += IsLight(x, y) == light > 2 ? 1 : 0;
-            }
+            Count(x, 0);
+            Count(x, h - 1);
         }
 
-        return likeCorners >= BorderLikeFrame * border ? null : light > 2;
+        for (var y = 1; y < h - 1; y++)
+        {
+            Count(0, y);
+            Count(w - 1, y);
+        }
 
-        bool IsLight(int x, int y) => 2 * image[x, y] > range;
+        return likeCorners >= BorderLikeFrame * border ? null : paperIsLight;
+
+        bool IsLight(int x, int y) => 2 * image[x, y] > lowestPlusHighest;
+
+        void Count(int x, int y) => (border, likeCorners) = (border + 1, likeCorners + (IsLight(x, y) == paperIsLight ? 1 : 0));
     }
 
     // The share of a crop's border on the corners' side that makes them a frame or the paper around the digit.

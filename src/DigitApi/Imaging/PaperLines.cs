@@ -10,9 +10,6 @@ namespace DigitApi.Imaging;
 /// </summary>
 internal static class PaperLines
 {
-    /// <summary>Images with a shorter side are drawings or crops, not photos of a page.</summary>
-    public const int MinSide = 48;
-
     // tan 15°: the steepest a phone's tilt leaves a line.
     private const double MaxSlope = 0.27;
 
@@ -53,7 +50,7 @@ internal static class PaperLines
     /// and one more on either side.</param>
     public static bool Remove(byte[] values, int w, int h, bool[]? onLines = null)
     {
-        if (Math.Min(w, h) < MinSide)
+        if (InkExtractor.IsCrop(w, h))
         {
             return false;
         }

@@ -278,7 +278,7 @@ public class PixelKernelTests
 
         // A crop (under 48 px on its shorter side): three or four corners on one side of the middle of the range are
         // the paper, unless 90 % or more of the border is on that side too.
-        var crop = Math.Min(w, h) < PaperLines.MinSide;
+        var crop = InkExtractor.IsCrop(w, h);
         var middle = InkExtractor.Percentile(histogram, 0.002) + InkExtractor.Percentile(histogram, 0.998);
         bool Light(int x, int y) => 2 * image.Pixels[(y * w) + x] > middle;
         var lightCorners = new[] { Light(0, 0), Light(w - 1, 0), Light(0, h - 1), Light(w - 1, h - 1) }.Count(l => l);
