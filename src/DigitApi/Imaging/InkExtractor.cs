@@ -201,8 +201,10 @@ public static class InkExtractor
 
     // A crop cut tight to a bold digit (a postal scan, a form's bitmap) can hold more ink than paper; but its corners
     // are paper. When at least three of the four corners lie on one side of the middle of the image's range, they say
-    // which side the paper is, unless nearly all of the border lies on that side too: then the corners are a frame, or
-    // the paper around a digit in the middle, and the ink is the minority as usual. Otherwise null.
+    // which side the paper is, unless they are a frame: rings of pixels from the border inwards that lie nearly all on
+    // the corners' side are either paper around the digit or a frame, and the first ring that does not tells which (a
+    // frame gives way to the paper inside it, a ring mostly on the other side; paper gives way to a few of the digit's
+    // strokes crossing it). For a frame, or when the corners disagree, null: the ink is the minority as usual.
     // lowestPlusHighest: twice the middle of the range, so that a pixel is light when twice its value is above it.
     private static bool? CropCornersSayInkIsDark(GrayImage image, int lowestPlusHighest)
     {
@@ -218,30 +220,54 @@ public static class InkExtractor
             return null;
         }
 
-        // The border pixel by pixel: the top and bottom rows, then the left and right columns between them.
         var paperIsLight = lightCorners > 2;
-        var (border, likeCorners) = (0, 0);
-        for (var x = 0; x < w; x++)
+        for (var depth = 0; 2 * depth < Math.Min(w, h); depth++)
         {
-            Count(x, 0);
-            Count(x, h - 1);
+            var like = ShareLikeCorners(depth);
+            if (like < BorderLikeCorners)
+            {
+                return like <= 1 - InsideFrame ? null : paperIsLight;
+            }
         }
 
-        for (var y = 1; y < h - 1; y++)
-        {
-            Count(0, y);
-            Count(w - 1, y);
-        }
-
-        return likeCorners >= BorderLikeFrame * border ? null : paperIsLight;
+        return null;
 
         bool IsLight(int x, int y) => 2 * image[x, y] > lowestPlusHighest;
 
-        void Count(int x, int y) => (border, likeCorners) = (border + 1, likeCorners + (IsLight(x, y) == paperIsLight ? 1 : 0));
+        // The ring `depth` pixels in from the border: its top and bottom rows, then its columns between them.
+        double ShareLikeCorners(int depth)
+        {
+            var (left, top, right, bottom) = (depth, depth, w - 1 - depth, h - 1 - depth);
+            var (ring, like) = (0, 0);
+            for (var x = left; x <= right; x++)
+            {
+                Count(x, top);
+                if (bottom != top)
+                {
+                    Count(x, bottom);
+                }
+            }
+
+            for (var y = top + 1; y < bottom; y++)
+            {
+                Count(left, y);
+                if (right != left)
+                {
+                    Count(right, y);
+                }
+            }
+
+            return (double)like / ring;
+
+            void Count(int x, int y) => (ring, like) = (ring + 1, like + (IsLight(x, y) == paperIsLight ? 1 : 0));
+        }
     }
 
-    // The share of a crop's border on the corners' side that makes them a frame or the paper around the digit.
-    private const double BorderLikeFrame = 0.9;
+    // A ring with this share of its pixels on the corners' side is paper or frame, as the corners are.
+    private const double BorderLikeCorners = 0.9;
+
+    // The first ring that is not says "frame" when this share of it is on the other side: the paper inside the frame.
+    private const double InsideFrame = 0.7;
 
     // Background = per-block median, eroded over neighbouring blocks so that blocks full of ink
     // take their neighbours' paper level; bilinearly interpolated and subtracted. False when the

@@ -277,17 +277,22 @@ public class PixelKernelTests
         var invert = darkTail > 2 * lightTail || (lightTail <= 2 * darkTail && darkReach > lightReach);
 
         // A crop (under 48 px on its shorter side): three or four corners on one side of the middle of the range are
-        // the paper, unless 90 % or more of the border is on that side too.
+        // the paper, unless they are a frame: of the rings from the border inwards, the first with under 90 % of its
+        // pixels on the corners' side has 30 % or less there.
         var crop = InkExtractor.IsCrop(w, h);
         var middle = InkExtractor.Percentile(histogram, 0.002) + InkExtractor.Percentile(histogram, 0.998);
         bool Light(int x, int y) => 2 * image.Pixels[(y * w) + x] > middle;
         var lightCorners = new[] { Light(0, 0), Light(w - 1, 0), Light(0, h - 1), Light(w - 1, h - 1) }.Count(l => l);
-        var border = Enumerable.Range(0, w * h).Where(k => k % w == 0 || k % w == w - 1 || k / w == 0 || k / w == h - 1).ToArray();
-        var likeCorners = border.Count(k => Light(k % w, k / w) == lightCorners > 2);
-        if (crop && lightCorners != 2 && likeCorners < 0.9 * border.Length)
+        var firstUnlikeRing = Enumerable.Range(0, w * h)
+            .GroupBy(k => Math.Min(Math.Min(k % w, w - 1 - (k % w)), Math.Min(k / w, h - 1 - (k / w))))
+            .OrderBy(ring => ring.Key)
+            .Select(ring => ring.Average(k => Light(k % w, k / w) == lightCorners > 2 ? 1.0 : 0.0))
+            .FirstOrDefault(like => like < 0.9, 0.0);
+        if (crop && lightCorners != 2 && firstUnlikeRing > 0.3)
         {
             invert = lightCorners > 2;
         }
+
         var values = image.Pixels.Select(p => invert ? (byte)(255 - p) : p).ToArray();
 
         var medians = new int[across, down];

@@ -36,6 +36,21 @@ public class TightCropTests
         Assert.True(Hole(digit) < 0.2f, $"the ring's hole reads {Hole(digit)}");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_bold_zero_clear_of_the_border_keeps_its_polarity(bool darkInk)
+    {
+        // A form's 32x32 bitmap: a marker 0 nearly filling the box, with a pixel or two of paper all round, so the whole
+        // border is paper, as around any digit, and more than half the pixels are ink.
+        var image = darkInk ? Oval(32, 14, 15, thickness: 8, paper: 250, ink: 0) : Oval(32, 14, 15, thickness: 8, paper: 0, ink: 250);
+
+        var digit = DigitPreprocessor.Prepare(image);
+
+        Assert.InRange(digit.Box.Height, 29, 31);
+        Assert.True(Hole(digit) < 0.2f, $"the ring's hole reads {Hole(digit)}");
+    }
+
     [Fact]
     public void A_small_crop_keeps_losing_its_frame_when_a_digit_is_inside_it()
     {
@@ -52,16 +67,21 @@ public class TightCropTests
     }
 
     // A ring (a round 0) filling a side x side image.
-    private static GrayImage Ring(int side, double thickness, byte paper, byte ink)
+    private static GrayImage Ring(int side, double thickness, byte paper, byte ink) => Oval(side, side / 2.0, side / 2.0, thickness, paper, ink);
+
+    // An oval ring (a 0) of half-width rx and half-height ry, its outline `thickness` thick, centred in a side x side image.
+    private static GrayImage Oval(int side, double rx, double ry, double thickness, byte paper, byte ink)
     {
         var image = Paper(side, side, paper);
-        var r = side / 2.0;
+        var c = side / 2.0;
         for (var y = 0; y < side; y++)
         {
             for (var x = 0; x < side; x++)
             {
-                var d = Math.Sqrt(Math.Pow(x + 0.5 - r, 2) + Math.Pow(y + 0.5 - r, 2));
-                if (d <= r && d >= r - thickness)
+                var (dx, dy) = (x + 0.5 - c, y + 0.5 - c);
+                var withinOuter = Math.Pow(dx / rx, 2) + Math.Pow(dy / ry, 2) <= 1;
+                var withinInner = Math.Pow(dx / Math.Max(rx - thickness, 0.1), 2) + Math.Pow(dy / Math.Max(ry - thickness, 0.1), 2) < 1;
+                if (withinOuter && !withinInner)
                 {
                     image.Pixels[(y * side) + x] = ink;
                 }
