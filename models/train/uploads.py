@@ -74,17 +74,30 @@ def _arc(cx, cy, rx, ry, a0, a1, n=16):
     return [(cx + rx * math.cos(a), cy + ry * math.sin(a)) for a in t]
 
 
-def _digit_skeleton(d, style):
-    """Strokes (lists of (x, y) in a unit box, y down) of digit d in the named style."""
+def _digit_skeleton(d, style, rng):
+    """Strokes (lists of (x, y) in a unit box, y down) of digit d in the named style. Where writers differ most
+    (a 1's flag and foot, a 7's bar and crossbar, a 4's bar), the key points are drawn from a range."""
+    u = rng.uniform
     if d == 0:
         return [_arc(0.5, 0.5, 0.3, 0.46, -80, 285, 28)]
     if d == 1:
-        stem = [(0.52, 0.04), (0.52, 0.96)]
-        flag = {"plain": [], "flag": [(0.18, 0.42)], "short": [(0.38, 0.2)]}
-        top = flag["flag" if "flag" in style else ("short" if style == "short" else "plain")]
+        top_x = u(0.48, 0.58)
+        stem = [(top_x, 0.04), (0.52, 0.96)]
+        if "flag" in style:
+            # A long flag: from short and steep to long and nearly level, straight or bowed upwards.
+            end = (u(0.06, 0.34), u(0.2, 0.5))
+            top = [end]
+            if rng.random() < 0.4:
+                bow = u(0.03, 0.12)
+                top.append(((end[0] + top_x) / 2, (end[1] + 0.04) / 2 - bow))
+        elif style == "short":
+            top = [(u(0.3, 0.42), u(0.14, 0.26))]
+        else:
+            top = []
         strokes = [top + stem]
         if "foot" in style:
-            strokes.append([(0.28, 0.96), (0.78, 0.96)])
+            half, y = u(0.14, 0.3), u(0.93, 0.98)
+            strokes.append([(0.52 - half * u(0.8, 1.2), y), (0.52 + half, y + u(-0.02, 0.02))])
         return strokes
     if d == 2:
         top = _arc(0.5, 0.3, 0.3, 0.26, 195, 375, 14)
@@ -97,19 +110,22 @@ def _digit_skeleton(d, style):
             return [[(0.2, 0.05), (0.8, 0.05), (0.45, 0.45)] + bottom]
         return [_arc(0.5, 0.28, 0.27, 0.23, 200, 450, 14) + bottom]
     if d == 4:
+        bar = u(0.55, 0.72)
         if style == "open":
-            return [[(0.3, 0.04), (0.18, 0.62), (0.88, 0.62)], [(0.66, 0.12), (0.66, 0.96)]]
-        return [[(0.64, 0.96), (0.64, 0.04), (0.12, 0.66), (0.88, 0.66)]]
+            return [[(u(0.22, 0.36), 0.04), (0.18, bar), (0.88, bar)], [(0.66, 0.12), (0.66, 0.96)]]
+        return [[(0.64, 0.96), (0.64, 0.04), (u(0.08, 0.18), bar), (0.88, bar)]]
     if d == 5:
         return [[(0.82, 0.05), (0.3, 0.05), (0.25, 0.44)] + _arc(0.5, 0.68, 0.31, 0.27, 230, 515, 16)]
     if d == 6:
         return [[(0.78, 0.06), (0.5, 0.18), (0.3, 0.42), (0.22, 0.68)] + _arc(0.5, 0.7, 0.28, 0.24, 180, 530, 20)]
     if d == 7:
-        strokes = [[(0.14, 0.06), (0.86, 0.06), (0.42, 0.96)]]
+        left, right_y = u(0.08, 0.22), u(0.0, 0.1)
+        strokes = [[(left, 0.06), (0.86, 0.06 + right_y), (u(0.32, 0.52), 0.96)]]
         if style == "hook":
-            strokes = [[(0.16, 0.18), (0.14, 0.06), (0.86, 0.06), (0.42, 0.96)]]
+            strokes = [[(left + 0.02, u(0.14, 0.24)), (left, 0.06), (0.86, 0.06 + right_y), (u(0.32, 0.52), 0.96)]]
         if style == "crossbar":
-            strokes.append([(0.38, 0.52), (0.86, 0.5)])
+            y = u(0.44, 0.6)
+            strokes.append([(u(0.3, 0.42), y), (u(0.78, 0.9), y + u(-0.04, 0.02))])
         return strokes
     if d == 8:
         return [_arc(0.5, 0.27, 0.23, 0.22, 90, 450, 20), _arc(0.5, 0.72, 0.29, 0.25, -90, 270, 22)]
@@ -174,7 +190,7 @@ def elastic(ink, rng, alpha=None, sigma=None):
 def stroke_digit(d, rng, style=None, pen=None):
     style = style or DIGIT_STYLES[d][rng.integers(len(DIGIT_STYLES[d]))]
     pen = pen or list(PENS)[rng.choice(4, p=[0.2, 0.4, 0.25, 0.15])]
-    ink = _draw_strokes(_digit_skeleton(d, style), rng, pen)
+    ink = _draw_strokes(_digit_skeleton(d, style, rng), rng, pen)
     if rng.random() < 0.7:
         ink = elastic(ink, rng)
     return ink, STYLE_KINDS.get((d, style)), pen
