@@ -31,6 +31,9 @@ public enum HandStyle
 
     /// <summary>Any digit in its plain form, in a thick marker line.</summary>
     ThickMarker,
+
+    /// <summary>Any digit in its plain form, in a bold marker line a quarter to a third of its height wide (small loops close).</summary>
+    BoldMarker,
 }
 
 /// <summary>One handwritten digit as pen strokes in a unit box (x right, y down), and the pen that wrote it.</summary>
@@ -103,6 +106,7 @@ public static class HandDigits
         {
             HandStyle.ThinPencil => 0.018 + (random.NextDouble() * 0.012),
             HandStyle.ThickMarker => 0.12 + (random.NextDouble() * 0.05),
+            HandStyle.BoldMarker => 0.24 + (random.NextDouble() * 0.12),
             _ => 0.04 + (random.NextDouble() * 0.05),
         };
         return new HandDigit(digit, strokes, (float)pen, random.Next());
