@@ -50,8 +50,10 @@ public static class TestImages
     /// <paramref name="side"/> x <paramref name="side"/> square, centred, so that it touches the border on two sides
     /// at least; light ink on black (a 16x16 postal scan) or, <paramref name="bitmap"/>, black ink on white in two levels
     /// only (a 32x32 form bitmap). <paramref name="pixels"/>: light ink on black, <paramref name="width"/> wide.
+    /// <paramref name="enlarge"/>: shown that many times bigger, as a viewer would (a bitmap's pixels as blocks, a
+    /// scan smoothly).
     /// </summary>
-    public static byte[] TightCrop(byte[] pixels, int side, bool bitmap, int width = 28)
+    public static byte[] TightCrop(byte[] pixels, int side, bool bitmap, int width = 28, int enlarge = 1)
     {
         var height = pixels.Length / width;
         var (left, top, right, bottom) = (width, height, -1, -1);
@@ -80,10 +82,22 @@ public static class TestImages
         {
             var levels = square.Bytes.Select(v => v > 100 ? (byte)0 : (byte)255).ToArray();
             using var twoLevel = Gray(levels, side, side);
-            return Encode(twoLevel);
+            using var shownBitmap = Enlarged(twoLevel, enlarge, SKFilterMode.Nearest);
+            return Encode(shownBitmap);
         }
 
-        return Encode(square);
+        using var shown = Enlarged(square, enlarge, SKFilterMode.Linear);
+        return Encode(shown);
+    }
+
+    // A copy of the bitmap drawn `times` as big.
+    private static SKBitmap Enlarged(SKBitmap bitmap, int times, SKFilterMode filter)
+    {
+        var big = new SKBitmap(new SKImageInfo(bitmap.Width * times, bitmap.Height * times, SKColorType.Gray8, SKAlphaType.Opaque));
+        using var surface = new SKCanvas(big);
+        using var image = SKImage.FromBitmap(bitmap);
+        surface.DrawImage(image, SKRect.Create(bitmap.Width, bitmap.Height), SKRect.Create(big.Width, big.Height), new SKSamplingOptions(filter), null);
+        return big;
     }
 
     /// <summary>The digit as a browser canvas export: black strokes with alpha on a transparent 280x280 PNG.</summary>

@@ -165,6 +165,9 @@ public static class ConnectedComponents
     private static bool IsDot(InkComponent c, int side) =>
         Math.Min(c.Box.Width, c.Box.Height) >= side && c.Area * 2 >= c.Box.Width * c.Box.Height;
 
+    /// <summary>The thin band along the image's border where frames and the paper's edge lie.</summary>
+    public static int EdgeBand(int width, int height) => Math.Max(2, Math.Max(width, height) / 50);
+
     /// <summary>
     /// Drops what lies along the image edge rather than on the paper: frames, the paper's or table's
     /// edge, dark vignetting corners. A component is such an artifact when it touches the edge and most
@@ -172,7 +175,7 @@ public static class ConnectedComponents
     /// </summary>
     public static List<InkComponent> WithoutEdgeArtifacts(IReadOnlyList<InkComponent> components, int[] labels, int width, int height)
     {
-        var band = Math.Max(2, Math.Max(width, height) / 50);
+        var band = EdgeBand(width, height);
         var touching = components
             .Where(c => c.Box.X < band || c.Box.Y < band || c.Box.X + c.Box.Width > width - band || c.Box.Y + c.Box.Height > height - band)
             .ToDictionary(c => c.Label, _ => 0);

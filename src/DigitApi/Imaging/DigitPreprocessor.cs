@@ -15,7 +15,29 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
 
     public static PreparedDigit Prepare(GrayImage image, DecodeClock? clock = null)
     {
-        var ink = InkExtractor.Extract(image) ?? throw NoDigit();
+        var crop = InkExtractor.IsCrop(image.Width, image.Height);
+        var digit = Prepare(image, crop, clock);
+        if (crop || !ReachesEdgeToEdge(digit.Box, image.Width, image.Height))
+        {
+            return digit;
+        }
+
+        // A digit reaching from one edge of a larger image to the other is a crop enlarged (a postal scan or a form's
+        // bitmap shown bigger): read as a page, the strokes along its border went as a frame and a bold digit's ink
+        // as shading. Read as a crop unless that finds nothing.
+        try
+        {
+            return Prepare(image, crop: true, clock);
+        }
+        catch (ImageRejectedException e) when (e.Reason == ImageRejection.NoDigitFound)
+        {
+            return digit;
+        }
+    }
+
+    private static PreparedDigit Prepare(GrayImage image, bool crop, DecodeClock? clock)
+    {
+        var ink = InkExtractor.Extract(image, crop) ?? throw NoDigit();
         clock?.Check();
         var (labels, components) = ConnectedComponents.Label(ink);
         var kept = DigitComponents(ink, labels, components);
@@ -45,9 +67,8 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
         // On an image too small to be a photo of a page, a digit cropped tight (scanned and cut to its box, as postal
         // and form readers store them) touches the border all round, and a 0's ring or a 7's bar lies mostly along it:
         // when nothing digit-sized is left without the blobs along the border, they are the digit.
-        var crop = InkExtractor.IsCrop(ink.Width, ink.Height);
         var side = MinDigitSide(ink.Width, ink.Height);
-        return crop && !kept.Any(c => Math.Max(c.Box.Width, c.Box.Height) >= side) ? OnPaper(ink, labels, components) : kept;
+        return ink.Crop && !kept.Any(c => Math.Max(c.Box.Width, c.Box.Height) >= side) ? OnPaper(ink, labels, components) : kept;
     }
 
     // The leftovers of paper lines, faint or soft-edged shading and specks go.
@@ -63,6 +84,13 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
     // On ruled or squared paper, blobs fainter than this share of the strongest one's mean ink are not the digit: what
     // survives of the lines' removal is about half as strong as the pen (a line lighter than the ink, its blurred edges).
     private const double FaintOnLinedPaper = 0.6;
+
+    // Top to bottom or left to right, within the band along the border where frames lie.
+    private static bool ReachesEdgeToEdge(PixelBox box, int width, int height)
+    {
+        var band = ConnectedComponents.EdgeBand(width, height);
+        return (box.Y < band && box.Bottom > height - band) || (box.X < band && box.Right > width - band);
+    }
 
     /// <summary>A mark smaller than this is a speck, not a digit.</summary>
     public static int MinDigitSide(GrayImage image) => MinDigitSide(image.Width, image.Height);

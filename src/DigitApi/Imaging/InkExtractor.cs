@@ -44,19 +44,23 @@ public static class InkExtractor
     private const int NoiseFloor = 20;
 
     /// <summary>Returns null when the image holds no ink worth the name.</summary>
-    public static InkImage? Extract(GrayImage image)
+    /// <param name="image">The image.</param>
+    /// <param name="crop">Read it as a crop (a digit cut out of a scan) rather than a page; by default, when it is too
+    /// small to be a photo of a page (<see cref="IsCrop"/>).</param>
+    public static InkImage? Extract(GrayImage image, bool? crop = null)
     {
         var (w, h) = (image.Width, image.Height);
+        var isCrop = crop ?? IsCrop(w, h);
         var survey = BlockSurvey.Of(image.Pixels, w, h);
-        var (values, histogram, medians) = ToBrightInk(image, survey);
-        // A crop too small to be a photo of a page has no shading to remove, and a bold digit filling it would leave
-        // no block with paper to measure it by.
-        var flattened = !IsCrop(w, h) && SubtractBackground(values, w, h, survey.Block, medians);
+        var (values, histogram, medians) = ToBrightInk(image, survey, isCrop);
+        // A crop has no shading to remove, and a bold digit filling it would leave no block with paper to measure it
+        // by; nor has it a page's ruled or squared lines.
+        var flattened = !isCrop && SubtractBackground(values, w, h, survey.Block, medians);
 
         // Ruled and squared paper's lines go before the ink is chosen, so that they neither join the digit nor
         // count as ink in the threshold.
         var onLines = new bool[values.Length];
-        var lines = PaperLines.Remove(values, w, h, onLines);
+        var lines = !isCrop && PaperLines.Remove(values, w, h, onLines);
         if (lines | flattened)
         {
             histogram = Histogram(values);
@@ -98,7 +102,7 @@ public static class InkExtractor
             ink[i] = stretched[values[i]];
         }
 
-        return new InkImage(w, h, ink, mask, lines ? onLines : null);
+        return new InkImage(w, h, ink, mask, lines ? onLines : null, isCrop);
     }
 
     // Faint ink worth the name: a long blob above the threshold, and on lined paper not a flat one (see FaintStrokeOverGrain).
@@ -174,12 +178,12 @@ public static class InkExtractor
     // falls unevenly across the page, the paper's own shading spreads both tails, and the tails come out close;
     // then the blocks decide: whichever way their extremes reach farther from their own medians is the ink's.
     // Returns the values with the ink bright, their histogram and their block medians.
-    private static (byte[] Values, int[] Histogram, int[] Medians) ToBrightInk(GrayImage image, BlockSurvey survey)
+    private static (byte[] Values, int[] Histogram, int[] Medians) ToBrightInk(GrayImage image, BlockSurvey survey, bool crop)
     {
         var histogram = survey.Histogram;
         var (lowest, median, highest) = (Percentile(histogram, 0.002), Percentile(histogram, 0.5), Percentile(histogram, 0.998));
         var (darkTail, lightTail) = (median - lowest, highest - median);
-        var inkIsDark = CropCornersSayInkIsDark(image, lowest + highest)
+        var inkIsDark = (crop ? CropCornersSayInkIsDark(image, lowest + highest) : null)
             ?? (darkTail > 2 * lightTail || (lightTail <= 2 * darkTail && survey.DarkReach > survey.LightReach));
         if (!inkIsDark)
         {
@@ -197,7 +201,7 @@ public static class InkExtractor
     public const int MinPageSide = 48;
 
     /// <summary>An image too small to be a photo of a page: a drawing, or a digit cut out of a scan.</summary>
-    internal static bool IsCrop(int w, int h) => Math.Min(w, h) < MinPageSide;
+    public static bool IsCrop(int w, int h) => Math.Min(w, h) < MinPageSide;
 
     // A crop cut tight to a bold digit (a postal scan, a form's bitmap) can hold more ink than paper; but its corners
     // are paper. When at least three of the four corners lie on one side of the middle of the image's range, they say
@@ -209,11 +213,6 @@ public static class InkExtractor
     private static bool? CropCornersSayInkIsDark(GrayImage image, int lowestPlusHighest)
     {
         var (w, h) = (image.Width, image.Height);
-        if (!IsCrop(w, h))
-        {
-            return null;
-        }
-
         var lightCorners = (IsLight(0, 0) ? 1 : 0) + (IsLight(w - 1, 0) ? 1 : 0) + (IsLight(0, h - 1) ? 1 : 0) + (IsLight(w - 1, h - 1) ? 1 : 0);
         if (lightCorners is 2)
         {

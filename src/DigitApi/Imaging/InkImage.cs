@@ -4,7 +4,7 @@ namespace DigitApi.Imaging;
 /// Ink as MNIST sees it: bright strokes on a black background, background flattened and contrast
 /// stretched to 0..255, plus the binary mask of what counts as ink, and where paper lines were removed.
 /// </summary>
-public sealed class InkImage(int width, int height, byte[] ink, bool[] mask, bool[]? onLines = null)
+public sealed class InkImage(int width, int height, byte[] ink, bool[] mask, bool[]? onLines = null, bool crop = false)
 {
     public int Width { get; } = width;
 
@@ -18,4 +18,7 @@ public sealed class InkImage(int width, int height, byte[] ink, bool[] mask, boo
 
     /// <summary>True along the ruled or squared paper's lines that were taken out of the ink; null when there were none.</summary>
     public bool[]? OnLines { get; } = onLines;
+
+    /// <summary>Whether the image was read as a crop (a digit cut out of a scan), not a page.</summary>
+    public bool Crop { get; } = crop;
 }

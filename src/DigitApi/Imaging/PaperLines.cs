@@ -50,11 +50,6 @@ internal static class PaperLines
     /// and one more on either side.</param>
     public static bool Remove(byte[] values, int w, int h, bool[]? onLines = null)
     {
-        if (InkExtractor.IsCrop(w, h))
-        {
-            return false;
-        }
-
         var removed = MayHoldLines(values, w, h, across: true) && RemoveAcross(values, w, h, pageFound: false, onLines, transposed: false);
 
         // Lines down the image: a margin, a squared grid's columns. Once some were found, a second search finds a

@@ -51,6 +51,26 @@ public class TightCropTests
         Assert.True(Hole(digit) < 0.2f, $"the ring's hole reads {Hole(digit)}");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_crop_shown_enlarged_is_read_as_a_crop(bool darkInk)
+    {
+        // The bold 0 of a 16x16 scan, each pixel shown as a 4x4 block: a 64x64 image, a page by its size. Read as a
+        // page, the ring along the border went as a frame and the ink, the majority, was taken for the paper.
+        var scan = darkInk ? Ring(16, thickness: 5, paper: 240, ink: 20) : Ring(16, thickness: 5, paper: 10, ink: 245);
+        var image = Paper(64, 64, 0);
+        for (var i = 0; i < image.Pixels.Length; i++)
+        {
+            image.Pixels[i] = scan.Pixels[(i / 64 / 4 * 16) + (i % 64 / 4)];
+        }
+
+        var digit = DigitPreprocessor.Prepare(image);
+
+        Assert.Equal(new PixelBox(0, 0, 64, 64), digit.Box);
+        Assert.True(Hole(digit) < 0.2f, $"the ring's hole reads {Hole(digit)}");
+    }
+
     [Fact]
     public void A_small_crop_keeps_losing_its_frame_when_a_digit_is_inside_it()
     {

@@ -31,7 +31,8 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
         Assert.True(accuracy >= floor, $"{model}: {accuracy:F2} % < {floor} %");
     }
 
-    public static TheoryData<string> Presentations => ["inverted-upscaled-offcentre", "transparent-canvas", "jpeg-on-paper", "postal-scan-16x16", "form-bitmap-32x32"];
+    public static TheoryData<string> Presentations => ["inverted-upscaled-offcentre", "transparent-canvas", "jpeg-on-paper", "postal-scan-16x16", "form-bitmap-32x32",
+        "postal-scan-enlarged-to-64x64", "form-bitmap-enlarged-to-128x128"];
 
     [Theory]
     [MemberData(nameof(Presentations))]
@@ -48,6 +49,8 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
             "transparent-canvas" => TestImages.TransparentCanvas(set.Images[i]),
             "postal-scan-16x16" => TestImages.TightCrop(set.Images[i], side: 16, bitmap: false),
             "form-bitmap-32x32" => TestImages.TightCrop(set.Images[i], side: 32, bitmap: true),
+            "postal-scan-enlarged-to-64x64" => TestImages.TightCrop(set.Images[i], side: 16, bitmap: false, enlarge: 4),
+            "form-bitmap-enlarged-to-128x128" => TestImages.TightCrop(set.Images[i], side: 32, bitmap: true, enlarge: 4),
             _ => TestImages.Presented(set.Images[i], invert: true, scale: 3, canvas: 160, offsets[i].Item1 / 2, offsets[i].Item2 / 2, SKEncodedImageFormat.Jpeg, quality: 75),
         });
 
