@@ -1,0 +1,82 @@
+using DigitApi.Imaging;
+using DigitApi.Tests;
+using Microsoft.Extensions.Options;
+using static DigitApi.UnitTests.Imaging.SyntheticDigits;
+
+namespace DigitApi.UnitTests.Imaging;
+
+/// <summary>Images enlarged in whole-pixel blocks (nearest neighbour) are read from their own pixels.</summary>
+public class PixelBlocksTests
+{
+    [Fact]
+    public void An_image_enlarged_in_blocks_comes_back_to_its_own_pixels()
+    {
+        var scan = Scan(16, 12);
+
+        var back = PixelBlocks.Undo(Enlarged(scan, 4));
+
+        Assert.Equal((16, 12), (back.Width, back.Height));
+        Assert.Equal(scan.Pixels, back.Pixels);
+        Assert.Equal((4.0, 4.0), (back.SourceScaleX, back.SourceScaleY));
+    }
+
+    [Fact]
+    public void A_block_size_that_only_some_rows_share_is_not_taken()
+    {
+        // Blocks of 4 everywhere but one row that changes a pixel early: the largest size every edge agrees on is 2.
+        var image = Enlarged(Scan(16, 12), 4);
+        image.Pixels[(10 * 64) + 22] = image.Pixels[(10 * 64) + 23] = image.Pixels[(11 * 64) + 22] = image.Pixels[(11 * 64) + 23] = 77;
+
+        var back = PixelBlocks.Undo(image);
+
+        Assert.Equal((32, 24), (back.Width, back.Height));
+        Assert.Equal(77, back[11, 5]);
+    }
+
+    [Fact]
+    public void Drawings_photos_and_blank_images_are_left_as_they_are()
+    {
+        var drawing = One(280, 280, 140, 140, 180, 14);
+        var photo = One(120, 160, 60, 80, 90, 5);
+        AddNoise(photo, 12, seed: 3);
+        var blank = Paper(320, 320);
+
+        Assert.Same(drawing, PixelBlocks.Undo(drawing));
+        Assert.Same(photo, PixelBlocks.Undo(photo));
+        Assert.Same(blank, PixelBlocks.Undo(blank));
+    }
+
+    [Fact]
+    public void The_decoder_reads_an_enlarged_png_from_its_own_pixels_and_boxes_stay_in_the_uploads_pixels()
+    {
+        var decoder = new SkiaImageDecoder(Options.Create(new ImageOptions()));
+        var png = TestImages.Encode(TestImages.Gray(Enlarged(Scan(16, 16), 8).Pixels, 128, 128));
+
+        var image = decoder.Decode(png);
+
+        Assert.Equal((16, 16, 8.0), (image.Width, image.Height, image.SourceScaleX));
+    }
+
+    // A gray pattern with edges at every pixel: a digit's scan as a postal reader stores it.
+    private static GrayImage Scan(int width, int height)
+    {
+        var image = Paper(width, height, 0);
+        for (var i = 0; i < image.Pixels.Length; i++)
+        {
+            image.Pixels[i] = (byte)((i * 37) % 251);
+        }
+
+        return image;
+    }
+
+    private static GrayImage Enlarged(GrayImage image, int times)
+    {
+        var big = Paper(image.Width * times, image.Height * times, 0);
+        for (var i = 0; i < big.Pixels.Length; i++)
+        {
+            big.Pixels[i] = image[i % big.Width / times, i / big.Width / times];
+        }
+
+        return big;
+    }
+}
