@@ -24,10 +24,13 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
 
         // A digit reaching from one edge of a larger image to the other is a crop enlarged (a postal scan or a form's
         // bitmap shown bigger): read as a page, the strokes along its border went as a frame and a bold digit's ink
-        // as shading. Read as a crop unless that finds nothing.
+        // as shading. Read as a crop, from its own pixels when it was enlarged in whole-pixel blocks, unless that
+        // finds nothing.
         try
         {
-            return Prepare(image, crop: true, clock);
+            var own = PixelBlocks.Undo(image);
+            var asCrop = Prepare(own, crop: true, clock);
+            return asCrop with { Box = asCrop.Box.Scale((double)image.Width / own.Width, (double)image.Height / own.Height) };
         }
         catch (ImageRejectedException e) when (e.Reason == ImageRejection.NoDigitFound)
         {

@@ -75,7 +75,7 @@ public sealed partial class SkiaImageDecoder : IImageDecoder
             gray ??= DecodeFirstFrame(codec, size, format);
             clock?.Check();
             var oriented = Orient(gray, codec.EncodedOrigin);
-            var reduced = ReduceToWorkingSize(PixelBlocks.Undo(oriented));
+            var reduced = ReduceToWorkingSize(oriented);
 
             // Boxes found on the reduced image are reported in the uploaded image's own pixels.
             var (sourceWidth, sourceHeight) = oriented.Width == gray.Width

@@ -1,11 +1,9 @@
 using DigitApi.Imaging;
-using DigitApi.Tests;
-using Microsoft.Extensions.Options;
 using static DigitApi.UnitTests.Imaging.SyntheticDigits;
 
 namespace DigitApi.UnitTests.Imaging;
 
-/// <summary>Images enlarged in whole-pixel blocks (nearest neighbour) are read from their own pixels.</summary>
+/// <summary>Crops enlarged in whole-pixel blocks (nearest neighbour) are read from their own pixels.</summary>
 public class PixelBlocksTests
 {
     [Fact]
@@ -47,14 +45,16 @@ public class PixelBlocksTests
     }
 
     [Fact]
-    public void The_decoder_reads_an_enlarged_png_from_its_own_pixels_and_boxes_stay_in_the_uploads_pixels()
+    public void A_crop_enlarged_in_blocks_reads_exactly_as_the_crop_itself()
     {
-        var decoder = new SkiaImageDecoder(Options.Create(new ImageOptions()));
-        var png = TestImages.Encode(TestImages.Gray(Enlarged(Scan(16, 16), 8).Pixels, 128, 128));
+        // A 1 cut tight to a 16x16 postal scan, each pixel shown as a 4x4 block.
+        var scan = One(16, 16, 7, 8, 16, 3, paper: 0, ink: 230);
 
-        var image = decoder.Decode(png);
+        var enlarged = DigitPreprocessor.Prepare(Enlarged(scan, 4));
+        var itself = DigitPreprocessor.Prepare(scan);
 
-        Assert.Equal((16, 16, 8.0), (image.Width, image.Height, image.SourceScaleX));
+        Assert.Equal(itself.Pixels, enlarged.Pixels);
+        Assert.Equal(itself.Box.Scale(4, 4), enlarged.Box);
     }
 
     // A gray pattern with edges at every pixel: a digit's scan as a postal reader stores it.
