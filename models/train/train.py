@@ -560,14 +560,20 @@ def split_halves(n):
     return idx % 2 == 0, idx % 2 == 1
 
 
+def outlier_halves(vo):
+    """The validation non-digits the preprocessing kept: their family names, the fit and report halves, and which
+    are of families trained on."""
+    names = [t[0] for t, k in zip(vo.tags, vo.status == 0) if k]
+    held = dict(datasets.FAMILIES)
+    fit, report = split_halves(len(names))
+    return np.array(names), fit, report, np.array([not held[n] for n in names], dtype=bool)
+
+
 def fitting_outliers(vo):
     """The validation non-digits the operating point is fitted on (trained families, fit half): the only ones
     model selection may look at."""
-    kept = vo.x[vo.status == 0]
-    names = [t[0] for t, k in zip(vo.tags, vo.status == 0) if k]
-    held = dict(datasets.FAMILIES)
-    fit, _ = split_halves(len(names))
-    return kept[fit & np.array([not held[n] for n in names], dtype=bool)]
+    _, fit, _, trained = outlier_halves(vo)
+    return vo.x[vo.status == 0][fit & trained]
 
 
 def reliability_inputs(data, outputs):
@@ -579,13 +585,9 @@ def reliability_inputs(data, outputs):
     digit_labels = np.concatenate([data["val_y"].numpy(), vd.labels[ans]])
     realistic = np.concatenate([np.ones(len(data["val_y"]), bool), found_among_answered])
     fit_half, report_half = split_halves(len(digit_labels))
-    out_kept = vo.status == 0
-    out_names = [t[0] for t, k in zip(vo.tags, out_kept) if k]
-    held = dict(datasets.FAMILIES)
-    o_fit, o_report = split_halves(len(out_names))
-    trained = np.array([not held[n] for n in out_names])
+    out_names, o_fit, o_report, trained = outlier_halves(vo)
     return dict(digit_labels=digit_labels, realistic=realistic, fit=fit_half, report=report_half,
-                out_names=np.array(out_names), o_fit=o_fit, o_report=o_report, trained=trained)
+                out_names=out_names, o_fit=o_fit, o_report=o_report, trained=trained)
 
 
 def reliability_fields(inputs, digit_view, outlier_view, temperature, ece_before, validation):
@@ -643,7 +645,7 @@ def main():
     ap.add_argument("--oe-weight", type=float, default=OE_WEIGHT, help="outlier exposure weight (experiments)")
     ap.add_argument("--teacher-from", default=None, help="folder with the <teacher>.onnx of a model whose recipe names a teacher, when this run does not train it (default: --out)")
     ap.add_argument("--distill", type=float, default=None, help="override every distillation weight (experiments)")
-    ap.add_argument("--seed", type=int, default=SEED, help="the training runs' seed (experiments; the data and the validation split keep theirs)")
+    ap.add_argument("--seed", type=int, default=SEED, help="the training runs' seed (the committed cnn: 2; the data and the validation split keep theirs)")
     args = ap.parse_args()
     globals().update(OE_WEIGHT=args.oe_weight)
     started = time.time()

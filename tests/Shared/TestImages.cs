@@ -82,15 +82,15 @@ public static class TestImages
         {
             var levels = square.Bytes.Select(v => v > 100 ? (byte)0 : (byte)255).ToArray();
             using var twoLevel = Gray(levels, side, side);
-            using var shownBitmap = Enlarged(twoLevel, enlarge, SKFilterMode.Nearest);
-            return Encode(shownBitmap);
+            using var blocks = enlarge > 1 ? Enlarged(twoLevel, enlarge, SKFilterMode.Nearest) : null;
+            return Encode(blocks ?? twoLevel);
         }
 
-        using var shown = Enlarged(square, enlarge, SKFilterMode.Linear);
-        return Encode(shown);
+        using var smooth = enlarge > 1 ? Enlarged(square, enlarge, SKFilterMode.Linear) : null;
+        return Encode(smooth ?? square);
     }
 
-    // A copy of the bitmap drawn `times` as big.
+    // The bitmap drawn `times` as big.
     private static SKBitmap Enlarged(SKBitmap bitmap, int times, SKFilterMode filter)
     {
         var big = new SKBitmap(new SKImageInfo(bitmap.Width * times, bitmap.Height * times, SKColorType.Gray8, SKAlphaType.Opaque));

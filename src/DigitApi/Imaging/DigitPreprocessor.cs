@@ -67,8 +67,8 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
     {
         var kept = OnPaper(ink, labels, ConnectedComponents.WithoutEdgeArtifacts(components, labels, ink.Width, ink.Height));
 
-        // On an image too small to be a photo of a page, a digit cropped tight (scanned and cut to its box, as postal
-        // and form readers store them) touches the border all round, and a 0's ring or a 7's bar lies mostly along it:
+        // On an image read as a crop, a digit cut tight (scanned and cut to its box, as postal and form readers store
+        // them) touches the border all round, and a 0's ring or a 7's bar lies mostly along it:
         // when nothing digit-sized is left without the blobs along the border, they are the digit.
         var side = MinDigitSide(ink.Width, ink.Height);
         return ink.Crop && !kept.Any(c => Math.Max(c.Box.Width, c.Box.Height) >= side) ? OnPaper(ink, labels, components) : kept;

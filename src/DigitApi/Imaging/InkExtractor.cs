@@ -201,7 +201,7 @@ public static class InkExtractor
     public const int MinPageSide = 48;
 
     /// <summary>An image too small to be a photo of a page: a drawing, or a digit cut out of a scan.</summary>
-    public static bool IsCrop(int w, int h) => Math.Min(w, h) < MinPageSide;
+    internal static bool IsCrop(int w, int h) => Math.Min(w, h) < MinPageSide;
 
     // A crop cut tight to a bold digit (a postal scan, a form's bitmap) can hold more ink than paper; but its corners
     // are paper. When at least three of the four corners lie on one side of the middle of the image's range, they say

@@ -7,8 +7,8 @@ namespace DigitApi.Imaging;
 /// </summary>
 public static class PixelBlocks
 {
-    /// <summary>A shorter side than this, once shrunk, is left enlarged (a blank or nearly blank image).</summary>
-    public const int MinSide = 8;
+    // A shorter side than this, once shrunk, is left enlarged (a blank or nearly blank image).
+    private const int MinSide = 8;
 
     /// <summary>
     /// The image one pixel per block when every pixel is repeated in k x k blocks aligned with its top left corner

@@ -68,15 +68,4 @@ public class PixelBlocksTests
 
         return image;
     }
-
-    private static GrayImage Enlarged(GrayImage image, int times)
-    {
-        var big = Paper(image.Width * times, image.Height * times, 0);
-        for (var i = 0; i < big.Pixels.Length; i++)
-        {
-            big.Pixels[i] = image[i % big.Width / times, i / big.Width / times];
-        }
-
-        return big;
-    }
 }

@@ -53,6 +53,18 @@ internal static class SyntheticDigits
         }
     }
 
+    /// <summary>The image shown <paramref name="times"/> as big, each pixel a block (nearest neighbour).</summary>
+    public static GrayImage Enlarged(GrayImage image, int times)
+    {
+        var big = Paper(image.Width * times, image.Height * times, 0);
+        for (var i = 0; i < big.Pixels.Length; i++)
+        {
+            big.Pixels[i] = image[i % big.Width / times, i / big.Width / times];
+        }
+
+        return big;
+    }
+
     public static GrayImage Inverted(GrayImage image) =>
         new(image.Width, image.Height, image.Pixels.Select(p => (byte)(255 - p)).ToArray());
 

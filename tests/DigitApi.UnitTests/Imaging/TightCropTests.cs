@@ -59,11 +59,7 @@ public class TightCropTests
         // The bold 0 of a 16x16 scan, each pixel shown as a 4x4 block: a 64x64 image, a page by its size. Read as a
         // page, the ring along the border went as a frame and the ink, the majority, was taken for the paper.
         var scan = darkInk ? Ring(16, thickness: 5, paper: 240, ink: 20) : Ring(16, thickness: 5, paper: 10, ink: 245);
-        var image = Paper(64, 64, 0);
-        for (var i = 0; i < image.Pixels.Length; i++)
-        {
-            image.Pixels[i] = scan.Pixels[(i / 64 / 4 * 16) + (i % 64 / 4)];
-        }
+        var image = Enlarged(scan, 4);
 
         var digit = DigitPreprocessor.Prepare(image);
 
