@@ -319,21 +319,29 @@ def train_one(name, recipe, data, epochs, lr, init=None, teacher=None, distill_w
         model.eval()
         validation_score(model, data)
         return model, evaluate(model, data["val_x"], data["val_y"])[1], 0, 0.0
-    runs = [train_run(name, recipe, data, epochs, lr, init, teacher, distill_weight, distill_all, seed + k) for k in range(soup)]
+    choices, state = soup_runs(name, recipe, data, epochs, lr, init, teacher, distill_weight, distill_all, seed, soup)
     model = recipe["cls"]()
+    model.load_state_dict(state)
+    chosen = choices[0] if soup == 1 else f"soup of {soup} runs"
     if soup > 1:
-        model.load_state_dict({k: sum(state[k] for _, state in runs) / soup for k in runs[0][1]})
         figures = validation_score(model, data)
-        print(f"  {name} soup of {soup} runs ({', '.join(str(chosen) for chosen, _ in runs)}): val MNIST {figures.mnist:.2f}% synthetic {figures.synthetic:.2f}%", flush=True)
-        chosen = f"soup of {soup} runs"
-    else:
-        chosen, state = runs[0]
-        model.load_state_dict(state)
+        print(f"  {name} soup of {soup} runs ({', '.join(map(str, choices))}): val MNIST {figures.mnist:.2f}% synthetic {figures.synthetic:.2f}%", flush=True)
     model.eval()
     if init is not None:
         interpolate_towards(model, init, data, log=lambda m: print(f"  {name} {m}", flush=True))
     _, mnist_acc = evaluate(model, data["val_x"], data["val_y"])
     return model, mnist_acc, chosen, time.time() - started
+
+
+def soup_runs(name, recipe, data, epochs, lr, init, teacher, distill_weight, distill_all, seed, soup):
+    """`soup` training runs with seeds seed, seed + 1, ...: what each chose, and their weights averaged."""
+    runs = [train_run(name, recipe, data, epochs, lr, init, teacher, distill_weight, distill_all, seed + k) for k in range(soup)]
+    return [chosen for chosen, _ in runs], average([state for _, state in runs])
+
+
+def average(states):
+    """The mean of several sets of weights (epochs of one run, or runs)."""
+    return {k: sum(state[k] for state in states) / len(states) for k in states[0]}
 
 
 def train_run(name, recipe, data, epochs, lr, init, teacher, distill_weight, distill_all, seed):
@@ -390,7 +398,7 @@ def train_run(name, recipe, data, epochs, lr, init, teacher, distill_weight, dis
     if len(late) > 1:
         # The mean of the second half's weights (stochastic weight averaging, Izmailov et al., 2018): a flatter
         # optimum that often loses less of MNIST.
-        model.load_state_dict({k: sum(s[k] for s in late) / len(late) for k in late[0]})
+        model.load_state_dict(average(late))
         figures = validation_score(model, data)
         print(f"  {name} mean of epochs {epochs // 2 + 1}-{epochs}: val MNIST {figures.mnist:.2f}% synthetic {figures.synthetic:.2f}%", flush=True)
         candidates.append(((f"mean of {epochs // 2 + 1}-{epochs}", {k: v.clone() for k, v in model.state_dict().items()}), figures))
@@ -816,8 +824,7 @@ def refresh_on_mnist(name, recipe, data, init, epochs, lr, seed, soup):
     runs' weights averaged: a better MNIST start for the fine-tune to begin from, learn from and mix back towards
     (see FINETUNE). Returns the new start and the card's note of it."""
     mnist_only = dict(recipe, synthetic=False, augment=dict(recipe["augment"], bold_p=0.0))
-    runs = [train_run(name, mnist_only, data, epochs, lr, init, None, 0.0, False, seed + k) for k in range(soup)]
-    start = {k: sum(state[k] for _, state in runs) / soup for k in runs[0][1]}
+    _, start = soup_runs(name, mnist_only, data, epochs, lr, init, None, 0.0, False, seed, soup)
     model = recipe["cls"]()
     model.load_state_dict(start)
     _, test_acc = evaluate(model, data["test_x"], data["test_y"])
