@@ -24,22 +24,29 @@ public static class Ceiling
         }
 
         // Warm-up (JIT tiers, pools), then the measured run.
-        await Drive(pipeline, encoded, TimeSpan.FromSeconds(2), concurrency);
+        await Drive(pipeline, encoded, predicted, TimeSpan.FromSeconds(2), concurrency);
         var started = Stopwatch.GetTimestamp();
         var cpuBefore = Environment.CpuUsage.TotalTime;
-        var count = await Drive(pipeline, encoded, duration, concurrency);
+        var (count, different) = await Drive(pipeline, encoded, predicted, duration, concurrency);
         var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         Console.WriteLine($"{image}\t{count / seconds:F0} per s\t{cpu.TotalMicroseconds / count:F0} us cpu per image\t{concurrency} callers\t{Environment.ProcessorCount} cores\t{count} in {seconds:F1} s");
+        if (different > 0)
+        {
+            // Every call classifies the same upload: another answer means batches mix up their rows.
+            Console.Error.WriteLine($"{image}: {different} of {count} calls answered other than {predicted}");
+            return 1;
+        }
+
         return 0;
     }
 
     private static int Once(Pipeline pipeline, byte[] encoded) =>
         pipeline.Classifier.ClassifyAsync(null, [pipeline.Preprocessor.Prepare(encoded).Pixels], CancellationToken.None).GetAwaiter().GetResult()[0].Digit;
 
-    private static async Task<long> Drive(Pipeline pipeline, byte[] encoded, TimeSpan duration, int concurrency)
+    private static async Task<(long Count, long Different)> Drive(Pipeline pipeline, byte[] encoded, int expected, TimeSpan duration, int concurrency)
     {
-        long count = 0;
+        long count = 0, different = 0;
         var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var callers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
@@ -47,11 +54,15 @@ public static class Ceiling
             {
                 // As the endpoint does: preprocess on the caller's thread, then await the batcher.
                 var digit = pipeline.Preprocessor.Prepare(encoded);
-                await pipeline.Classifier.ClassifyAsync(null, [digit.Pixels], CancellationToken.None);
+                var predictions = await pipeline.Classifier.ClassifyAsync(null, [digit.Pixels], CancellationToken.None);
                 Interlocked.Increment(ref count);
+                if (predictions[0].Digit != expected)
+                {
+                    Interlocked.Increment(ref different);
+                }
             }
         }));
         await Task.WhenAll(callers);
-        return count;
+        return (count, different);
     }
 }

@@ -12,6 +12,10 @@
 #       upload, runs the in-process ceiling and the inference benchmark at batch 1, 8, 32 and 64, and writes the
 #       figures to RESULTS (default gpu-results.md). Needs bash, coreutils, python3 (for HTTP checks, the CUDA
 #       libraries and reading the benchmark's JSON) and xz or python3's lzma; nothing else.
+#   tests/load/gpu.sh settings PARTS RESULTS 'NAME=VALUE ...' ['NAME=VALUE ...' ...]
+#       There, after the parts are joined: one short load run per set of settings (environment variables for the
+#       service, e.g. 'Inference__WorkersPerModel=4 Inference__Cuda__cudnn_conv_algo_search=EXHAUSTIVE'), on the
+#       28x28 and the photo upload, one table row each, to compare settings inside one call.
 #
 # Settings (environment): PROVIDER=Cuda (Auto rehearses the whole run on a machine without a GPU), DURATION=15 and
 # WARMUP=5 seconds per upload, CONNECTIONS=64, CEILING_SECONDS=10, BDN_JOB=short (dry: one pass, to check the
@@ -104,10 +108,11 @@ with urllib.request.urlopen(request, timeout=30) as response:
 PY
 }
 
+# Starts the service; arguments are extra NAME=VALUE settings for its environment.
 start_service() {
   local started=$(date +%s%N)
   (cd "$KIT/app" && exec env Inference__Provider="$PROVIDER" ASPNETCORE_URLS="$URL" ASPNETCORE_ENVIRONMENT=Production \
-    ORT_DISABLE_TELEMETRY=1 DOTNET_GCgen0size=0x1000000 ./DigitApi >"$WORK/service.log" 2>&1) &
+    ORT_DISABLE_TELEMETRY=1 DOTNET_GCgen0size=0x1000000 "$@" ./DigitApi >>"$WORK/service.log" 2>&1) &
   SERVICE_PID=$!
   until http /health/ready >/dev/null 2>&1; do
     if ! kill -0 "$SERVICE_PID" 2>/dev/null; then
@@ -199,8 +204,35 @@ PY
   echo "figures written to $results"
 }
 
+settings() {
+  local parts=${1:?usage: tests/load/gpu.sh settings PARTS RESULTS SETTINGS...} results setting image result
+  results=$(realpath -m "${2:?usage: tests/load/gpu.sh settings PARTS RESULTS SETTINGS...}")
+  shift 2
+  WORK=$(mktemp -d -t digitapi-gpu-run.XXXXXX)
+  trap 'stop_service' EXIT
+  assemble "$parts"
+  cuda_libraries
+  "$KIT/bench/DigitApi.Benchmarks" images "$WORK/images" >/dev/null
+  {
+    echo "| settings | upload | requests/s | p50 ms | p99 ms | non-2xx | errors |"
+    echo "|---|---|---:|---:|---:|---:|---:|"
+  } >"$results"
+  for setting in "$@"; do
+    # shellcheck disable=SC2086 # one word per setting
+    start_service $setting
+    for image in "${IMAGES[0]}" "${IMAGES[2]}"; do
+      result=$("$KIT/bench/DigitApi.Benchmarks" load "$URL/predict" "$WORK/images/$image" "${DURATION:-8}" "${CONNECTIONS:-64}" "${WARMUP:-3}")
+      echo "${setting:-defaults} $image: $result"
+      echo "| ${setting:-defaults} | $image | $(field rps "$result") | $(field p50_ms "$result") | $(field p99_ms "$result") | $(field non2xx "$result") | $(field errors "$result") |" >>"$results"
+    done
+    stop_service
+  done
+  echo "figures written to $results"
+}
+
 case "${1:-}" in
   pack) pack "${2:-}" ;;
   run) run "${2:-}" "${3:-}" ;;
+  settings) shift && settings "$@" ;;
   *) sed -n '2,20p' "$0" >&2 && exit 2 ;;
 esac

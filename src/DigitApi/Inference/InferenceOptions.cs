@@ -59,6 +59,14 @@ public sealed class InferenceOptions
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; set; } = 1024;
 
+    /// <summary>
+    /// Options of ONNX Runtime's CUDA execution provider, by ONNX Runtime's names, passed on as they are (device_id
+    /// comes from <see cref="DeviceId"/>). The default chooses cuDNN's convolution algorithms by its heuristics rather
+    /// than by timing every one (ONNX Runtime's default, EXHAUSTIVE): batches come in every size from 1 to
+    /// <see cref="MaxBatchSize"/>, and each new size would be timed while requests wait.
+    /// </summary>
+    public Dictionary<string, string> Cuda { get; set; } = new() { ["cudnn_conv_algo_search"] = "HEURISTIC" };
+
     /// <summary>ORT_DISABLE_ALL, ORT_ENABLE_BASIC, ORT_ENABLE_EXTENDED or ORT_ENABLE_ALL.</summary>
     public string GraphOptimizationLevel { get; set; } = "ORT_ENABLE_ALL";
 

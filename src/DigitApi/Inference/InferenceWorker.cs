@@ -106,8 +106,9 @@ internal abstract class InferenceWorker : IDisposable
         {
             var binding = _bindings[rows] ??= Bind(rows);
             binding.BindInput(InputName, _inputs[rows]!);
+            // The run ends by waiting for its own CUDA stream, the copy into the pinned output included. No
+            // SynchronizeBoundOutputs: that waits for the whole device, so the workers of every model wait for each other.
             Session.RunWithBinding(RunOptions, binding);
-            binding.SynchronizeBoundOutputs();
             return Output.AsSpan(0, rows * ModelRunner.ClassesPerRow);
         }
 

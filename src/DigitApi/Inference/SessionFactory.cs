@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
@@ -70,7 +71,9 @@ public sealed partial class SessionFactory(IOptions<InferenceOptions> options, I
         {
             try
             {
-                options.AppendExecutionProvider_CUDA(_options.DeviceId);
+                using var provider = new OrtCUDAProviderOptions();
+                provider.UpdateOptions(new Dictionary<string, string>(_options.Cuda) { ["device_id"] = _options.DeviceId.ToString(CultureInfo.InvariantCulture) });
+                options.AppendExecutionProvider_CUDA(provider);
             }
             catch
             {

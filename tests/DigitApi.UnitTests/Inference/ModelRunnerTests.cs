@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using DigitApi.Inference;
+using Microsoft.Extensions.Configuration;
 
 namespace DigitApi.UnitTests.Inference;
 
@@ -41,6 +42,21 @@ public class ModelRunnerTests
         Assert.Equal(3, options.WorkersFor(ExecutionProvider.Cuda));
         Assert.Equal(TimeSpan.Zero, options.QueueDelayFor(ExecutionProvider.Cuda));
         Assert.False(options.BindsIo(ExecutionProvider.Cuda));
+    }
+
+    [Fact]
+    public void Cuda_provider_options_from_configuration_join_the_heuristic_algorithm_search_or_replace_it()
+    {
+        static Dictionary<string, string> Bound(params (string Key, string Value)[] settings) =>
+            new ConfigurationBuilder()
+                .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create($"Inference:Cuda:{s.Key}", (string?)s.Value)))
+                .Build().GetSection(InferenceOptions.SectionName).Get<InferenceOptions>()?.Cuda ?? new InferenceOptions().Cuda;
+
+        Assert.Equal(new Dictionary<string, string> { ["cudnn_conv_algo_search"] = "HEURISTIC" }, Bound());
+        Assert.Equal(
+            new Dictionary<string, string> { ["cudnn_conv_algo_search"] = "HEURISTIC", ["gpu_mem_limit"] = "1073741824" },
+            Bound(("gpu_mem_limit", "1073741824")));
+        Assert.Equal(new Dictionary<string, string> { ["cudnn_conv_algo_search"] = "EXHAUSTIVE" }, Bound(("cudnn_conv_algo_search", "EXHAUSTIVE")));
     }
 
     [Fact]
