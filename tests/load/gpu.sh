@@ -134,16 +134,30 @@ stop_service() {
 
 field() { sed -E "s/.* $1=([^ ]+).*/\1/" <<<"$2"; }
 
+# What run and settings begin with: the parts joined, the CUDA libraries found, the sample uploads written.
+prepare() {
+  WORK=$(mktemp -d -t digitapi-gpu-run.XXXXXX)
+  trap 'stop_service' EXIT
+  assemble "$1"
+  cuda_libraries
+  "$KIT/bench/DigitApi.Benchmarks" images "$WORK/images" >/dev/null
+}
+
+# One load run of POST /predict with a sample upload; prints the generator's line and appends a table row to
+# RESULTS, after the cells in LEADING (the settings' column, or nothing).
+load_row() {
+  local results=$1 image=$2 duration=$3 warmup=$4 leading=${5:-} result
+  result=$("$KIT/bench/DigitApi.Benchmarks" load "$URL/predict" "$WORK/images/$image" "$duration" "${CONNECTIONS:-64}" "$warmup")
+  echo "$image: $result"
+  echo "$leading| $image | $(field rps "$result") | $(field p50_ms "$result") | $(field p99_ms "$result") | $(field non2xx "$result") | $(field errors "$result") |" >>"$results"
+}
+
 run() {
   local parts=${1:?usage: tests/load/gpu.sh run PARTS [RESULTS]} results
   results=$(realpath -m "${2:-gpu-results.md}")
-  WORK=$(mktemp -d -t digitapi-gpu-run.XXXXXX)
-  trap 'stop_service' EXIT
-  assemble "$parts"
-  cuda_libraries
+  prepare "$parts"
   local bench="$KIT/bench/DigitApi.Benchmarks" gpu
   gpu=$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -1) || gpu="no nvidia-smi"
-  "$bench" images "$WORK/images" >/dev/null
 
   start_service
   local providers prediction
@@ -164,11 +178,9 @@ run() {
     echo "| upload | requests/s | p50 ms | p99 ms | non-2xx | errors |"
     echo "|---|---:|---:|---:|---:|---:|"
   } >"$results"
-  local image result
+  local image
   for image in "${IMAGES[@]}"; do
-    result=$("$bench" load "$URL/predict" "$WORK/images/$image" "${DURATION:-15}" "${CONNECTIONS:-64}" "${WARMUP:-5}")
-    echo "$image: $result"
-    echo "| $image | $(field rps "$result") | $(field p50_ms "$result") | $(field p99_ms "$result") | $(field non2xx "$result") | $(field errors "$result") |" >>"$results"
+    load_row "$results" "$image" "${DURATION:-15}" "${WARMUP:-5}"
   done
   stop_service
 
@@ -205,14 +217,10 @@ PY
 }
 
 settings() {
-  local parts=${1:?usage: tests/load/gpu.sh settings PARTS RESULTS SETTINGS...} results setting image result
+  local parts=${1:?usage: tests/load/gpu.sh settings PARTS RESULTS SETTINGS...} results setting image
   results=$(realpath -m "${2:?usage: tests/load/gpu.sh settings PARTS RESULTS SETTINGS...}")
   shift 2
-  WORK=$(mktemp -d -t digitapi-gpu-run.XXXXXX)
-  trap 'stop_service' EXIT
-  assemble "$parts"
-  cuda_libraries
-  "$KIT/bench/DigitApi.Benchmarks" images "$WORK/images" >/dev/null
+  prepare "$parts"
   {
     echo "| settings | upload | requests/s | p50 ms | p99 ms | non-2xx | errors |"
     echo "|---|---|---:|---:|---:|---:|---:|"
@@ -220,10 +228,9 @@ settings() {
   for setting in "$@"; do
     # shellcheck disable=SC2086 # one word per setting
     start_service $setting
+    echo "${setting:-defaults}:"
     for image in "${IMAGES[0]}" "${IMAGES[2]}"; do
-      result=$("$KIT/bench/DigitApi.Benchmarks" load "$URL/predict" "$WORK/images/$image" "${DURATION:-8}" "${CONNECTIONS:-64}" "${WARMUP:-3}")
-      echo "${setting:-defaults} $image: $result"
-      echo "| ${setting:-defaults} | $image | $(field rps "$result") | $(field p50_ms "$result") | $(field p99_ms "$result") | $(field non2xx "$result") | $(field errors "$result") |" >>"$results"
+      load_row "$results" "$image" "${DURATION:-8}" "${WARMUP:-3}" "| ${setting:-defaults} "
     done
     stop_service
   done
