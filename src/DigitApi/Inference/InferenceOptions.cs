@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 
 namespace DigitApi.Inference;
 
@@ -84,6 +85,10 @@ public sealed class InferenceOptions
         TimeSpan.FromMilliseconds(MaxQueueDelayMilliseconds ?? (provider == ExecutionProvider.Cuda ? CudaQueueDelayMilliseconds : 0));
 
     public bool BindsIo(ExecutionProvider provider) => IoBinding ?? provider == ExecutionProvider.Cuda;
+
+    /// <summary>What ONNX Runtime's CUDA provider is given: <see cref="Cuda"/>, with device_id from <see cref="DeviceId"/>.</summary>
+    public Dictionary<string, string> CudaProviderOptions() =>
+        new(Cuda) { ["device_id"] = DeviceId.ToString(CultureInfo.InvariantCulture) };
 
     public int EffectiveIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : 1;
 }

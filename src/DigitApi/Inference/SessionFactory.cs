@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
@@ -72,7 +71,7 @@ public sealed partial class SessionFactory(IOptions<InferenceOptions> options, I
             try
             {
                 using var provider = new OrtCUDAProviderOptions();
-                provider.UpdateOptions(new Dictionary<string, string>(_options.Cuda) { ["device_id"] = _options.DeviceId.ToString(CultureInfo.InvariantCulture) });
+                provider.UpdateOptions(_options.CudaProviderOptions());
                 options.AppendExecutionProvider_CUDA(provider);
             }
             catch

@@ -48,15 +48,17 @@ public class ModelRunnerTests
     public void Cuda_provider_options_from_configuration_join_the_heuristic_algorithm_search_or_replace_it()
     {
         static Dictionary<string, string> Bound(params (string Key, string Value)[] settings) =>
-            new ConfigurationBuilder()
-                .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create($"Inference:Cuda:{s.Key}", (string?)s.Value)))
-                .Build().GetSection(InferenceOptions.SectionName).Get<InferenceOptions>()?.Cuda ?? new InferenceOptions().Cuda;
+            (new ConfigurationBuilder()
+                .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create($"Inference:{s.Key}", (string?)s.Value)))
+                .Build().GetSection(InferenceOptions.SectionName).Get<InferenceOptions>() ?? new InferenceOptions()).CudaProviderOptions();
 
-        Assert.Equal(new Dictionary<string, string> { ["cudnn_conv_algo_search"] = "HEURISTIC" }, Bound());
+        Assert.Equal(new Dictionary<string, string> { ["cudnn_conv_algo_search"] = "HEURISTIC", ["device_id"] = "0" }, Bound());
         Assert.Equal(
-            new Dictionary<string, string> { ["cudnn_conv_algo_search"] = "HEURISTIC", ["gpu_mem_limit"] = "1073741824" },
-            Bound(("gpu_mem_limit", "1073741824")));
-        Assert.Equal(new Dictionary<string, string> { ["cudnn_conv_algo_search"] = "EXHAUSTIVE" }, Bound(("cudnn_conv_algo_search", "EXHAUSTIVE")));
+            new Dictionary<string, string> { ["cudnn_conv_algo_search"] = "HEURISTIC", ["gpu_mem_limit"] = "1073741824", ["device_id"] = "0" },
+            Bound(("Cuda:gpu_mem_limit", "1073741824")));
+        Assert.Equal(
+            new Dictionary<string, string> { ["cudnn_conv_algo_search"] = "EXHAUSTIVE", ["device_id"] = "1" },
+            Bound(("Cuda:cudnn_conv_algo_search", "EXHAUSTIVE"), ("DeviceId", "1")));
     }
 
     [Fact]
