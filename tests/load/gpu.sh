@@ -30,6 +30,7 @@ PROVIDER=${PROVIDER:-Cuda}
 PORT=${PORT:-5080}
 URL="http://127.0.0.1:$PORT"
 KIT=${KIT:-/tmp/digitapi-gpu}
+BENCH="$KIT/bench/DigitApi.Benchmarks"
 SERVICE_PID=""
 
 pack() {
@@ -140,14 +141,14 @@ prepare() {
   trap 'stop_service' EXIT
   assemble "$1"
   cuda_libraries
-  "$KIT/bench/DigitApi.Benchmarks" images "$WORK/images" >/dev/null
+  "$BENCH" images "$WORK/images" >/dev/null
 }
 
 # One load run of POST /predict with a sample upload; prints the generator's line and appends a table row to
 # RESULTS, after the cells in LEADING (the settings' column, or nothing).
 load_row() {
   local results=$1 image=$2 duration=$3 warmup=$4 leading=${5:-} result
-  result=$("$KIT/bench/DigitApi.Benchmarks" load "$URL/predict" "$WORK/images/$image" "$duration" "${CONNECTIONS:-64}" "$warmup")
+  result=$("$BENCH" load "$URL/predict" "$WORK/images/$image" "$duration" "${CONNECTIONS:-64}" "$warmup")
   echo "$image: $result"
   echo "$leading| $image | $(field rps "$result") | $(field p50_ms "$result") | $(field p99_ms "$result") | $(field non2xx "$result") | $(field errors "$result") |" >>"$results"
 }
@@ -156,7 +157,7 @@ run() {
   local parts=${1:?usage: tests/load/gpu.sh run PARTS [RESULTS]} results
   results=$(realpath -m "${2:-gpu-results.md}")
   prepare "$parts"
-  local bench="$KIT/bench/DigitApi.Benchmarks" gpu
+  local gpu
   gpu=$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -1) || gpu="no nvidia-smi"
 
   start_service
@@ -190,12 +191,12 @@ run() {
     echo
     echo '```'
     for image in "${IMAGES[@]}"; do
-      Inference__Provider="$PROVIDER" "$bench" ceiling "$WORK/images/$image" "${CEILING_SECONDS:-10}" 64
+      Inference__Provider="$PROVIDER" "$BENCH" ceiling "$WORK/images/$image" "${CEILING_SECONDS:-10}" 64
     done
     echo '```'
   } | tee -a "$results"
 
-  (cd "$WORK" && Inference__Provider="$PROVIDER" "$bench" --filter '*InferenceBenchmarks*' --job "${BDN_JOB:-short}" --exporters json >"$WORK/bdn.log" 2>&1) \
+  (cd "$WORK" && Inference__Provider="$PROVIDER" "$BENCH" --filter '*InferenceBenchmarks*' --job "${BDN_JOB:-short}" --exporters json >"$WORK/bdn.log" 2>&1) \
     || { tail -30 "$WORK/bdn.log" >&2 && exit 1; }
   {
     echo
