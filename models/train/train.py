@@ -116,13 +116,12 @@ RECIPES = {
 # The logistic regression keeps its weights (0 epochs): a linear model loses MNIST accuracy to the synthetic
 # digits and cannot learn to tell non-digits apart, so it trains on MNIST alone (its recipe has synthetic=False).
 # LeNet-5 first trains from scratch with its teacher (see TEACHER_WEIGHT), which beats its MNIST-only start on MNIST;
-# fine-tuned from those weights (--init-from a folder holding them), still taught by the cnn on every image, it is
-# refreshed and souped like the cnn.
-# The cnn's fine-tune is a soup (Wortsman et al., 2022, "Model soups"): `soup` runs with seeds seed, seed + 1, ...,
-# their weights averaged, which reads better than the runs alone and takes no seed's luck. It first refreshes its
-# start (refresh_on_mnist): the same number of runs on MNIST alone, averaged (MNIST test 99.61 -> 99.65 % with the
-# default seed), so that mixing back towards the start (interpolate_towards) restores more MNIST for as much of the
-# new styles.
+# its fine-tune starts from those weights (--init-from a folder holding them) and keeps the teacher.
+# The fine-tunes of the cnn and LeNet-5 are soups (Wortsman et al., 2022, "Model soups"): `soup` runs with seeds
+# seed, seed + 1, ..., their weights averaged, which reads better than the runs alone and takes no seed's luck. Each
+# first refreshes its start (refresh_on_mnist): the same number of runs on MNIST alone, averaged (the cnn's MNIST test
+# 99.61 -> 99.65 % with the default seed), so that mixing back towards the start (interpolate_towards) restores more
+# MNIST for as much of the new styles.
 FINETUNE = {"cnn": dict(epochs=4, lr=5e-4, distill=1.0, soup=4, refresh=True),
             "lenet": dict(epochs=4, lr=5e-4, soup=4, refresh=True), "mlp": dict(epochs=4, lr=3e-4, distill=6.0),
             "logreg": dict(epochs=0, lr=0.0)}
