@@ -48,11 +48,13 @@ public sealed class PredictionEndpointTests(DigitApiFactory factory) : IClassFix
 
     [Theory]
     // Handwritten digits photographed on notebook paper (1200x1600, the sheet turned and seen at a slant, uneven light,
-    // noise, blur, JPEG): PhotoDigits.OnPaper(HandDigits.Write(HandStyle.Plain, digit, seed), paper, seed, small)
-    // with seeds 26, 30 and 4.
+    // noise, blur, JPEG): PhotoDigits.OnPaper(HandDigits.Write(HandStyle.Plain, digit, seed), paper, seed, size)
+    // with seeds 26, 30, 4, 18 and 29.
     [InlineData("ruled-paper-7.jpg", 7)] // rules and a red margin
     [InlineData("squared-paper-4.jpg", 4)] // a grey squared grid
     [InlineData("ruled-paper-small-3.jpg", 3)] // a small digit on a large ruled page
+    [InlineData("ruled-paper-line-gap-8.jpg", 8)] // the page photographed whole, the digit between two rules
+    [InlineData("squared-paper-line-gap-9.jpg", 9)] // the same on a dense blue grid
     public async Task A_digit_photographed_on_ruled_or_squared_paper_is_read(string file, int digit)
     {
         using var response = await _client.PostAsync("/predict", Http.Image(TestFiles.Read(file), file), Cancel);

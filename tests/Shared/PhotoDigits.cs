@@ -2,6 +2,19 @@ using SkiaSharp;
 
 namespace DigitApi.Tests;
 
+/// <summary>How tall a digit is written on a page photographed whole, as a share of the page's width.</summary>
+public enum DigitSize
+{
+    /// <summary>25-45 %: the digit is what the photo is of.</summary>
+    Large,
+
+    /// <summary>10-15 %: a small digit on a large page, two or three rules tall.</summary>
+    Small,
+
+    /// <summary>6-9 %: written between two rules (4.5-7 % apart), as a line of notes is.</summary>
+    LineGap,
+}
+
 /// <summary>The sheet a digit is written on.</summary>
 public enum Paper
 {
@@ -74,9 +87,9 @@ public static class PhotoDigits
     /// <summary>
     /// A phone photo of a handwritten digit on <paramref name="paper"/>: the sheet turned by up to 8 degrees and seen
     /// at a slant (perspective), lines every 4-7 % of the frame's width, a margin line on most ruled sheets; the digit
-    /// 25-45 % of the width tall, or, when <paramref name="small"/>, 10-15 % of it on the large page.
+    /// as tall as <paramref name="size"/> says.
     /// </summary>
-    public static byte[] OnPaper(HandDigit digit, Paper paper, int seed, bool small = false, int width = 1200, int height = 1600)
+    public static byte[] OnPaper(HandDigit digit, Paper paper, int seed, DigitSize size = DigitSize.Large, int width = 1200, int height = 1600)
     {
         var random = new Random(seed);
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
@@ -100,14 +113,20 @@ public static class PhotoDigits
 
             DrawLines(canvas, random, paper, width, height);
 
-            var size = width * (small ? 0.10f + (0.05f * (float)random.NextDouble()) : 0.25f + (0.2f * (float)random.NextDouble()));
+            var (least, range) = size switch
+            {
+                DigitSize.Small => (0.10f, 0.05f),
+                DigitSize.LineGap => (0.06f, 0.03f),
+                _ => (0.25f, 0.2f),
+            };
+            var side = width * (least + (range * (float)random.NextDouble()));
             var centre = new SKPoint(
-                (width / 2f) + ((float)(random.NextDouble() - 0.5) * (width - size) * 0.7f),
-                (height / 2f) + ((float)(random.NextDouble() - 0.5) * (height - size) * 0.7f));
+                (width / 2f) + ((float)(random.NextDouble() - 0.5) * (width - side) * 0.7f),
+                (height / 2f) + ((float)(random.NextDouble() - 0.5) * (height - side) * 0.7f));
             canvas.Save();
             canvas.Translate(centre.X, centre.Y);
             canvas.RotateDegrees((float)(random.NextDouble() - 0.5) * 10);
-            digit.Draw(canvas, size, Inks[random.Next(Inks.Length)]);
+            digit.Draw(canvas, side, Inks[random.Next(Inks.Length)]);
             canvas.Restore();
             canvas.ResetMatrix();
 

@@ -14,6 +14,9 @@ public readonly record struct PixelBox(int X, int Y, int Width, int Height)
         return new PixelBox(x, y, Math.Max(Right, other.Right) - x, Math.Max(Bottom, other.Bottom) - y);
     }
 
+    /// <summary>Whether the two boxes share at least one pixel.</summary>
+    public bool Overlaps(PixelBox other) => X < other.Right && other.X < Right && Y < other.Bottom && other.Y < Bottom;
+
     /// <summary>The box with <paramref name="by"/> more pixels on every side.</summary>
     public PixelBox Grown(int by) => new(X - by, Y - by, Width + (2 * by), Height + (2 * by));
 
