@@ -6,7 +6,8 @@ namespace DigitApi.UnitTests.Inference;
 /// Accuracy of the default model through the real pipeline on handwritten digits drawn here as pen strokes
 /// (<see cref="HandDigits"/>, independent of any training data): one set per kind of paper and per style of
 /// writing, each with its own floor, so that a regression shows by name. Photos are 300x400 (the decoder brings
-/// them to the same working size as a 1200x1600 photo, at a sixteenth of the cost of making them).
+/// them to the same working size as a 1200x1600 photo, at a sixteenth of the cost of making them) unless a kind
+/// needs what only a phone's resolution keeps.
 /// </summary>
 public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
 {
