@@ -63,6 +63,18 @@ public sealed class PredictionEndpointTests(DigitApiFactory factory) : IClassFix
         Assert.Equal(digit, (await response.ReadJsonAsync()).GetProperty("digit").GetInt32());
     }
 
+    [Fact]
+    public async Task A_photo_of_an_empty_ruled_page_is_not_read_as_a_digit()
+    {
+        // Made like the photos above, with nothing written (PhotoDigits.OnPaper, an empty HandDigit, seed 559): what
+        // is left of the rules is pieces one pixel wide, which the search for the digit near the pen must not take
+        // for one (read so, the strongest piece of a rule passed for a sure 1).
+        using var response = await _client.PostAsync("/predict", Http.Image(TestFiles.Read("ruled-paper-empty.jpg"), "ruled-paper-empty.jpg"), Cancel);
+
+        var problem = await response.AssertProblemAsync(422);
+        Assert.Equal("/problems/not-a-digit", problem.GetProperty("type").GetString());
+    }
+
     [Theory]
     [InlineData("seven.webp")]
     [InlineData("seven-gray8.png")]

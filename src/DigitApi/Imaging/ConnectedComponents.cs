@@ -239,7 +239,7 @@ public static class ConnectedComponents
     private const double LeftoverOnLines = 0.8;
 
     // A straight piece one pixel wide, across or down the image: what a line's edge leaves, however strong.
-    private static bool IsOnePixelWide(InkComponent c) => Math.Min(c.Box.Width, c.Box.Height) == 1;
+    internal static bool IsOnePixelWide(InkComponent c) => Math.Min(c.Box.Width, c.Box.Height) == 1;
 
     // Thin: its area is at most twice its length.
     private static bool IsThin(InkComponent c) => c.Area <= 2 * Math.Max(c.Box.Width, c.Box.Height);

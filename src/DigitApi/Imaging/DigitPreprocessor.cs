@@ -93,7 +93,9 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
     // On a page of lines photographed whole, a digit written between two rules spans one gap: at the working size it
     // is as small as what survives of the lines around it, and the box of everything kept spreads over the page. When
     // the blobs nearly as strong as the strongest (the pen's: pen ink is darker than printed lines) and whatever lies
-    // near them fill a small part of that box, the rest is scattered leftovers, and the digit is what lies near the pen.
+    // near them fill a small part of that box, the rest is scattered leftovers, and the digit is what lies near the pen;
+    // unless that is only pieces one pixel wide, the edges of lines (on a blank page, so read, a piece of a rule
+    // would pass for a 1).
     private static List<InkComponent> AroundThePen(List<InkComponent> kept, int width, int height)
     {
         if (kept.Count < 2)
@@ -107,7 +109,8 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
         var near = kept.Where(c => c.Box.Overlaps(reach)).ToList();
         var (nearBox, all) = (Union(near), Union(kept));
         var scattered = (double)nearBox.Width * nearBox.Height < ScatteredShare * all.Width * all.Height;
-        return scattered && Math.Max(nearBox.Width, nearBox.Height) >= MinDigitSide(width, height) ? near : kept;
+        var notJustLineEdges = near.Any(c => !ConnectedComponents.IsOnePixelWide(c));
+        return scattered && notJustLineEdges && Math.Max(nearBox.Width, nearBox.Height) >= MinDigitSide(width, height) ? near : kept;
 
         static PixelBox Union(IEnumerable<InkComponent> blobs) => blobs.Select(c => c.Box).Aggregate((a, b) => a.Union(b));
     }
