@@ -213,7 +213,7 @@ public static class ConnectedComponents
         }
 
         var strongest = components.Max(c => c.MeanInk);
-        var kept = components.Where(c => !(IsThin(c) && (c.MeanInk < LeftoverInk * strongest || IsOnePixelWide(c)) && AlongLines(c))).ToList();
+        var kept = components.Where(c => !(IsThin(c) && (c.MeanInk < PenStrength * strongest || IsOnePixelWide(c)) && AlongLines(c))).ToList();
         return kept.Count > 0 ? kept : [.. components];
 
         bool AlongLines(InkComponent c)
@@ -231,15 +231,51 @@ public static class ConnectedComponents
         }
     }
 
-    // A leftover is fainter than this share of the strongest blob's ink: a piece of the digit cut off where a line
-    // crossed it keeps the pen's strength.
-    private const double LeftoverInk = 0.9;
+    // On lined paper, blobs with at least this share of the strongest blob's mean ink have the pen's strength (pen ink
+    // is darker than printed lines, and a piece of the digit cut off where a line crossed it keeps it); fainter thin
+    // blobs along the lines are their leftovers.
+    private const double PenStrength = 0.9;
 
     // The share of a blob's pixels on the lines that makes a thin blob a leftover of them.
     private const double LeftoverOnLines = 0.8;
 
+    /// <summary>
+    /// On a page of lines photographed whole, a digit written between two rules spans one gap: at the working size it
+    /// is as small as what survives of the lines around it, and the box of everything kept spreads over the page. When
+    /// the blobs with the pen's strength (<see cref="PenStrength"/>) and whatever lies near them fill a small part of
+    /// that box, the rest is scattered leftovers, and the digit is what lies near the pen; unless that is only pieces
+    /// one pixel wide, the edges of lines (on an empty page, so read, a piece of a rule would pass for a 1), or smaller
+    /// than <paramref name="minDigitSide"/>.
+    /// </summary>
+    public static List<InkComponent> WithoutScatteredLeftovers(List<InkComponent> components, int minDigitSide)
+    {
+        if (components.Count < 2)
+        {
+            return components;
+        }
+
+        var strongest = components.Max(c => c.MeanInk);
+        var pen = BoxOf(components.Where(c => c.MeanInk >= PenStrength * strongest));
+        var reach = pen.Grown((int)(PenReach * Math.Max(pen.Width, pen.Height)));
+        var near = components.Where(c => c.Box.Overlaps(reach)).ToList();
+        var (nearBox, all) = (BoxOf(near), BoxOf(components));
+        var scattered = (double)nearBox.Width * nearBox.Height < ScatteredShare * all.Width * all.Height;
+        var notJustLineEdges = near.Any(c => !IsOnePixelWide(c));
+        return scattered && notJustLineEdges && Math.Max(nearBox.Width, nearBox.Height) >= minDigitSide ? near : components;
+    }
+
+    // Near the pen: overlapping its blobs' box grown on every side by this many times its longer side (a fainter
+    // stroke of the digit, a piece a line cut off).
+    private const double PenReach = 1.5;
+
+    // What lies near the pen is the digit only when its box covers less than this share of the box of all the ink kept.
+    private const double ScatteredShare = 0.25;
+
+    /// <summary>The box around all the blobs (at least one).</summary>
+    public static PixelBox BoxOf(IEnumerable<InkComponent> components) => components.Select(c => c.Box).Aggregate((a, b) => a.Union(b));
+
     // A straight piece one pixel wide, across or down the image: what a line's edge leaves, however strong.
-    internal static bool IsOnePixelWide(InkComponent c) => Math.Min(c.Box.Width, c.Box.Height) == 1;
+    private static bool IsOnePixelWide(InkComponent c) => Math.Min(c.Box.Width, c.Box.Height) == 1;
 
     // Thin: its area is at most twice its length.
     private static bool IsThin(InkComponent c) => c.Area <= 2 * Math.Max(c.Box.Width, c.Box.Height);

@@ -49,7 +49,7 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
             throw NoDigit();
         }
 
-        var box = kept.Select(c => c.Box).Aggregate((a, b) => a.Union(b));
+        var box = ConnectedComponents.BoxOf(kept);
         if (Math.Max(box.Width, box.Height) < MinDigitSide(image))
         {
             throw NoDigit();
@@ -83,47 +83,12 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
             ? ConnectedComponents.WithoutFaintShading(offLines)
             : ConnectedComponents.WithoutFaintShading(offLines, FaintOnLinedPaper);
         var kept = ConnectedComponents.WithoutSpecks(ConnectedComponents.WithoutSoftShading(strong));
-        return ink.OnLines is null ? kept : AroundThePen(kept, ink.Width, ink.Height);
+        return ink.OnLines is null ? kept : ConnectedComponents.WithoutScatteredLeftovers(kept, MinDigitSide(ink.Width, ink.Height));
     }
 
     // On ruled or squared paper, blobs fainter than this share of the strongest one's mean ink are not the digit: what
     // survives of the lines' removal is about half as strong as the pen (a line lighter than the ink, its blurred edges).
     private const double FaintOnLinedPaper = 0.6;
-
-    // On a page of lines photographed whole, a digit written between two rules spans one gap: at the working size it
-    // is as small as what survives of the lines around it, and the box of everything kept spreads over the page. When
-    // the blobs nearly as strong as the strongest (the pen's: pen ink is darker than printed lines) and whatever lies
-    // near them fill a small part of that box, the rest is scattered leftovers, and the digit is what lies near the pen;
-    // unless that is only pieces one pixel wide, the edges of lines (on a blank page, so read, a piece of a rule
-    // would pass for a 1).
-    private static List<InkComponent> AroundThePen(List<InkComponent> kept, int width, int height)
-    {
-        if (kept.Count < 2)
-        {
-            return kept;
-        }
-
-        var strongest = kept.Max(c => c.MeanInk);
-        var pen = Union(kept.Where(c => c.MeanInk >= PenInk * strongest));
-        var reach = pen.Grown((int)(PenReach * Math.Max(pen.Width, pen.Height)));
-        var near = kept.Where(c => c.Box.Overlaps(reach)).ToList();
-        var (nearBox, all) = (Union(near), Union(kept));
-        var scattered = (double)nearBox.Width * nearBox.Height < ScatteredShare * all.Width * all.Height;
-        var notJustLineEdges = near.Any(c => !ConnectedComponents.IsOnePixelWide(c));
-        return scattered && notJustLineEdges && Math.Max(nearBox.Width, nearBox.Height) >= MinDigitSide(width, height) ? near : kept;
-
-        static PixelBox Union(IEnumerable<InkComponent> blobs) => blobs.Select(c => c.Box).Aggregate((a, b) => a.Union(b));
-    }
-
-    // The pen's blobs: at least this share of the strongest blob's mean ink.
-    private const double PenInk = 0.9;
-
-    // Near the pen: overlapping its blobs' box grown on every side by this many times its longer side (a fainter
-    // stroke of the digit, a piece a line cut off).
-    private const double PenReach = 1.5;
-
-    // What lies near the pen is the digit only when its box covers less than this share of the box of all the ink kept.
-    private const double ScatteredShare = 0.25;
 
     // Top to bottom or left to right, within the band along the border where frames lie.
     private static bool ReachesEdgeToEdge(PixelBox box, int width, int height)
