@@ -51,9 +51,11 @@ public static class TestImages
     /// at least; light ink on black (a 16x16 postal scan) or, <paramref name="bitmap"/>, black ink on white in two levels
     /// only (a 32x32 form bitmap). <paramref name="pixels"/>: light ink on black, <paramref name="width"/> wide.
     /// <paramref name="enlarge"/>: shown that many times bigger, as a viewer would (a bitmap's pixels as blocks, a
-    /// scan smoothly).
+    /// scan smoothly). <paramref name="stretchedTo"/>: the box stretched, whatever the digit's own shape, onto one that
+    /// many times as wide as the square is tall, as readers that size-normalise both ways store it (NIST's form system:
+    /// 20x32 in a 32x32 bitmap, 0.625; a scan filling its square, 1); a 1 comes as wide as a 0.
     /// </summary>
-    public static byte[] TightCrop(byte[] pixels, int side, bool bitmap, int width = 28, int enlarge = 1)
+    public static byte[] TightCrop(byte[] pixels, int side, bool bitmap, int width = 28, int enlarge = 1, double? stretchedTo = null)
     {
         var height = pixels.Length / width;
         var (left, top, right, bottom) = (width, height, -1, -1);
@@ -67,7 +69,7 @@ public static class TestImages
 
         var (w, h) = (right - left + 1, bottom - top + 1);
         var scale = (float)side / Math.Max(w, h);
-        var (dw, dh) = (Math.Max(1, (int)Math.Round(w * scale)), Math.Max(1, (int)Math.Round(h * scale)));
+        var (dw, dh) = stretchedTo is { } aspect ? ((int)Math.Round(side * aspect), side) : (Math.Max(1, (int)Math.Round(w * scale)), Math.Max(1, (int)Math.Round(h * scale)));
         using var digit = Gray(pixels, width, height);
         using var square = new SKBitmap(new SKImageInfo(side, side, SKColorType.Gray8, SKAlphaType.Opaque));
         using (var surface = new SKCanvas(square))

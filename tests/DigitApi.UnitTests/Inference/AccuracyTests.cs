@@ -60,6 +60,29 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
         Assert.True(accuracy >= plain - 0.5, $"{presentation}: {accuracy:F2} % vs {plain:F2} % plain");
     }
 
+    /// <summary>
+    /// Readers that size-normalise both ways store a digit stretched onto a fixed box whatever its shape: a 1 comes
+    /// as a thick bar as wide as a 0, which a model that knows only MNIST's aspect reads as 8, 2 or 3.
+    /// </summary>
+    [Theory]
+    [InlineData(16, false, 1.0, 98.5, 95)] // a gray scan stretched to fill its square
+    [InlineData(32, true, 20.0 / 32, 98.5, 95)] // a two-level form bitmap, 20x32 in 32x32 (NIST's form system)
+    public void Stretched_to_fill_their_box_digits_and_their_ones_still_read(int side, bool bitmap, double aspect, double floor, double onesFloor)
+    {
+        var set = MnistTestSet.Instance;
+        var files = new byte[set.Count][];
+        Parallel.For(0, set.Count, i => files[i] = TestImages.TightCrop(set.Images[i], side, bitmap, stretchedTo: aspect));
+
+        var predicted = pipeline.Classify(files, "cnn");
+
+        var accuracy = Accuracy(predicted, set.Labels);
+        var ones = Enumerable.Range(0, set.Count).Where(i => set.Labels[i] == 1).ToArray();
+        var onesRead = 100.0 * ones.Count(i => predicted[i] == 1) / ones.Length;
+        TestContext.Current.SendDiagnosticMessage($"cnn: {accuracy:F2} % stretched to {side}x{side} (aspect {aspect:F3}), 1s {onesRead:F1} %");
+        Assert.True(accuracy >= floor, $"{accuracy:F2} % < {floor} %");
+        Assert.True(onesRead >= onesFloor, $"1s: {onesRead:F1} % < {onesFloor} %");
+    }
+
     // Photo-sized frames are costly to make, so a fixed sample of 400 digits stands in for the set.
     private static readonly int[] PhotoSample = Enumerable.Range(0, 400).Select(i => (i * 25) + 3).ToArray();
 
