@@ -49,18 +49,19 @@ public sealed class NumberEvaluationTests(DigitApiFactory factory, ITestOutputHe
     [Fact]
     public async Task Numbers_with_a_handwritten_letter_among_their_digits_are_declined_or_flagged_as_often_as_measured()
     {
-        // 33 % declined and 50 % declined or flagged with the current models: most letters are cut into pieces the
+        // 28.8 % declined and 55.8 % declined or flagged with the current models (33 % and 50 % before they learnt digits
+        // stretched to fill their box: fewer pieces declined, more flagged): most letters are cut into pieces the
         // models take for digits (an H for 11, a K for 16), so these floors guard the level, they do not meet the goal.
         var (declined, flagged) = await MeasureNotNumbersAsync("Numbers with one handwritten letter (seed 11)", LetterNumbers.Generate(seed: 11, count: 1000, words: false));
 
-        Assert.True(declined >= 30, $"{declined:F1} % declined");
-        Assert.True(declined + flagged >= 50, $"{declined + flagged:F1} % declined or flagged");
+        Assert.True(declined >= 27, $"{declined:F1} % declined");
+        Assert.True(declined + flagged >= 53, $"{declined + flagged:F1} % declined or flagged");
     }
 
     [Fact]
     public async Task Most_handwritten_words_are_declined()
     {
-        // 85 % declined and 93.5 % declined or flagged with the current models.
+        // 86.2 % declined and 96.0 % declined or flagged with the current models.
         var (declined, flagged) = await MeasureNotNumbersAsync("Words of 3-6 handwritten letters (seed 12)", LetterNumbers.Generate(seed: 12, count: 400, words: true));
 
         Assert.True(declined >= 82, $"{declined:F1} % declined");
