@@ -248,20 +248,22 @@ def fill_box(x, p, gen, aspect=None):
     draw = torch.rand(n, generator=gen) * (FILL_ASPECT[1] - FILL_ASPECT[0]) + FILL_ASPECT[0]
     if not pick.any():
         return x
-    ink = (x[pick, 0] + 1) / 2 > 0.2
+    picked = (x[pick] + 1) / 2
+    ink = picked[:, 0] > 0.2
     at = torch.arange(x.shape[-1])
     cols, rows = ink.any(1), ink.any(2)
     x0, x1 = torch.where(cols, at, x.shape[-1]).min(1).values, torch.where(cols, at, -1).max(1).values
     y0, y1 = torch.where(rows, at, x.shape[-2]).min(1).values, torch.where(rows, at, -1).max(1).values
+    # A blank image's box comes out 1x1, and is not stretched.
     width, height = (x1 - x0 + 1).clamp(min=1).float(), (y1 - y0 + 1).clamp(min=1).float()
     wanted = (draw[pick] if aspect is None else torch.full_like(width, aspect)) * height
-    k = torch.where(cols.any(1), (wanted / width).clamp(min=1), torch.ones_like(width))
+    k = (wanted / width).clamp(min=1)
     middle = (x0 + x1 + 1).float() / x.shape[-1] - 1  # the box's middle, in affine_grid's [-1, 1]
     theta = torch.zeros(len(k), 2, 3)
     theta[:, 0, 0], theta[:, 0, 2], theta[:, 1, 1] = 1 / k, middle * (1 - 1 / k), 1
     grid = F.affine_grid(theta, [len(k), 1, x.shape[-2], x.shape[-1]], align_corners=False)
     out = x.clone()
-    out[pick] = F.grid_sample((x[pick] + 1) / 2, grid, mode="bilinear", padding_mode="zeros", align_corners=False) * 2 - 1
+    out[pick] = F.grid_sample(picked, grid, mode="bilinear", padding_mode="zeros", align_corners=False) * 2 - 1
     return out
 
 

@@ -45,6 +45,9 @@ public static class TestImages
         return Encode(bitmap, format, quality);
     }
 
+    /// <summary>The width of the box NIST's form system stretches every digit onto, over its height: 20x32 pixels.</summary>
+    public const double NistFormAspect = 20.0 / 32;
+
     /// <summary>
     /// The digit as postal and form readers store one: cut to its ink's box and scaled, aspect kept, to fill a
     /// <paramref name="side"/> x <paramref name="side"/> square, centred, so that it touches the border on two sides
@@ -53,7 +56,7 @@ public static class TestImages
     /// <paramref name="enlarge"/>: shown that many times bigger, as a viewer would (a bitmap's pixels as blocks, a
     /// scan smoothly). <paramref name="stretchedTo"/>: the box stretched, whatever the digit's own shape, onto one that
     /// many times as wide as the square is tall, as readers that size-normalise both ways store it (NIST's form system:
-    /// 20x32 in a 32x32 bitmap, 0.625; a scan filling its square, 1); a 1 comes as wide as a 0.
+    /// <see cref="NistFormAspect"/> in a 32x32 bitmap; a scan filling its square, 1); a 1 comes as wide as a 0.
     /// </summary>
     public static byte[] TightCrop(byte[] pixels, int side, bool bitmap, int width = 28, int enlarge = 1, double? stretchedTo = null)
     {

@@ -16,10 +16,10 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
     /// <summary>
     /// A set: how its digits are written, on what (null: a 280x280 canvas export), and its floor; or, with a
     /// <paramref name="CropSide"/>, cut tight to its box at that size (16: a gray postal scan, 32: a two-level form
-    /// bitmap), <paramref name="Stretched"/> onto a box 5/8 as wide as tall whatever its shape (as NIST's form system
-    /// stores it). Photos are <paramref name="PhotoWidth"/> wide, three quarters as high.
+    /// bitmap), stretched whatever its shape onto a box <paramref name="StretchedTo"/> times as wide as tall (as NIST's
+    /// form system stores it). Photos are <paramref name="PhotoWidth"/> wide, three quarters as high.
     /// </summary>
-    private sealed record Kind(HandStyle Style, Paper? Paper, DigitSize Size, double Floor, int CropSide = 0, int PhotoWidth = 300, bool Stretched = false);
+    private sealed record Kind(HandStyle Style, Paper? Paper, DigitSize Size, double Floor, int CropSide = 0, int PhotoWidth = 300, double? StretchedTo = null);
 
     private static readonly Dictionary<string, Kind> All = new()
     {
@@ -62,12 +62,9 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
 
         // Stretched onto the form's box whatever their shape (NIST's form system: 20x32 in a 32x32 bitmap): a 1 comes
         // as wide as a 0. A 1 with a flag alone, stretched, is a 7 with a sloping bar: 29 % read as 1 (docs/models.md).
-        ["plain-form-bitmap-stretched"] = new(HandStyle.Plain, null, DigitSize.Large, 97, CropSide: 32, Stretched: true), // 100 % today
-        ["one-with-flag-and-foot-form-bitmap-stretched"] = new(HandStyle.OneWithFlagAndFoot, null, DigitSize.Large, 97, CropSide: 32, Stretched: true),
+        ["plain-form-bitmap-stretched"] = new(HandStyle.Plain, null, DigitSize.Large, 97, CropSide: 32, StretchedTo: TestImages.NistFormAspect), // 100 % today
+        ["one-with-flag-and-foot-form-bitmap-stretched"] = new(HandStyle.OneWithFlagAndFoot, null, DigitSize.Large, 97, CropSide: 32, StretchedTo: TestImages.NistFormAspect),
     };
-
-    // NIST's form system stores a digit stretched onto 20x32 pixels.
-    private const double FormBox = 20.0 / 32;
 
     public static TheoryData<string> Kinds => [.. All.Keys];
 
@@ -90,7 +87,7 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
     // Deterministic: each kind has its own range of seeds.
     private static (byte[][] Images, int[] Labels) Set(string kind)
     {
-        var (style, paper, size, _, cropSide, photoWidth, stretched) = All[kind];
+        var (style, paper, size, _, cropSide, photoWidth, stretchedTo) = All[kind];
         var seed = All.Keys.ToList().IndexOf(kind) * 10_000;
         var images = new byte[PerKind][];
         var labels = new int[PerKind];
@@ -98,7 +95,7 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
         {
             var digit = HandDigits.Write(style, i, seed + i);
             labels[i] = digit.Digit;
-            images[i] = cropSide > 0 ? TestImages.TightCrop(HandDigits.Ink(digit, 112), cropSide, bitmap: cropSide == 32, width: 112, stretchedTo: stretched ? FormBox : null)
+            images[i] = cropSide > 0 ? TestImages.TightCrop(HandDigits.Ink(digit, 112), cropSide, bitmap: cropSide == 32, width: 112, stretchedTo: stretchedTo)
                 : paper is { } sheet ? PhotoDigits.OnPaper(digit, size != DigitSize.Large && i % 2 == 1 ? Paper.Squared : sheet, seed + i, size, photoWidth, photoWidth * 4 / 3)
                 : HandDigits.Canvas(digit);
         });
