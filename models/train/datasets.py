@@ -38,11 +38,13 @@ TRAINED_FAMILIES = [f for f, held in FAMILIES if not held]
 
 # Full sizes; --smoke divides them.
 SETS = {
-    "train-digits": dict(strokes=12000, fonts=6000, mnist=3000),
+    # crop_strokes: stroke digits cut out as postal and form readers store them (uploads.CROP_STORES), a 1 with a flag
+    # alone every second 1: stretched onto a form's box, that 1 is a 7 with a sloping bar unless seen often.
+    "train-digits": dict(strokes=12000, fonts=6000, mnist=3000, crop_strokes=4000),
     # The families that look most like handwriting (letters, other scripts, words, doodles) get the most variety.
     "train-outliers": dict(per_family=dict(fashion=1200, letters=3200, words=2000, symbols=1400, scripts=2600,
                                            shapes=1800, scribbles=1800, photos=1000, noise=800)),
-    "val-digits": dict(strokes=2500, fonts=600, heldout_fonts=1200, mnist=1200),
+    "val-digits": dict(strokes=2500, fonts=600, heldout_fonts=1200, mnist=1200, crop_strokes=600),
     "val-outliers": dict(per_family=300),
 }
 
@@ -97,8 +99,9 @@ def _digit_item(args):
     rng = _seed(set_name, source, i)
     d = int(rng.integers(10))
     tags = [source]
-    if source == "strokes":
-        ink, style, pen = U.stroke_digit(d, rng)
+    if source in ("strokes", "crop-strokes"):
+        flagged = source == "crop-strokes" and d == 1 and rng.random() < 0.5
+        ink, style, pen = U.stroke_digit(d, rng, style="flag" if flagged else None)
         tags += [pen] + ([style] if style else [])
     elif source in ("fonts", "heldout-fonts"):
         fonts = U.DIGIT_FONTS_HELDOUT if source == "heldout-fonts" else U.DIGIT_FONTS_TRAIN
@@ -111,7 +114,7 @@ def _digit_item(args):
         d = int(labels[j])
         ink = np.asarray(images[j], np.float32) / 255
         ink = np.kron(ink, np.ones((3, 3), np.float32))
-    presentation = U.pick_presentation(rng, training=set_name.startswith("train"))
+    presentation = "crop" if source == "crop-strokes" else U.pick_presentation(rng, training=set_name.startswith("train"))
     data, box = U.present(ink, rng, presentation)
     return data, d, tags + [presentation], box
 
@@ -176,7 +179,8 @@ def _outlier_item(args):
 def _work(set_name, spec, scale):
     if set_name.endswith("digits"):
         jobs = []
-        for source, key in (("strokes", "strokes"), ("fonts", "fonts"), ("heldout-fonts", "heldout_fonts"), ("mnist-uploads", "mnist")):
+        for source, key in (("strokes", "strokes"), ("fonts", "fonts"), ("heldout-fonts", "heldout_fonts"), ("mnist-uploads", "mnist"),
+                            ("crop-strokes", "crop_strokes")):
             jobs += [(set_name, source, i) for i in range(max(2, spec.get(key, 0) // scale) if spec.get(key) else 0)]
         return _digit_item, jobs
     families = TRAINED_FAMILIES if set_name.startswith("train") else [f for f, _ in FAMILIES]

@@ -62,10 +62,10 @@ CJK = ("日月火水木金土山川田人口目耳手足力男女子学校先生
        "한국어가나다라마바사아자차카타파하")
 
 INKS = [(20, 20, 25), (25, 45, 130), (45, 45, 60), (10, 60, 40), (120, 20, 20)]
-PRESENTATIONS = ["canvas", "photo", "scan", "ruled", "squared"]
-PRESENTATION_WEIGHTS = [0.3, 0.25, 0.15, 0.15, 0.15]
+PRESENTATIONS = ["canvas", "photo", "scan", "ruled", "squared", "crop"]
+PRESENTATION_WEIGHTS = [0.27, 0.22, 0.13, 0.14, 0.14, 0.1]
 # Training digits see notebook paper more often: the lines that join the ink are the hardest presentation.
-TRAINING_PRESENTATION_WEIGHTS = [0.25, 0.25, 0.1, 0.2, 0.2]
+TRAINING_PRESENTATION_WEIGHTS = [0.22, 0.22, 0.09, 0.185, 0.185, 0.1]
 
 
 # ---------------------------------------------------------------- strokes
@@ -395,6 +395,8 @@ def present(ink, rng, presentation):
 
 
 def _present(ink, rng, presentation):
+    if presentation == "crop":
+        return _crop(ink, rng)
     color = np.array(INKS[rng.integers(len(INKS))], np.float32)
     if presentation == "canvas":
         side = int(rng.integers(140, 320))
@@ -438,6 +440,44 @@ def _present(ink, rng, presentation):
     if rng.random() < 0.7:  # lens blur
         img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.2)))
     return _encode(img, rng, jpeg=rng.random() < 0.8), a
+
+
+# How postal and form readers store a character cut from a page: its ink's box scaled into a small square (a 16x16 grey
+# scan; a 32x32 two-level bitmap, NIST's form system; that bitmap counted in 4x4 blocks, an 8x8 image of 0-16, the UCI
+# optical digits), the aspect kept or the box stretched whatever the shape (NIST: onto 20x32, so a 1 or a flagged 1
+# comes as wide as a 7), sometimes shown enlarged as a viewer saves it.
+CROP_STORES = {"scan16": 0.35, "bitmap32": 0.4, "counts8": 0.25}
+CROP_STRETCH = (0.55, 1.0)
+
+
+def _crop(ink, rng):
+    ys, xs = np.nonzero(ink > 0.2)
+    if not len(xs):
+        ys, xs = np.array([0, ink.shape[0] - 1]), np.array([0, ink.shape[1] - 1])
+    cut = ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    # A reader's scan spans its levels: faint pencil comes out dark.
+    cut = np.clip(cut / max(float(np.percentile(cut[cut > 0.2], 90)) if (cut > 0.2).any() else 1.0, 1e-3), 0, 1)
+    store = list(CROP_STORES)[rng.choice(len(CROP_STORES), p=list(CROP_STORES.values()))]
+    side = 16 if store == "scan16" else 32
+    aspect = cut.shape[1] / cut.shape[0]
+    pick = rng.random()
+    if pick >= 0.4:  # stretched: onto the reader's own box (NIST's 20x32, a scan's square) or another
+        aspect = max(aspect, (1.0 if store == "scan16" else 20 / 32) if pick < 0.7 else rng.uniform(*CROP_STRETCH))
+    dw, dh = (side, max(1, round(side / aspect))) if aspect > 1 else (max(1, round(side * aspect)), side)
+    small = np.asarray(Image.fromarray((cut * 255).astype(np.uint8)).resize((dw, dh), Image.BILINEAR), np.float32) / 255
+    a = np.zeros((side, side), np.float32)
+    a[(side - dh) // 2:(side - dh) // 2 + dh, (side - dw) // 2:(side - dw) // 2 + dw] = small
+    if store != "scan16":
+        a = (a > 0.4).astype(np.float32)
+    if store == "counts8":
+        a = a.reshape(8, 4, 8, 4).mean((1, 3))
+    if rng.random() < 0.3:  # enlarged: a bitmap's pixels as blocks, a scan smoothly
+        k = 8 if store == "counts8" else 4
+        resample = Image.BILINEAR if store == "scan16" else Image.NEAREST
+        a = np.asarray(Image.fromarray((a * 255).astype(np.uint8)).resize((a.shape[1] * k, a.shape[0] * k), resample), np.float32) / 255
+    light_on_black = store != "bitmap32" and rng.random() < 0.5
+    gray = a * 255 if light_on_black else 255 - a * 255
+    return _encode(np.repeat(gray[..., None], 3, 2), rng, jpeg=False), a
 
 
 def picture_upload(gray, rng, invert_choice=True):

@@ -62,6 +62,9 @@ public sealed class PredictionEndpointTests(DigitApiFactory factory) : IClassFix
     [InlineData("form-bitmap-stretched-1.png")] // a 32x32 form bitmap, the 1 stretched onto 20x32: declined as not a digit before
     public Task A_one_stretched_to_fill_its_box_is_read(string file) => AssertReadAsAsync(file, 1);
 
+    [Fact] // an 8x8 image of 4x4 block counts (the UCI optical digits' form): declined as not a digit before the models saw such
+    public Task A_coarse_8x8_scan_is_read() => AssertReadAsAsync("coarse-scan-8x8-8.png", 8);
+
     // The committed file posted to /predict is answered with the digit.
     private async Task AssertReadAsAsync(string file, int digit)
     {

@@ -59,7 +59,14 @@ public sealed class Pipeline : IAsyncDisposable
     /// Classifies many encoded images through the full pipeline, in parallel, in batches: each one's digit, or -1 where
     /// the upload was rejected (no digit found).
     /// </summary>
-    public int[] Classify(IReadOnlyList<byte[]> images, string? model = null)
+    public int[] Classify(IReadOnlyList<byte[]> images, string? model = null) =>
+        [.. Predict(images, model).Select(prediction => prediction?.Digit ?? -1)];
+
+    /// <summary>
+    /// As <see cref="Classify"/>, each upload's whole prediction (its digit, and whether the service would decline it
+    /// as not a digit), or null where the upload was rejected.
+    /// </summary>
+    public Prediction?[] Predict(IReadOnlyList<byte[]> images, string? model = null)
     {
         var prepared = new float[]?[images.Count];
         Parallel.For(0, images.Count, i =>
@@ -74,17 +81,17 @@ public sealed class Pipeline : IAsyncDisposable
             }
         });
 
-        var digits = Enumerable.Repeat(-1, images.Count).ToArray();
+        var predictions = new Prediction?[images.Count];
         var chunks = Enumerable.Range(0, images.Count).Where(i => prepared[i] is not null).Chunk(64).ToArray();
         Parallel.ForEach(chunks, chunk =>
         {
-            var predictions = Classifier.ClassifyAsync(model, [.. chunk.Select(i => prepared[i]!)], CancellationToken.None).GetAwaiter().GetResult();
+            var answers = Classifier.ClassifyAsync(model, [.. chunk.Select(i => prepared[i]!)], CancellationToken.None).GetAwaiter().GetResult();
             for (var k = 0; k < chunk.Length; k++)
             {
-                digits[chunk[k]] = predictions[k].Digit;
+                predictions[chunk[k]] = answers[k];
             }
         });
-        return digits;
+        return predictions;
     }
 
     public async ValueTask DisposeAsync() => await _services.DisposeAsync();

@@ -60,6 +60,44 @@ public static class TestImages
     /// </summary>
     public static byte[] TightCrop(byte[] pixels, int side, bool bitmap, int width = 28, int enlarge = 1, double? stretchedTo = null)
     {
+        using var square = Fitted(pixels, width, side, stretchedTo);
+        if (bitmap)
+        {
+            var levels = square.Bytes.Select(v => v > 100 ? (byte)0 : (byte)255).ToArray();
+            using var twoLevel = Gray(levels, side, side);
+            using var blocks = enlarge > 1 ? Enlarged(twoLevel, enlarge, SKFilterMode.Nearest) : null;
+            return Encode(blocks ?? twoLevel);
+        }
+
+        using var smooth = enlarge > 1 ? Enlarged(square, enlarge, SKFilterMode.Linear) : null;
+        return Encode(smooth ?? square);
+    }
+
+    /// <summary>
+    /// The digit as the UCI optical digits (scikit-learn's <c>load_digits</c>) store one: NIST's 32x32 form bitmap
+    /// (see <see cref="TightCrop"/>, stretched to <see cref="NistFormAspect"/>) counted in 4x4 blocks, an 8x8 image of
+    /// 0-16 shown as grey levels, dark ink on white. <paramref name="enlarge"/>: shown that many times bigger in blocks.
+    /// </summary>
+    public static byte[] CoarseScan(byte[] pixels, int width = 28, int enlarge = 1)
+    {
+        const int side = 32, block = 4, coarse = side / block;
+        using var square = Fitted(pixels, width, side, NistFormAspect);
+        var bytes = square.Bytes;
+        var counts = new byte[coarse * coarse];
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            counts[((i / side / block) * coarse) + (i % side / block)] += bytes[i] > 100 ? (byte)1 : (byte)0;
+        }
+
+        using var scan = Gray(counts.Select(n => (byte)(255 - (n * 255 / (block * block)))).ToArray(), coarse, coarse);
+        using var blocks = enlarge > 1 ? Enlarged(scan, enlarge, SKFilterMode.Nearest) : null;
+        return Encode(blocks ?? scan);
+    }
+
+    // The digit's ink box (pixels over 30), light on black, scaled into a side x side square: aspect kept, or stretched
+    // onto a box stretchedTo times as wide as tall.
+    private static SKBitmap Fitted(byte[] pixels, int width, int side, double? stretchedTo)
+    {
         var height = pixels.Length / width;
         var (left, top, right, bottom) = (width, height, -1, -1);
         for (var i = 0; i < pixels.Length; i++)
@@ -74,7 +112,7 @@ public static class TestImages
         var scale = (float)side / Math.Max(w, h);
         var (dw, dh) = stretchedTo is { } aspect ? ((int)Math.Round(side * aspect), side) : (Math.Max(1, (int)Math.Round(w * scale)), Math.Max(1, (int)Math.Round(h * scale)));
         using var digit = Gray(pixels, width, height);
-        using var square = new SKBitmap(new SKImageInfo(side, side, SKColorType.Gray8, SKAlphaType.Opaque));
+        var square = new SKBitmap(new SKImageInfo(side, side, SKColorType.Gray8, SKAlphaType.Opaque));
         using (var surface = new SKCanvas(square))
         {
             surface.Clear(SKColors.Black);
@@ -83,16 +121,7 @@ public static class TestImages
                 new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear), null);
         }
 
-        if (bitmap)
-        {
-            var levels = square.Bytes.Select(v => v > 100 ? (byte)0 : (byte)255).ToArray();
-            using var twoLevel = Gray(levels, side, side);
-            using var blocks = enlarge > 1 ? Enlarged(twoLevel, enlarge, SKFilterMode.Nearest) : null;
-            return Encode(blocks ?? twoLevel);
-        }
-
-        using var smooth = enlarge > 1 ? Enlarged(square, enlarge, SKFilterMode.Linear) : null;
-        return Encode(smooth ?? square);
+        return square;
     }
 
     // The bitmap drawn `times` as big.

@@ -69,19 +69,48 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
     [InlineData(32, true, TestImages.NistFormAspect)] // a two-level form bitmap, 20x32 in 32x32 (NIST's form system)
     public void Stretched_to_fill_their_box_digits_and_their_ones_still_read(int side, bool bitmap, double aspect)
     {
-        const double floor = 98.5, onesFloor = 95;
+        const double floor = 98.5, onesFloor = 95, onesAnsweredFloor = 86;
         var set = MnistTestSet.Instance;
         var files = new byte[set.Count][];
         Parallel.For(0, set.Count, i => files[i] = TestImages.TightCrop(set.Images[i], side, bitmap, stretchedTo: aspect));
 
-        var predicted = pipeline.Classify(files, "cnn");
+        var predictions = pipeline.Predict(files, "cnn");
 
-        var accuracy = Accuracy(predicted, set.Labels);
+        var accuracy = Accuracy([.. predictions.Select(p => p?.Digit ?? -1)], set.Labels);
         var ones = Enumerable.Range(0, set.Count).Where(i => set.Labels[i] == 1).ToArray();
-        var onesRead = 100.0 * ones.Count(i => predicted[i] == 1) / ones.Length;
-        TestContext.Current.SendDiagnosticMessage($"cnn: {accuracy:F2} % stretched to {side}x{side} (aspect {aspect:F3}), 1s {onesRead:F1} %");
+        var onesRead = 100.0 * ones.Count(i => predictions[i]?.Digit == 1) / ones.Length;
+        // At the default settings, where a fat bar may be declined as not a digit.
+        var onesAnswered = 100.0 * ones.Count(i => predictions[i] is { Digit: 1, NotADigit: false }) / ones.Length;
+        TestContext.Current.SendDiagnosticMessage($"cnn: {accuracy:F2} % stretched to {side}x{side} (aspect {aspect:F3}), 1s {onesRead:F1} %, answered 1 at the default settings {onesAnswered:F1} %");
         Assert.True(accuracy >= floor, $"{accuracy:F2} % < {floor} %");
         Assert.True(onesRead >= onesFloor, $"1s: {onesRead:F1} % < {onesFloor} %");
+        Assert.True(onesAnswered >= onesAnsweredFloor, $"1s answered: {onesAnswered:F1} % < {onesAnsweredFloor} %");
+    }
+
+    /// <summary>
+    /// The UCI optical digits (scikit-learn's <c>load_digits</c>, many people's first digit set) store each digit as an
+    /// 8x8 image of 4x4 block counts of NIST's stretched 32x32 bitmap: enlarged to MNIST's box it comes out blurred, its
+    /// strokes grey and soft, which a model that saw only sharp digits reads but often takes for not a digit.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(8)] // shown in blocks at 64x64, as a viewer saves it
+    public void Coarse_8x8_scans_are_read_and_answered(int enlarge)
+    {
+        // 96.85 % and 96.71 %, answered right 93.7 % and 93.0 % today; before coarse scans were in training, 87.5 % and
+        // 87.3 % were answered right, most of the rest declined as not a digit.
+        const double floor = 96, answeredFloor = 92;
+        var set = MnistTestSet.Instance;
+        var files = new byte[set.Count][];
+        Parallel.For(0, set.Count, i => files[i] = TestImages.CoarseScan(set.Images[i], enlarge: enlarge));
+
+        var predictions = pipeline.Predict(files, "cnn");
+
+        var accuracy = Accuracy([.. predictions.Select(p => p?.Digit ?? -1)], set.Labels);
+        var answered = 100.0 * Enumerable.Range(0, set.Count).Count(i => predictions[i] is { NotADigit: false } p && p.Digit == set.Labels[i]) / set.Count;
+        TestContext.Current.SendDiagnosticMessage($"cnn: {accuracy:F2} % as 8x8 scans (enlarged {enlarge}x), {answered:F2} % answered right at the default settings");
+        Assert.True(accuracy >= floor, $"{accuracy:F2} % < {floor} %");
+        Assert.True(answered >= answeredFloor, $"answered right: {answered:F2} % < {answeredFloor} %");
     }
 
     // Photo-sized frames are costly to make, so a fixed sample of 400 digits stands in for the set.
