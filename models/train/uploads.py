@@ -456,7 +456,8 @@ def _crop(ink, rng):
         ys, xs = np.array([0, ink.shape[0] - 1]), np.array([0, ink.shape[1] - 1])
     cut = ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
     # A reader's scan spans its levels: faint pencil comes out dark.
-    cut = np.clip(cut / max(float(np.percentile(cut[cut > 0.2], 90)) if (cut > 0.2).any() else 1.0, 1e-3), 0, 1)
+    inked = cut[cut > 0.2]
+    cut = np.clip(cut / max(float(np.percentile(inked, 90)) if inked.size else 1.0, 1e-3), 0, 1)
     store = list(CROP_STORES)[rng.choice(len(CROP_STORES), p=list(CROP_STORES.values()))]
     side = 16 if store == "scan16" else 32
     aspect = cut.shape[1] / cut.shape[0]

@@ -48,6 +48,9 @@ public static class TestImages
     /// <summary>The width of the box NIST's form system stretches every digit onto, over its height: 20x32 pixels.</summary>
     public const double NistFormAspect = 20.0 / 32;
 
+    // A form bitmap's ink: the grey square's pixels over this level.
+    private const byte BitmapInkAbove = 100;
+
     /// <summary>
     /// The digit as postal and form readers store one: cut to its ink's box and scaled, aspect kept, to fill a
     /// <paramref name="side"/> x <paramref name="side"/> square, centred, so that it touches the border on two sides
@@ -63,7 +66,7 @@ public static class TestImages
         using var square = Fitted(pixels, width, side, stretchedTo);
         if (bitmap)
         {
-            var levels = square.Bytes.Select(v => v > 100 ? (byte)0 : (byte)255).ToArray();
+            var levels = square.Bytes.Select(v => v > BitmapInkAbove ? (byte)0 : (byte)255).ToArray();
             using var twoLevel = Gray(levels, side, side);
             using var blocks = enlarge > 1 ? Enlarged(twoLevel, enlarge, SKFilterMode.Nearest) : null;
             return Encode(blocks ?? twoLevel);
@@ -86,7 +89,7 @@ public static class TestImages
         var counts = new byte[coarse * coarse];
         for (var i = 0; i < bytes.Length; i++)
         {
-            counts[((i / side / block) * coarse) + (i % side / block)] += bytes[i] > 100 ? (byte)1 : (byte)0;
+            counts[((i / side / block) * coarse) + (i % side / block)] += bytes[i] > BitmapInkAbove ? (byte)1 : (byte)0;
         }
 
         using var scan = Gray(counts.Select(n => (byte)(255 - (n * 255 / (block * block)))).ToArray(), coarse, coarse);

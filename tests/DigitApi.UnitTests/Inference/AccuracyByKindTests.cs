@@ -16,8 +16,9 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
     /// <summary>
     /// A set: how its digits are written, on what (null: a 280x280 canvas export), and its floor; or, with a
     /// <paramref name="CropSide"/>, cut tight to its box at that size (16: a gray postal scan, 32: a two-level form
-    /// bitmap, 8: that bitmap stretched onto NIST's 20x32 and counted in 4x4 blocks), stretched whatever its shape onto a box <paramref name="StretchedTo"/> times as wide as tall (as NIST's
-    /// form system stores it). Photos are <paramref name="PhotoWidth"/> wide, three quarters as high.
+    /// bitmap, 8: that bitmap stretched onto NIST's 20x32 and counted in 4x4 blocks), stretched whatever its shape onto
+    /// a box <paramref name="StretchedTo"/> times as wide as tall (as NIST's form system stores it). Photos are
+    /// <paramref name="PhotoWidth"/> wide, three quarters as high.
     /// </summary>
     private sealed record Kind(HandStyle Style, Paper? Paper, DigitSize Size, double Floor, int CropSide = 0, int PhotoWidth = 300, double? StretchedTo = null);
 
