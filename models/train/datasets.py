@@ -38,8 +38,8 @@ TRAINED_FAMILIES = [f for f, held in FAMILIES if not held]
 
 # Full sizes; --smoke divides them.
 SETS = {
-    # crop_strokes: stroke digits cut out as postal and form readers store them (uploads.CROP_STORES), a 1 with a flag
-    # alone every second 1: stretched onto a form's box, that 1 is a 7 with a sloping bar unless seen often.
+    # crop_strokes: stroke digits cut out as postal and form readers store them (uploads.CROP_STORES), three 1s in five
+    # with a long flag or a short one: stretched onto a form's box, such a 1 is a 7 with a sloping bar unless seen often.
     "train-digits": dict(strokes=12000, fonts=6000, mnist=3000, crop_strokes=4000),
     # The families that look most like handwriting (letters, other scripts, words, doodles) get the most variety.
     "train-outliers": dict(per_family=dict(fashion=1200, letters=3200, words=2000, symbols=1400, scripts=2600,
@@ -100,8 +100,8 @@ def _digit_item(args):
     d = int(rng.integers(10))
     tags = [source]
     if source in ("strokes", "crop-strokes"):
-        flagged = source == "crop-strokes" and d == 1 and rng.random() < 0.5
-        ink, style, pen = U.stroke_digit(d, rng, style="flag" if flagged else None)
+        pick = rng.random() if source == "crop-strokes" and d == 1 else 1.0
+        ink, style, pen = U.stroke_digit(d, rng, style="flag" if pick < 0.3 else "short" if pick < 0.6 else None)
         tags += [pen] + ([style] if style else [])
     elif source in ("fonts", "heldout-fonts"):
         fonts = U.DIGIT_FONTS_HELDOUT if source == "heldout-fonts" else U.DIGIT_FONTS_TRAIN

@@ -148,7 +148,7 @@ TEACHER_WEIGHT = 1.0
 # flagged 1s most, since mixing back towards an MNIST-only start unlearns them first (see interpolate_towards), and
 # since digits stretched to fill their box (see fill_box) include 7s as wide as a flagged 1 (at 12 repeats with them,
 # flagged 1s on canvases read 95.7 % against 97.7 % without them; at 16, 97.3 %).
-STYLE_REPEATS = {"flag-one": 16, "foot-one": 4, "flag-foot-one": 8, "crossbar-seven": 2, "open-four": 2,
+STYLE_REPEATS = {"flag-one": 16, "short-flag-one": 8, "foot-one": 4, "flag-foot-one": 8, "crossbar-seven": 2, "open-four": 2,
                  "closed-four": 2, "straight-nine": 2, "curled-nine": 2, "looped-two": 2}
 ENSEMBLE_MEMBERS = ["cnn", "lenet", "mlp"]
 BATCH_SIZE = 128

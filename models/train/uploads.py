@@ -143,7 +143,7 @@ DIGIT_STYLES = {
     4: ["closed", "open"], 5: ["plain"], 6: ["plain"], 7: ["plain", "hook", "crossbar"], 8: ["plain"],
     9: ["plain", "curled"],
 }
-STYLE_KINDS = {(1, "flag"): "flag-one", (1, "foot"): "foot-one", (1, "flag-foot"): "flag-foot-one",
+STYLE_KINDS = {(1, "flag"): "flag-one", (1, "short"): "short-flag-one", (1, "foot"): "foot-one", (1, "flag-foot"): "flag-foot-one",
                (7, "crossbar"): "crossbar-seven", (4, "open"): "open-four", (4, "closed"): "closed-four",
                (9, "curled"): "curled-nine", (9, "plain"): "straight-nine", (2, "loop"): "looped-two"}
 PENS = {"pencil": (1.0, 1.8), "ballpoint": (1.8, 3.0), "felt": (3.0, 5.0), "marker": (5.0, 8.0)}
@@ -445,12 +445,28 @@ def _present(ink, rng, presentation):
 # How postal and form readers store a character cut from a page: its ink's box scaled into a small square (a 16x16 grey
 # scan; a 32x32 two-level bitmap, NIST's form system; that bitmap counted in 4x4 blocks, an 8x8 image of 0-16, the UCI
 # optical digits), the aspect kept or the box stretched whatever the shape (NIST: onto 20x32, so a 1 or a flagged 1
-# comes as wide as a 7), sometimes shown enlarged as a viewer saves it.
+# comes as wide as a 7), half of them sheared upright first (_upright), sometimes shown enlarged as a viewer saves it.
 CROP_STORES = {"scan16": 0.35, "bitmap32": 0.4, "counts8": 0.25}
 CROP_STRETCH = (0.55, 1.0)
+CROP_UPRIGHT = 0.5
+
+
+def _upright(ink):
+    """The ink sheared so that its second moments show no slant, as form readers deslant a character before they
+    size-normalise it (NIST's form system): a slanted 1 comes out a vertical bar, its flag a bar across its top."""
+    total = ink.sum()
+    if total <= 0:
+        return ink
+    y, x = np.indices(ink.shape)
+    cy, cx = (ink * y).sum() / total, (ink * x).sum() / total
+    shear = (ink * (x - cx) * (y - cy)).sum() / max((ink * (y - cy) ** 2).sum(), 1e-6)
+    cols = np.arange(ink.shape[1], dtype=np.float32)
+    return np.stack([np.interp(cols + shear * (r - cy), cols, row, left=0, right=0) for r, row in enumerate(ink)]).astype(np.float32)
 
 
 def _crop(ink, rng):
+    if rng.random() < CROP_UPRIGHT:
+        ink = _upright(ink)
     ys, xs = np.nonzero(ink > 0.2)
     if not len(xs):
         ys, xs = np.array([0, ink.shape[0] - 1]), np.array([0, ink.shape[1] - 1])

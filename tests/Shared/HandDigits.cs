@@ -14,6 +14,9 @@ public enum HandStyle
     /// <summary>A 1 with a flag and a foot.</summary>
     OneWithFlagAndFoot,
 
+    /// <summary>A 1 with a short flag: a nub at the top of its stem.</summary>
+    OneWithShortFlag,
+
     /// <summary>A 7 with a bar across its stem.</summary>
     CrossedSeven,
 
@@ -75,7 +78,7 @@ public static class HandDigits
     /// <summary>The digits a style applies to: its own for the shape styles, all ten for slant and pens.</summary>
     public static int[] DigitsOf(HandStyle style) => style switch
     {
-        HandStyle.OneWithFlag or HandStyle.OneWithFlagAndFoot => [1],
+        HandStyle.OneWithFlag or HandStyle.OneWithFlagAndFoot or HandStyle.OneWithShortFlag => [1],
         HandStyle.CrossedSeven => [7],
         HandStyle.OpenFour => [4],
         HandStyle.NineWithStraightStem => [9],
@@ -149,6 +152,7 @@ public static class HandDigits
             (1, HandStyle.OneWithFlag) => [[P(0.2, 0.32), P(0.38, 0.15), P(0.56, 0.0), P(0.55, 0.5), P(0.54, 1.0)]],
             (1, HandStyle.OneWithFlagAndFoot) =>
                 [[P(0.22, 0.3), P(0.4, 0.14), P(0.56, 0.0), P(0.55, 0.5), P(0.54, 1.0)], [P(0.3, 1.0), P(0.55, 1.0), P(0.8, 0.99)]],
+            (1, HandStyle.OneWithShortFlag) => [[P(0.4, 0.2), P(0.56, 0.0), P(0.55, 0.5), P(0.54, 1.0)]],
             (1, _) => [[P(0.5, 0.0), P(0.5, 0.5), P(0.49, 1.0)]],
             (2, _) when loop => [[P(0.2, 0.25), P(0.45, 0.0), P(0.75, 0.12), P(0.7, 0.45), P(0.2, 0.95), P(0.3, 0.85), P(0.45, 0.95), P(0.82, 0.97)]],
             (2, _) => [[P(0.2, 0.25), P(0.45, 0.0), P(0.75, 0.12), P(0.7, 0.45), P(0.18, 1.0), P(0.82, 0.98)]],

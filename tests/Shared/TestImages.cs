@@ -45,6 +45,53 @@ public static class TestImages
         return Encode(bitmap, format, quality);
     }
 
+    /// <summary>
+    /// The digit sheared upright, as form readers do before they size-normalise (NIST's form system): each row shifted
+    /// so that the ink's second moments show no slant. <paramref name="pixels"/>: light ink on black, <paramref name="width"/> wide.
+    /// </summary>
+    public static byte[] Deslanted(byte[] pixels, int width)
+    {
+        var height = pixels.Length / width;
+        double sum = 0, sx = 0, sy = 0;
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            sum += pixels[i];
+            sx += pixels[i] * (i % width);
+            sy += pixels[i] * (i / width);
+        }
+
+        if (sum == 0)
+        {
+            return pixels;
+        }
+
+        var (cx, cy) = (sx / sum, sy / sum);
+        double xy = 0, yy = 0;
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            var (dx, dy) = ((i % width) - cx, (i / width) - cy);
+            xy += pixels[i] * dx * dy;
+            yy += pixels[i] * dy * dy;
+        }
+
+        var shear = xy / yy;
+        var upright = new byte[pixels.Length];
+        for (var y = 0; y < height; y++)
+        {
+            var shift = shear * (y - cy);
+            for (var x = 0; x < width; x++)
+            {
+                var from = x + shift;
+                var x0 = (int)Math.Floor(from);
+                var t = from - x0;
+                double At(int c) => c >= 0 && c < width ? pixels[(y * width) + c] : 0;
+                upright[(y * width) + x] = (byte)Math.Round(((1 - t) * At(x0)) + (t * At(x0 + 1)));
+            }
+        }
+
+        return upright;
+    }
+
     /// <summary>The width of the box NIST's form system stretches every digit onto, over its height: 20x32 pixels.</summary>
     public const double NistFormAspect = 20.0 / 32;
 

@@ -98,9 +98,9 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
     [InlineData(8)] // shown in blocks at 64x64, as a viewer saves it
     public void Coarse_8x8_scans_are_read_and_answered(int enlarge)
     {
-        // 96.85 % and 96.71 %, answered right 93.7 % and 93.0 % today; before coarse scans were in training, 87.5 % and
-        // 87.3 % were answered right, most of the rest declined as not a digit.
-        const double floor = 96, answeredFloor = 92;
+        // 96.89 % and 96.75 %, answered right 94.2 % and 93.5 % today, the weakest digit (2) 90.6 % and 89.8 %; before
+        // coarse scans were in training, 87.5 % and 87.3 % were answered right, most of the rest declined as not a digit.
+        const double floor = 96, answeredFloor = 92, weakestFloor = 85;
         var set = MnistTestSet.Instance;
         var files = new byte[set.Count][];
         Parallel.For(0, set.Count, i => files[i] = TestImages.CoarseScan(set.Images[i], enlarge: enlarge));
@@ -108,10 +108,16 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
         var predictions = pipeline.Predict(files, "cnn");
 
         var accuracy = Accuracy(predictions, set.Labels);
-        var answered = 100.0 * Enumerable.Range(0, set.Count).Count(i => predictions[i] is { NotADigit: false } p && p.Digit == set.Labels[i]) / set.Count;
-        TestContext.Current.SendDiagnosticMessage($"cnn: {accuracy:F2} % as 8x8 scans (enlarged {enlarge}x), {answered:F2} % answered right at the default settings");
+        var answeredRight = Enumerable.Range(0, set.Count).Select(i => predictions[i] is { NotADigit: false } p && p.Digit == set.Labels[i]).ToArray();
+        var answered = 100.0 * answeredRight.Count(r => r) / set.Count;
+        // A source of forms is judged by its weakest digit too: one class declined or misread hides in the average.
+        var (weakest, weakestAnswered) = Enumerable.Range(0, 10)
+            .Select(d => (Digit: d, Answered: 100.0 * Enumerable.Range(0, set.Count).Count(i => set.Labels[i] == d && answeredRight[i]) / set.Labels.Count(l => l == d)))
+            .MinBy(c => c.Answered);
+        TestContext.Current.SendDiagnosticMessage($"cnn: {accuracy:F2} % as 8x8 scans (enlarged {enlarge}x), {answered:F2} % answered right at the default settings, the weakest digit ({weakest}) {weakestAnswered:F1} %");
         Assert.True(accuracy >= floor, $"{accuracy:F2} % < {floor} %");
         Assert.True(answered >= answeredFloor, $"answered right: {answered:F2} % < {answeredFloor} %");
+        Assert.True(weakestAnswered >= weakestFloor, $"{weakest}s answered right: {weakestAnswered:F1} % < {weakestFloor} %");
     }
 
     // Photo-sized frames are costly to make, so a fixed sample of 400 digits stands in for the set.
