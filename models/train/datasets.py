@@ -100,8 +100,11 @@ def _digit_item(args):
     d = int(rng.integers(10))
     tags = [source]
     if source in ("strokes", "crop-strokes"):
-        pick = rng.random() if source == "crop-strokes" and d == 1 else 1.0
-        ink, style, pen = U.stroke_digit(d, rng, style="flag" if pick < 0.3 else "short" if pick < 0.6 else None)
+        style = None
+        if source == "crop-strokes" and d == 1:  # three in five flagged, long or short (see SETS)
+            pick = rng.random()
+            style = "flag" if pick < 0.3 else "short" if pick < 0.6 else None
+        ink, style, pen = U.stroke_digit(d, rng, style=style)
         tags += [pen] + ([style] if style else [])
     elif source in ("fonts", "heldout-fonts"):
         fonts = U.DIGIT_FONTS_HELDOUT if source == "heldout-fonts" else U.DIGIT_FONTS_TRAIN
