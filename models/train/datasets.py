@@ -46,6 +46,10 @@ SETS = {
                                            shapes=1800, scribbles=1800, photos=1000, noise=800)),
     "val-digits": dict(strokes=2500, fonts=600, heldout_fonts=1200, mnist=1200, crop_strokes=600),
     "val-outliers": dict(per_family=300),
+    # Cut out as low-resolution scans (uploads.LOW_RESOLUTION_STORES): what the cards' line for such scans is fitted
+    # and reported on (see train.LOW_RESOLUTION_SIDE). Photos are left out: a photo is not stored as a 16-px scan.
+    "val-low-resolution-digits": dict(strokes=800, fonts=200, heldout_fonts=200, mnist=800),
+    "val-low-resolution-outliers": dict(per_family=150, families=[f for f, _ in FAMILIES if f != "photos"]),
 }
 
 
@@ -117,7 +121,8 @@ def _digit_item(args):
         d = int(labels[j])
         ink = np.asarray(images[j], np.float32) / 255
         ink = np.kron(ink, np.ones((3, 3), np.float32))
-    presentation = "crop" if source == "crop-strokes" else U.pick_presentation(rng, training=set_name.startswith("train"))
+    presentation = "crop" if source == "crop-strokes" else "low-resolution-crop" if _low_resolution(set_name) \
+        else U.pick_presentation(rng, training=set_name.startswith("train"))
     data, box = U.present(ink, rng, presentation)
     return data, d, tags + [presentation], box
 
@@ -136,7 +141,7 @@ def _outlier_item(args):
             j = int(rng.integers(len(images)))
             if labels[j] in allowed:
                 break
-        if rng.random() < 0.5:
+        if not _low_resolution(set_name) and rng.random() < 0.5:
             return U.picture_upload(np.kron(images[j], np.ones((4, 4), np.uint8)), rng), -1, [family], None
         ink = np.kron(images[j].astype(np.float32) / 255, np.ones((3, 3), np.float32))
     elif family == "photos":
@@ -148,7 +153,7 @@ def _outlier_item(args):
     elif family == "noise":
         n = int(rng.integers(40, 120))
         field = U.ndimage.gaussian_filter(rng.random((n, n)), rng.uniform(0.5, 4))
-        if rng.random() < 0.4:
+        if not _low_resolution(set_name) and rng.random() < 0.4:
             return U.picture_upload((field - field.min()) / max(np.ptp(field), 1e-6) * 255, rng), -1, [family], None
         ink = (field > np.quantile(field, rng.uniform(0.6, 0.9))).astype(np.float32)
     elif family in ("shapes", "scribbles", "smileys"):
@@ -175,8 +180,12 @@ def _outlier_item(args):
             if len(text) == 1 and not U.glyph_present(font, text):
                 continue
             ink = U.font_ink(text, font, rng)
-    data, box = U.present(ink, rng, U.pick_presentation(rng))
+    data, box = U.present(ink, rng, "low-resolution-crop" if _low_resolution(set_name) else U.pick_presentation(rng))
     return data, -1, [family], box
+
+
+def _low_resolution(set_name):
+    return set_name.startswith("val-low-resolution")
 
 
 def _work(set_name, spec, scale):
@@ -186,7 +195,7 @@ def _work(set_name, spec, scale):
                             ("crop-strokes", "crop_strokes")):
             jobs += [(set_name, source, i) for i in range(max(2, spec.get(key, 0) // scale) if spec.get(key) else 0)]
         return _digit_item, jobs
-    families = TRAINED_FAMILIES if set_name.startswith("train") else [f for f, _ in FAMILIES]
+    families = spec.get("families") or (TRAINED_FAMILIES if set_name.startswith("train") else [f for f, _ in FAMILIES])
     per_family = spec["per_family"]
     count = lambda f: max(2, (per_family[f] if isinstance(per_family, dict) else per_family) // scale)
     return _outlier_item, [(set_name, f, i) for f in families for i in range(count(f))]
@@ -205,7 +214,7 @@ def _source_hash(*paths):
 def _generator_hash():
     """What decides the uploads' bytes: the generators and the set sizes (not the rest of this file)."""
     h = hashlib.sha256(_source_hash(os.path.join(HERE, "uploads.py")).encode())
-    for part in (_digit_item, _outlier_item, _work):
+    for part in (_digit_item, _outlier_item, _low_resolution, _work):
         h.update(inspect.getsource(part).encode())
     h.update(repr((SETS, FAMILIES, FASHION_SEEN, PHOTOS)).encode())
     return h.hexdigest()[:12]
@@ -219,10 +228,11 @@ def build_preprocessor(log):
 
 class PreparedSet:
     """One set after the service's preprocessing: x [N,28,28] in [0, 1], labels (-1: not a digit), tags per
-    item, status (0 digit, 1 blank, 2 rejected) and whether the ink found is the ink drawn (box overlap)."""
+    item, status (0 digit, 1 blank, 2 rejected), whether the ink found is the ink drawn (box overlap), and the side
+    of the image each digit was read from (PreparedDigit.SourceSide; 0 when rejected)."""
 
-    def __init__(self, x, labels, tags, status, found):
-        self.x, self.labels, self.tags, self.status, self.found = x, labels, tags, status, found
+    def __init__(self, x, labels, tags, status, found, sides):
+        self.x, self.labels, self.tags, self.status, self.found, self.sides = x, labels, tags, status, found, sides
 
     def __len__(self):
         return len(self.labels)
@@ -270,9 +280,10 @@ def load(set_name, data_dir, sources, scale, workers, preprocess_dll, log):
         out = subprocess.run(["dotnet", preprocess_dll, uploads_path, digits_path + ".tmp"], check=True, capture_output=True, text=True)
         log("  " + out.stdout.strip())
         os.replace(digits_path + ".tmp", digits_path)
-    raw = np.fromfile(digits_path, dtype=np.uint8).reshape(-1, 1 + 16 + 784 * 4)
+    raw = np.fromfile(digits_path, dtype=np.uint8).reshape(-1, 1 + 16 + 4 + 784 * 4)
     status = raw[:, 0]
     boxes = raw[:, 1:17].copy().view("<i4")
-    x = raw[:, 17:].copy().view("<f4").reshape(-1, 28, 28)
+    sides = raw[:, 17:21].copy().view("<i4")[:, 0]
+    x = raw[:, 21:].copy().view("<f4").reshape(-1, 28, 28)
     found = np.array([s == 0 and _overlap(b, d) >= 0.5 for s, b, d in zip(status, boxes, meta["boxes"])])
-    return PreparedSet(x, np.array(meta["labels"], np.int64), meta["tags"], status, found)
+    return PreparedSet(x, np.array(meta["labels"], np.int64), meta["tags"], status, found, sides)

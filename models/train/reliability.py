@@ -130,6 +130,27 @@ def risk_coverage(digits, labels, threshold, score_kind):
     return rows
 
 
+def low_resolution_fields(fit_digits, report_digits, families, card_threshold, digit_decline_rate, uncertain_below, max_side, score_kind=SCORE):
+    """The card's line for digits read from low-resolution scans (images of at most max_side pixels a side).
+
+    So few pixels tell a digit from something else less surely, and real digits score higher: at the card's own line
+    such scans are declined several times as often as other digits. This line declines the same share of them as the
+    card's line declines of digits in general (digit_decline_rate): the score that share of the fitting digits (View)
+    reach, never under the card's threshold. Reported on report_digits (View) and per family (name, heldOut, View):
+    what it declines of each kind of non-digit cut out as such a scan, and what it declines or the card's uncertain
+    line flags (most of the rest: at this size a letter is more often "not sure" than "not a digit")."""
+    fit_scores, report_scores = fit_digits.score(score_kind), report_digits.score(score_kind)
+    threshold = max(card_threshold, float(np.quantile(fit_scores, 1 - digit_decline_rate)))
+    rows = []
+    for name, held_out, view in families:
+        s = view.score(score_kind)
+        rows.append({"name": name, "heldOut": held_out, "count": int(len(s)), "auroc": round(auroc(report_scores, s), 4),
+                     "declineRate": round(float((s >= threshold).mean()), 4) if len(s) else None,
+                     "flaggedRate": round(float(view.flagged(score_kind, threshold, uncertain_below).mean()), 4) if len(s) else None})
+    return {"maxSide": max_side, "threshold": round(threshold, 4),
+            "digitDeclineRate": round(float((report_scores >= threshold).mean()), 4), "families": rows}
+
+
 def card_fields(fit, report, families, temperature, ece_before, validation):
     """The reliability fields of one model card.
 

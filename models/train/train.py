@@ -150,6 +150,10 @@ TEACHER_WEIGHT = 1.0
 # flagged 1s on canvases read 95.7 % against 97.7 % without them; at 16, 97.3 %).
 STYLE_REPEATS = {"flag-one": 16, "short-flag-one": 8, "foot-one": 4, "flag-foot-one": 8, "crossbar-seven": 2, "open-four": 2,
                  "closed-four": 2, "straight-nine": 2, "curled-nine": 2, "looped-two": 2}
+# Digits read from images of at most this many pixels a side (an 8x8 block-count scan, a 16x16 postal scan; a scan
+# saved enlarged in whole-pixel blocks counts at its own size) are judged by a not-a-digit line of their own, fitted on
+# the low-resolution validation sets (see reliability.low_resolution_fields).
+LOW_RESOLUTION_SIDE = 16
 ENSEMBLE_MEMBERS = ["cnn", "lenet", "mlp"]
 BATCH_SIZE = 128
 LABEL_SMOOTHING = 0.05
@@ -637,12 +641,15 @@ def load_data(args, log):
         "val_outliers": sets["val-outliers"],
         "val_outliers_x": to_tensor(sets["val-outliers"].x[sets["val-outliers"].status == 0]),
         "val_outliers_fit_x": to_tensor(fitting_outliers(sets["val-outliers"])),
+        **low_resolution_sets(sets["val-low-resolution-digits"], sets["val-low-resolution-outliers"]),
         "test_x": normalize(test_images), "test_y": torch.from_numpy(test_labels.astype(np.int64)),
         "source": {
             "package": DATA_PACKAGE, "files": DATA_FILES, "trainImages": len(train_idx), "validationImages": len(val_idx),
             "testImages": len(test_labels),
             "syntheticTrainDigits": int(digits.found.sum()), "styleRepeats": STYLE_REPEATS, "syntheticTrainNonDigits": int((outliers.status == 0).sum()),
             "syntheticValidationDigits": len(vd), "syntheticValidationNonDigits": len(sets["val-outliers"]),
+            "lowResolutionValidationDigits": len(sets["val-low-resolution-digits"]),
+            "lowResolutionValidationNonDigits": len(sets["val-low-resolution-outliers"]),
             "syntheticKinds": "stroke digits (1 with flag/foot, 7 with crossbar, open/closed 4, straight/curled 9, "
                               "looped 2; pencil, ballpoint, felt, marker), handwriting-font digits, MNIST training "
                               "digits re-rendered as uploads; on canvases, phone photos of paper, scans, ruled and "
@@ -655,6 +662,15 @@ def load_data(args, log):
     log(f"training on {len(data['train_y'])} digits ({len(train_idx)} MNIST, {int(digits.found.sum())} synthetic) "
         f"and {len(data['outliers'])} non-digits")
     return data, test_labels
+
+
+def low_resolution_sets(digits, outliers):
+    """The low-resolution validation uploads the service reads as such (a digit found, its source at most
+    LOW_RESOLUTION_SIDE pixels): digits with labels, non-digits with their family names."""
+    d = (digits.status == 0) & (digits.sides <= LOW_RESOLUTION_SIDE)
+    o = (outliers.status == 0) & (outliers.sides <= LOW_RESOLUTION_SIDE)
+    return {"low_res_digits_x": to_tensor(digits.x[d]), "low_res_digits_y": digits.labels[d],
+            "low_res_outliers_x": to_tensor(outliers.x[o]), "low_res_outlier_names": np.array([t[0] for t, k in zip(outliers.tags, o) if k])}
 
 
 # ---------------------------------------------------------------- cards
@@ -708,7 +724,18 @@ def reliability_fields(inputs, digit_view, outlier_view, temperature, ece_before
     return reliability.card_fields(fit, report, families, temperature, ece_before, validation)
 
 
-def accuracy_by_kind(data, predicted_val, test_pred, mnist_val_pred, mnist_filled_pred):
+def low_resolution_line(data, digits, outliers, fields):
+    """The card's lowResolution line (reliability.low_resolution_fields) from Views of the low-resolution digits and
+    non-digits: fitted on the even digits, reported on the odd ones and on every non-digit (none are fitted on)."""
+    fit, report = split_halves(len(data["low_res_digits_y"]))
+    names = data["low_res_outlier_names"]
+    families = [(name, held_out, outliers.subset(names == name)) for name, held_out in datasets.FAMILIES if (names == name).any()]
+    n = fields["notADigit"]
+    return reliability.low_resolution_fields(digits.subset(fit), digits.subset(report), families, n["threshold"], n["digitDeclineRate"],
+                                             fields["uncertainBelow"], LOW_RESOLUTION_SIDE)
+
+
+def accuracy_by_kind(data, predicted_val, test_pred, mnist_val_pred, mnist_filled_pred, low_res_pred):
     """Accuracy per kind of validation upload (an upload the preprocessing rejects as blank counts as wrong)."""
     vd = data["val_digits"]
     pred = np.full(len(vd), -1)
@@ -718,7 +745,8 @@ def accuracy_by_kind(data, predicted_val, test_pred, mnist_val_pred, mnist_fille
     rows = [{"kind": "mnist-test", "count": len(data["test_y"]), "accuracy": round(float((test_pred == data["test_y"].numpy()).mean() * 100), 2)},
             {"kind": "mnist-validation", "count": len(val_y), "accuracy": round(float((mnist_val_pred == val_y).mean() * 100), 2)},
             {"kind": "mnist-validation-stretched-to-a-square", "count": len(val_y), "accuracy": round(float((mnist_filled_pred == val_y).mean() * 100), 2)},
-            {"kind": "mnist-validation-stretched-to-a-square-ones", "count": int(ones.sum()), "accuracy": round(float((mnist_filled_pred[ones] == 1).mean() * 100), 2)}]
+            {"kind": "mnist-validation-stretched-to-a-square-ones", "count": int(ones.sum()), "accuracy": round(float((mnist_filled_pred[ones] == 1).mean() * 100), 2)},
+            {"kind": "low-resolution-scans", "count": len(low_res_pred), "accuracy": round(float((low_res_pred == data["low_res_digits_y"]).mean() * 100), 2)}]
     by_kind = defaultdict(list)
     for i, tags in enumerate(vd.tags):
         for tag in ["all-synthetic"] + tags:
@@ -814,7 +842,8 @@ def main():
         trained[name] = model
         logits, test_acc = evaluate(model, data["test_x"], data["test_y"])
         out = {"test": logits.numpy(), "mnist_val": evaluate(model, data["val_x"]).numpy(), "mnist_val_filled": evaluate(model, data["val_filled_x"]).numpy(),
-               "val_digits": evaluate(model, data["val_digits_x"]).numpy(), "val_outliers": evaluate(model, data["val_outliers_x"]).numpy()}
+               "val_digits": evaluate(model, data["val_digits_x"]).numpy(), "val_outliers": evaluate(model, data["val_outliers_x"]).numpy(),
+               "low_res_digits": evaluate(model, data["low_res_digits_x"]).numpy(), "low_res_outliers": evaluate(model, data["low_res_outliers_x"]).numpy()}
         outputs[name] = out
         inputs = inputs or reliability_inputs(data, outputs)
         digit_logits = np.concatenate([out["mnist_val"], out["val_digits"]])
@@ -826,7 +855,10 @@ def main():
         digit_view = reliability.View(reliability.probabilities(digit_logits, temperature), reliability.energy(digit_logits))
         outlier_view = reliability.View(reliability.probabilities(out["val_outliers"], temperature), reliability.energy(out["val_outliers"]))
         fields = reliability_fields(inputs, digit_view, outlier_view, temperature, ece_before, CALIBRATION_SET)
-        by_kind = accuracy_by_kind(data, out["val_digits"].argmax(1), logits.argmax(1).numpy(), out["mnist_val"].argmax(1), out["mnist_val_filled"].argmax(1))
+        fields["notADigit"]["lowResolution"] = low_resolution_line(
+            data, *(reliability.View(reliability.probabilities(out[k], temperature), reliability.energy(out[k])) for k in ("low_res_digits", "low_res_outliers")), fields)
+        by_kind = accuracy_by_kind(data, out["val_digits"].argmax(1), logits.argmax(1).numpy(), out["mnist_val"].argmax(1), out["mnist_val_filled"].argmax(1),
+                                   out["low_res_digits"].argmax(1))
 
         confusion = confusion_matrix(logits.argmax(1), data["test_y"])
         file_name = f"{name}.onnx"
@@ -874,7 +906,7 @@ def main():
         n = fields["notADigit"]
         print(f"{name}: test {test_acc:.2f}% (published {recipe['published']}%), val {val_acc:.2f}% at epoch {best_epoch}, {seconds:.0f}s; "
               f"T {temperature:.3f}, ECE {ece_before:.4f} -> {fields['calibration']['eceAfter']:.4f}; {n['score']} >= {n['threshold']}, "
-              f"uncertain below {fields['uncertainBelow']}", flush=True)
+              f"uncertain below {fields['uncertainBelow']}; low-resolution scans {n['score']} >= {n['lowResolution']['threshold']}", flush=True)
 
     order = list(RECIPES)
     manifest["models"] = sorted(cards.values(), key=lambda c: order.index(c["name"]))
@@ -928,7 +960,7 @@ def ensemble_card(data, inputs, outputs):
         energies = sum(reliability.energy(outputs[m][key]) for m in ENSEMBLE_MEMBERS) / len(ENSEMBLE_MEMBERS)
         return reliability.View(probs, energies)
 
-    digits = {k: combine(k) for k in ("mnist_val", "val_digits", "mnist_val_filled")}
+    digits = {k: combine(k) for k in ("mnist_val", "val_digits", "mnist_val_filled", "low_res_digits")}
     digit_view = reliability.View(np.concatenate([digits["mnist_val"].probs, digits["val_digits"].probs]),
                                   np.concatenate([digits["mnist_val"].energy, digits["val_digits"].energy]))
     raw = np.concatenate([combine("mnist_val", False).probs, combine("val_digits", False).probs])
@@ -936,12 +968,13 @@ def ensemble_card(data, inputs, outputs):
     ece_before = reliability.ece(raw[report_mask], inputs["digit_labels"][report_mask])
     fields = reliability_fields(inputs, digit_view, combine("val_outliers"), 1.0, ece_before,
                                 CALIBRATION_SET + "; members calibrated with their own temperatures, the mean taken as is")
+    fields["notADigit"]["lowResolution"] = low_resolution_line(data, digits["low_res_digits"], combine("low_res_outliers"), fields)
     test = combine("test")
     acc = float((test.probs.argmax(1) == data["test_y"].numpy()).mean() * 100)
     return {"name": "ensemble", "members": ENSEMBLE_MEMBERS, "combination": "mean of calibrated softmax",
             "testAccuracy": round(acc, 2), **fields,
             "accuracyByKind": accuracy_by_kind(data, digits["val_digits"].probs.argmax(1), test.probs.argmax(1), digits["mnist_val"].probs.argmax(1),
-                                               digits["mnist_val_filled"].probs.argmax(1))}
+                                               digits["mnist_val_filled"].probs.argmax(1), digits["low_res_digits"].probs.argmax(1))}
 
 
 if __name__ == "__main__":

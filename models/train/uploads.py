@@ -397,6 +397,8 @@ def present(ink, rng, presentation):
 def _present(ink, rng, presentation):
     if presentation == "crop":
         return _crop(ink, rng)
+    if presentation == "low-resolution-crop":
+        return _crop(ink, rng, LOW_RESOLUTION_STORES)
     color = np.array(INKS[rng.integers(len(INKS))], np.float32)
     if presentation == "canvas":
         side = int(rng.integers(140, 320))
@@ -447,6 +449,8 @@ def _present(ink, rng, presentation):
 # optical digits), the aspect kept or the box stretched whatever the shape (NIST: onto 20x32, so a 1 or a flagged 1
 # comes as wide as a 7), half of them sheared upright first (_upright), sometimes shown enlarged as a viewer saves it.
 CROP_STORES = {"scan16": 0.35, "bitmap32": 0.4, "counts8": 0.25}
+# The stores whose images are low-resolution scans (16 px a side or less): the "low-resolution-crop" presentation.
+LOW_RESOLUTION_STORES = {"scan16": 0.5, "counts8": 0.5}
 CROP_STRETCH = (0.55, 1.0)
 CROP_UPRIGHT = 0.5
 
@@ -464,7 +468,7 @@ def _upright(ink):
     return np.stack([np.interp(cols + shear * (r - cy), cols, row, left=0, right=0) for r, row in enumerate(ink)]).astype(np.float32)
 
 
-def _crop(ink, rng):
+def _crop(ink, rng, stores=CROP_STORES):
     if rng.random() < CROP_UPRIGHT:
         ink = _upright(ink)
     ys, xs = np.nonzero(ink > 0.2)
@@ -474,7 +478,7 @@ def _crop(ink, rng):
     # A reader's scan spans its levels: faint pencil comes out dark.
     inked = cut[cut > 0.2]
     cut = np.clip(cut / max(float(np.percentile(inked, 90)) if inked.size else 1.0, 1e-3), 0, 1)
-    store = list(CROP_STORES)[rng.choice(len(CROP_STORES), p=list(CROP_STORES.values()))]
+    store = list(stores)[rng.choice(len(stores), p=list(stores.values()))]
     side = 16 if store == "scan16" else 32
     aspect = cut.shape[1] / cut.shape[0]
     pick = rng.random()

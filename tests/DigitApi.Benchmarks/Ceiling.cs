@@ -42,7 +42,7 @@ public static class Ceiling
     }
 
     private static int Once(Pipeline pipeline, byte[] encoded) =>
-        pipeline.Classifier.ClassifyAsync(null, [pipeline.Preprocessor.Prepare(encoded).Pixels], CancellationToken.None).GetAwaiter().GetResult()[0].Digit;
+        pipeline.Classifier.ClassifyAsync(null, [pipeline.Preprocessor.Prepare(encoded)], CancellationToken.None).GetAwaiter().GetResult()[0].Digit;
 
     private static async Task<(long Count, long Different)> Drive(Pipeline pipeline, byte[] encoded, int expected, TimeSpan duration, int concurrency)
     {
@@ -54,7 +54,7 @@ public static class Ceiling
             {
                 // As the endpoint does: preprocess on the caller's thread, then await the batcher.
                 var digit = pipeline.Preprocessor.Prepare(encoded);
-                var predictions = await pipeline.Classifier.ClassifyAsync(null, [digit.Pixels], CancellationToken.None);
+                var predictions = await pipeline.Classifier.ClassifyAsync(null, [digit], CancellationToken.None);
                 Interlocked.Increment(ref count);
                 if (predictions[0].Digit != expected)
                 {

@@ -11,7 +11,7 @@ public class PipelineBenchmarks
     private Pipeline _pipeline = null!;
     private byte[] _encoded = null!;
     private GrayImage _decoded = null!;
-    private float[][] _digit = null!;
+    private PreparedDigit[] _digit = null!;
 
     [ParamsSource(nameof(Images))]
     public string Image { get; set; } = SampleImages.Mnist;
@@ -24,7 +24,7 @@ public class PipelineBenchmarks
         _pipeline = BenchmarkPipeline.Create();
         _encoded = SampleImages.Get(Image);
         _decoded = _pipeline.Decoder.Decode(_encoded);
-        _digit = [DigitPreprocessor.Prepare(_decoded).Pixels];
+        _digit = [DigitPreprocessor.Prepare(_decoded)];
     }
 
     [GlobalCleanup]
@@ -43,6 +43,6 @@ public class PipelineBenchmarks
     public int DecodeNormalizeInfer()
     {
         var digit = _pipeline.Preprocessor.Prepare(_encoded);
-        return _pipeline.Classifier.ClassifyAsync(null, [digit.Pixels], CancellationToken.None).GetAwaiter().GetResult()[0].Digit;
+        return _pipeline.Classifier.ClassifyAsync(null, [digit], CancellationToken.None).GetAwaiter().GetResult()[0].Digit;
     }
 }

@@ -123,11 +123,11 @@ public sealed class NumberEvaluationTests(DigitApiFactory factory, ITestOutputHe
         var preprocessor = factory.Services.GetRequiredService<DigitPreprocessor>();
         var classifier = factory.Services.GetRequiredService<DigitClassifier>();
         var indices = samples.SelectMany(s => s.Layout.Digits).Distinct().ToList();
-        var pixels = indices.Select(i => preprocessor.Prepare(TestImages.MnistPng(MnistTestSet.Instance.Images[i])).Pixels).ToList();
+        var digits = indices.Select(i => preprocessor.Prepare(TestImages.MnistPng(MnistTestSet.Instance.Images[i]))).ToList();
         var right = new HashSet<int>();
         foreach (var chunk in Enumerable.Range(0, indices.Count).Chunk(64))
         {
-            var predictions = await classifier.ClassifyAsync(ModelCatalog.EnsembleName, chunk.Select(i => pixels[i]).ToList(), TestContext.Current.CancellationToken);
+            var predictions = await classifier.ClassifyAsync(ModelCatalog.EnsembleName, chunk.Select(i => digits[i]).ToList(), TestContext.Current.CancellationToken);
             right.UnionWith(chunk.Where((i, k) => predictions[k].Digit == MnistTestSet.Instance.Labels[indices[i]]).Select(i => indices[i]));
         }
 

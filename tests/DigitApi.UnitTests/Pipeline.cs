@@ -68,12 +68,12 @@ public sealed class Pipeline : IAsyncDisposable
     /// </summary>
     public Prediction?[] Predict(IReadOnlyList<byte[]> images, string? model = null)
     {
-        var prepared = new float[]?[images.Count];
+        var prepared = new PreparedDigit?[images.Count];
         Parallel.For(0, images.Count, i =>
         {
             try
             {
-                prepared[i] = Preprocessor.Prepare(images[i]).Pixels;
+                prepared[i] = Preprocessor.Prepare(images[i]);
             }
             catch (ImageRejectedException)
             {

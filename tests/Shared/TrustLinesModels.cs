@@ -4,7 +4,8 @@ namespace DigitApi.Tests;
 
 /// <summary>
 /// A copy of a models folder whose manifest draws the trust lines where every upload crosses them, whatever
-/// the models: cnn declines everything (energy threshold far below any energy), logreg too (maxProbability
+/// the models: cnn declines everything but low-resolution scans (energy threshold far below any energy, its line
+/// for images of 16 px or less far above), logreg declines everything (maxProbability
 /// threshold 0), lenet answers everything uncertain (line above 1), mlp nothing uncertain and never declines,
 /// with twice its card's temperature; the ensemble (of cnn, lenet and mlp) never declines and flags nothing,
 /// so it is judged by its own lines and not its members'.
@@ -31,6 +32,7 @@ public sealed class TrustLinesModels : IDisposable
             {
                 case "cnn":
                     card["notADigit"] = NotADigit("energy", -1e6);
+                    card["notADigit"]!["lowResolution"] = new JsonObject { ["maxSide"] = 16, ["threshold"] = 1e6 };
                     card["uncertainBelow"] = 0.0;
                     break;
                 case "logreg":

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 // Usage: Preprocess <uploads.bin> <digits.bin>
 // uploads.bin: records of [int32 little-endian length][encoded image bytes].
 // digits.bin:  one record per upload, in order: [byte status][4 int32: x, y, width, height of the ink found,
-//              in the upload's pixels][784 float32], all little-endian, where status is
+//              in the upload's pixels][int32: the side of the image the digit was read from (PreparedDigit.SourceSide)]
+//              [784 float32], all little-endian, where status is
 //              0 = a digit (the 28x28 in [0, 1], ink bright, exactly what DigitPreprocessor produces),
 //              1 = rejected as blank (no digit found), 2 = rejected otherwise (format, damage, size).
 if (args.Length != 2)
@@ -18,6 +19,7 @@ var preprocessor = new DigitPreprocessor(new SkiaImageDecoder(Options.Create(new
 var status = new byte[uploads.Count];
 var pixels = new float[uploads.Count][];
 var boxes = new PixelBox[uploads.Count];
+var sides = new int[uploads.Count];
 Parallel.For(0, uploads.Count, i =>
 {
     try
@@ -26,6 +28,7 @@ Parallel.For(0, uploads.Count, i =>
         var digit = DigitPreprocessor.Prepare(image);
         pixels[i] = digit.Pixels;
         boxes[i] = digit.Box.Scale(image.SourceScaleX, image.SourceScaleY);
+        sides[i] = digit.SourceSide;
     }
     catch (ImageRejectedException e)
     {
@@ -43,6 +46,7 @@ using (var output = new BinaryWriter(File.Create(args[1])))
         output.Write(boxes[i].Y);
         output.Write(boxes[i].Width);
         output.Write(boxes[i].Height);
+        output.Write(sides[i]);
         foreach (var value in pixels[i] ?? blank)
         {
             output.Write(value);

@@ -60,7 +60,7 @@ public static class BatchPredictionEndpoints
             var valid = Enumerable.Range(0, images.Count).Where(i => digits[i] is not null).ToList();
             var predictions = valid.Count == 0
                 ? []
-                : await services.Classifier.ClassifyAsync(name, valid.Select(i => digits[i]!.Pixels).ToList(), cancellationToken);
+                : await services.Classifier.ClassifyAsync(name, valid.Select(i => digits[i]!).ToList(), cancellationToken);
 
             var withInput = PredictionEndpoints.IncludesInput(include);
             var items = new BatchItem[images.Count];

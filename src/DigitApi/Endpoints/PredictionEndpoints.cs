@@ -66,7 +66,7 @@ public static class PredictionEndpoints
             using var uploads = await services.Uploads.ReadAsync(request, 1, cancellationToken);
             using var clock = services.StartDecodeClock(cancellationToken);
             var digit = services.Preprocessor.Prepare(uploads.Uploads[0].Bytes, clock);
-            var prediction = (await services.Classifier.ClassifyAsync(name, [digit.Pixels], cancellationToken))[0];
+            var prediction = (await services.Classifier.ClassifyAsync(name, [digit], cancellationToken))[0];
             services.Diagnostics.Set("Digit", prediction.Digit);
             if (prediction.NotADigit && alwaysAnswer != true)
             {

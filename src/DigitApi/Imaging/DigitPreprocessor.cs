@@ -1,7 +1,12 @@
 namespace DigitApi.Imaging;
 
-/// <summary>A digit ready for a model: 28x28 values in [0, 1] (ink bright) and where it was found.</summary>
-public sealed record PreparedDigit(float[] Pixels, PixelBox Box);
+/// <summary>A digit ready for a model: 28x28 values in [0, 1] (ink bright), where it was found, and how coarse its source.</summary>
+/// <param name="Pixels">The 28x28 values, row by row.</param>
+/// <param name="Box">The ink's box in the upload's pixels.</param>
+/// <param name="SourceSide">The longer side of the image the digit was read from, in that image's own pixels: the upload's
+/// size, or, where the upload was enlarged in whole-pixel blocks, its size before (an 8x8 scan saved at 64x64 reads 8).
+/// The model cards' line for low-resolution scans goes by it (see <c>NotADigitSpec.LowResolution</c>).</param>
+public sealed record PreparedDigit(float[] Pixels, PixelBox Box, int SourceSide);
 
 /// <summary>Upload bytes to the 28x28 digit MNIST models expect: decode, find the ink, normalise.</summary>
 public sealed class DigitPreprocessor(IImageDecoder decoder)
@@ -15,8 +20,11 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
 
     public static PreparedDigit Prepare(GrayImage image, DecodeClock? clock = null)
     {
+        // The image at its own resolution, an enlargement in whole-pixel blocks undone: how coarse the digit's source is.
+        var own = PixelBlocks.Undo(image);
+        var sourceSide = SideOf(own.Width, own.Height, image);
         var crop = InkExtractor.IsCrop(image.Width, image.Height);
-        var digit = Prepare(image, crop, clock);
+        var digit = Prepare(image, crop, sourceSide, clock);
         if (crop || !ReachesEdgeToEdge(digit.Box, image.Width, image.Height))
         {
             return digit;
@@ -28,8 +36,7 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
         // finds nothing.
         try
         {
-            var own = PixelBlocks.Undo(image);
-            var asCrop = Prepare(own, crop: true, clock);
+            var asCrop = Prepare(own, crop: true, sourceSide, clock);
             return asCrop with { Box = asCrop.Box.Scale((double)image.Width / own.Width, (double)image.Height / own.Height) };
         }
         catch (ImageRejectedException e) when (e.Reason == ImageRejection.NoDigitFound)
@@ -38,7 +45,7 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
         }
     }
 
-    private static PreparedDigit Prepare(GrayImage image, bool crop, DecodeClock? clock)
+    private static PreparedDigit Prepare(GrayImage image, bool crop, int sourceSide, DecodeClock? clock)
     {
         var ink = InkExtractor.Extract(image, crop) ?? throw NoDigit();
         clock?.Check();
@@ -56,8 +63,13 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
         }
 
         var pixels = DigitNormalizer.Normalize(ink, labels, kept.Select(c => c.Label).ToHashSet(), box);
-        return new PreparedDigit(pixels, box);
+        return new PreparedDigit(pixels, box, sourceSide);
     }
+
+    // The longer side of width x height pixels of the decoded image, in the upload's pixels (a large JPEG is decoded
+    // at a fraction of its size).
+    internal static int SideOf(int width, int height, GrayImage decoded) =>
+        (int)Math.Round(Math.Max(width * decoded.SourceScaleX, height * decoded.SourceScaleY));
 
     /// <summary>
     /// The blobs that make up the digit: all but frames and edges along the border, the leftovers of paper lines,

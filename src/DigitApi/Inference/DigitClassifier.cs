@@ -1,3 +1,4 @@
+using DigitApi.Imaging;
 using Microsoft.Extensions.Options;
 
 namespace DigitApi.Inference;
@@ -24,36 +25,37 @@ public sealed class DigitClassifier
         }
     }
 
-    /// <summary>Classifies digits given as 784 values in [0, 1] each (ink bright), in batched inferences.</summary>
+    /// <summary>Classifies prepared digits (784 values in [0, 1] each, ink bright), in batched inferences.</summary>
     /// <param name="model">A name as <see cref="ModelCatalog.Resolve"/> returns it (the request resolves it once), or null for the default model.</param>
-    /// <param name="digits">The digits.</param>
+    /// <param name="digits">The digits; each one's source side picks the not-a-digit line it is judged by.</param>
     /// <param name="cancellationToken">Drops the queued work when the client goes away.</param>
-    public async Task<Prediction[]> ClassifyAsync(string? model, IReadOnlyList<float[]> digits, CancellationToken cancellationToken)
+    public async Task<Prediction[]> ClassifyAsync(string? model, IReadOnlyList<PreparedDigit> digits, CancellationToken cancellationToken)
     {
         var name = model ?? _catalog.DefaultModel;
         var policy = _policies.GetValueOrDefault(name) ?? throw new UnknownModelException(name, _catalog.Names);
         var rows = digits.Count;
+        var pixels = digits.Select(d => d.Pixels).ToArray();
         var predictions = new Prediction[rows];
         if (name == ModelCatalog.EnsembleName)
         {
             var members = _catalog.Ensemble!.Members;
-            var logits = await Task.WhenAll(members.Select(m => LogitsAsync(m, digits, cancellationToken))).ConfigureAwait(false);
+            var logits = await Task.WhenAll(members.Select(m => LogitsAsync(m, pixels, cancellationToken))).ConfigureAwait(false);
             var energies = new float[rows];
             var probabilities = AverageMembers(logits, members.Select(m => _policies[m].Temperature).ToArray(), rows, energies);
             for (var row = 0; row < rows; row++)
             {
                 predictions[row] = Prediction.Judge(probabilities[(row * ModelRunner.ClassesPerRow)..((row + 1) * ModelRunner.ClassesPerRow)],
-                    energies[row], ModelCatalog.EnsembleName, policy);
+                    energies[row], ModelCatalog.EnsembleName, policy, digits[row].SourceSide);
             }
         }
         else
         {
-            var logits = await LogitsAsync(name, digits, cancellationToken).ConfigureAwait(false);
+            var logits = await LogitsAsync(name, pixels, cancellationToken).ConfigureAwait(false);
             for (var row = 0; row < rows; row++)
             {
                 var span = logits.AsSpan(row * ModelRunner.ClassesPerRow, ModelRunner.ClassesPerRow);
                 var energy = TrustPolicy.Calibrate(span, policy.Temperature);
-                predictions[row] = Prediction.Judge(span.ToArray(), energy, name, policy);
+                predictions[row] = Prediction.Judge(span.ToArray(), energy, name, policy, digits[row].SourceSide);
             }
         }
 
@@ -144,9 +146,9 @@ public sealed class DigitClassifier
         return mean;
     }
 
-    private Task<float[]> LogitsAsync(string model, IReadOnlyList<float[]> digits, CancellationToken cancellationToken)
+    private Task<float[]> LogitsAsync(string model, float[][] digits, CancellationToken cancellationToken)
     {
         var runner = _registry.Get(model);
-        return runner.RunAllAsync(ToTensor(runner.Card, digits), digits.Count, cancellationToken).WaitAsync(cancellationToken);
+        return runner.RunAllAsync(ToTensor(runner.Card, digits), digits.Length, cancellationToken).WaitAsync(cancellationToken);
     }
 }

@@ -83,7 +83,21 @@ public sealed record CalibrationSpec(double Temperature, double? EceBefore = nul
 /// <param name="Threshold">An upload whose score is at or above this is not a digit.</param>
 /// <param name="DigitDeclineRate">Share of real digits the threshold declines, 0-1.</param>
 /// <param name="Families">Detection per kind of non-digit, held-out kinds included.</param>
-public sealed record NotADigitSpec(string Score, double Threshold, double? DigitDeclineRate = null, OutlierFamily[]? Families = null);
+/// <param name="LowResolution">The line for digits read from low-resolution scans, when the card sets one apart.</param>
+public sealed record NotADigitSpec(string Score, double Threshold, double? DigitDeclineRate = null, OutlierFamily[]? Families = null,
+    LowResolutionLine? LowResolution = null);
+
+/// <summary>
+/// The not-a-digit line for a digit read from an image no larger than <see cref="MaxSide"/> pixels (an 8x8 block-count
+/// scan, a 16x16 postal scan; see <c>PreparedDigit.SourceSide</c>). So few pixels tell a digit from something else less
+/// surely, and real digits score higher: at the card's own line such scans are declined several times as often as
+/// other digits. This line declines them about as often as the card's line declines digits in general.
+/// </summary>
+/// <param name="MaxSide">Images with a longer side of at most this many pixels are judged by this line.</param>
+/// <param name="Threshold">An upload whose score is at or above this is not a digit.</param>
+/// <param name="DigitDeclineRate">Share of low-resolution validation digits the threshold declines, 0-1.</param>
+/// <param name="Families">Detection per kind of non-digit, cut out as such scans.</param>
+public sealed record LowResolutionLine(int MaxSide, double Threshold, double? DigitDeclineRate = null, OutlierFamily[]? Families = null);
 
 /// <summary>One kind of non-digit upload and how well the score tells it from digits.</summary>
 /// <param name="Name">The kind, e.g. fashion, letters, doodles.</param>

@@ -12,13 +12,16 @@ namespace DigitApi.Inference;
 public sealed record Prediction(int Digit, float Confidence, float[] Probabilities, string Model,
     bool Uncertain = false, bool NotADigit = false, float NotADigitScore = float.NaN, bool BelowUncertainLine = false)
 {
-    /// <summary>The answer for calibrated probabilities and the upload's energy, judged by the model's lines.</summary>
-    public static Prediction Judge(float[] probabilities, float energy, string model, TrustPolicy policy)
+    /// <summary>
+    /// The answer for calibrated probabilities and the upload's energy, judged by the model's lines for a digit read
+    /// from an image of <paramref name="sourceSide"/> pixels (see <see cref="Imaging.PreparedDigit.SourceSide"/>).
+    /// </summary>
+    public static Prediction Judge(float[] probabilities, float energy, string model, TrustPolicy policy, int sourceSide)
     {
         var digit = TopOf(probabilities);
         var confidence = probabilities[digit];
         var score = policy.ScoreOf(energy, confidence);
-        var notADigit = policy.IsNotADigit(score);
+        var notADigit = policy.IsNotADigit(score, sourceSide);
         var belowLine = policy.IsUncertain(confidence);
         return new Prediction(digit, confidence, probabilities, model, notADigit || belowLine, notADigit, score, belowLine);
     }

@@ -15,9 +15,10 @@ public enum NotADigitScore
 
 /// <summary>
 /// The lines one model's answers are judged by, read from its card once at startup: the calibration
-/// temperature, the not-a-digit score and threshold, and the confidence below which an answer is uncertain.
+/// temperature, the not-a-digit score and threshold (and the threshold for low-resolution scans, when the card sets
+/// one apart), and the confidence below which an answer is uncertain.
 /// </summary>
-public sealed record TrustPolicy(float Temperature, NotADigitScore Score, float Threshold, float UncertainBelow)
+public sealed record TrustPolicy(float Temperature, NotADigitScore Score, float Threshold, float UncertainBelow, LowResolutionLine? LowResolution = null)
 {
     /// <param name="card">The model's (or the ensemble's) card.</param>
     /// <param name="options">Predictions:UncertainBelow, when set, wins over the card's line.</param>
@@ -36,11 +37,17 @@ public sealed record TrustPolicy(float Temperature, NotADigitScore Score, float 
             throw new InvalidOperationException($"The model card's calibration.temperature is {temperature}; it must be above 0.");
         }
 
+        if (card.NotADigit?.LowResolution is { MaxSide: < 1 } low)
+        {
+            throw new InvalidOperationException($"The model card's notADigit.lowResolution.maxSide is {low.MaxSide}; it must be at least 1.");
+        }
+
         return new TrustPolicy(
             (float)temperature,
             score,
             (float)(card.NotADigit?.Threshold ?? double.PositiveInfinity),
-            (float)(options.UncertainBelow ?? card.UncertainBelow ?? PredictionOptions.DefaultUncertainBelow));
+            (float)(options.UncertainBelow ?? card.UncertainBelow ?? PredictionOptions.DefaultUncertainBelow),
+            card.NotADigit?.LowResolution);
     }
 
     /// <summary>
@@ -83,7 +90,14 @@ public sealed record TrustPolicy(float Temperature, NotADigitScore Score, float 
         _ => float.NaN,
     };
 
-    public bool IsNotADigit(float score) => Score != NotADigitScore.None && score >= Threshold;
+    /// <summary>Whether an answer with this score, for a digit read from an image of this side, is not a digit.</summary>
+    /// <param name="score">The answer's <see cref="ScoreOf"/>.</param>
+    /// <param name="sourceSide">See <see cref="Imaging.PreparedDigit.SourceSide"/>.</param>
+    public bool IsNotADigit(float score, int sourceSide) => Score != NotADigitScore.None && score >= ThresholdFor(sourceSide);
+
+    /// <summary>The not-a-digit threshold for a digit read from an image of this side.</summary>
+    public float ThresholdFor(int sourceSide) =>
+        LowResolution is { } low && sourceSide <= low.MaxSide ? (float)low.Threshold : Threshold;
 
     public bool IsUncertain(float confidence) => confidence < UncertainBelow;
 }

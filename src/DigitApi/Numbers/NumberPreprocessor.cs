@@ -46,7 +46,8 @@ public sealed class NumberPreprocessor(IImageDecoder decoder, IOptions<NumberOpt
             cluster.Readings.Select(reading => new PreparedReading(
                 reading.Digits.Select(digit => new PreparedDigit(
                     DigitNormalizer.Normalize(ink, digit.LabelMap, digit.Labels, digit.Box),
-                    digit.Box.Scale(image.SourceScaleX, image.SourceScaleY))).ToList(),
+                    digit.Box.Scale(image.SourceScaleX, image.SourceScaleY),
+                    DigitPreprocessor.SideOf(image.Width, image.Height, image))).ToList(),
                 ReadingPrior.Of(cluster, reading),
                 ReadingPrior.IsCleanCut(cluster, reading))).ToList())).ToList());
     }

@@ -73,7 +73,7 @@ public sealed class NumberReader(DigitClassifier classifier, IOptions<NumberOpti
     public async Task<NumberReading> ReadAsync(PreparedNumber number, string model, CancellationToken cancellationToken)
     {
         var candidates = number.Clusters.SelectMany(c => c.Readings).SelectMany(r => r.Digits).ToList();
-        var predictions = await classifier.ClassifyAsync(model, candidates.Select(c => c.Pixels).ToList(), cancellationToken);
+        var predictions = await classifier.ClassifyAsync(model, candidates, cancellationToken);
 
         var digits = new List<ReadDigit>();
         var row = 0;

@@ -67,6 +67,26 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
     }
 
     [Fact]
+    public async Task A_low_resolution_scan_is_judged_by_the_cards_line_for_such_scans()
+    {
+        // cnn's card declines every upload but scans of 16 px or less, whose line nothing reaches: an 8x8 scan is
+        // answered, as it is when saved enlarged in whole-pixel blocks; enlarged smoothly, it is a 64-px image, declined.
+        var digit = MnistTestSet.Instance.Images[0];
+        using var scan = SKBitmap.Decode(TestImages.CoarseScan(digit));
+        using var smooth = scan.Resize(new SKImageInfo(64, 64, SKColorType.Gray8, SKAlphaType.Opaque), new SKSamplingOptions(SKFilterMode.Linear));
+
+        using var small = await _client.PostAsync("/predict?model=cnn", Http.Image(TestImages.CoarseScan(digit), "scan-8x8.png"), Cancel);
+        using var blocks = await _client.PostAsync("/predict?model=cnn", Http.Image(TestImages.CoarseScan(digit, enlarge: 8), "scan-8x8-blocks.png"), Cancel);
+        using var smoothed = await _client.PostAsync("/predict?model=cnn", Http.Image(TestImages.Encode(smooth), "scan-8x8-smooth.png"), Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        Assert.False((await small.ReadJsonAsync()).GetProperty("uncertain").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, blocks.StatusCode);
+        var problem = await smoothed.AssertProblemAsync(422);
+        Assert.Equal("/problems/not-a-digit", problem.GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task A_blank_image_stays_no_digit_found_even_with_alwaysAnswer()
     {
         using var bitmap = new SKBitmap(300, 200);
@@ -220,6 +240,8 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
         Assert.Equal("energy", notADigit.GetProperty("score").GetString());
         Assert.Equal(-1e6, notADigit.GetProperty("threshold").GetDouble());
         Assert.Equal(0.008, notADigit.GetProperty("digitDeclineRate").GetDouble());
+        Assert.Equal(16, notADigit.GetProperty("lowResolution").GetProperty("maxSide").GetInt32());
+        Assert.Equal(1e6, notADigit.GetProperty("lowResolution").GetProperty("threshold").GetDouble());
         var family = notADigit.GetProperty("families")[0];
         Assert.Equal("fashion", family.GetProperty("name").GetString());
         Assert.True(family.GetProperty("heldOut").GetBoolean());

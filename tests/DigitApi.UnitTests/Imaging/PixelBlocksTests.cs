@@ -55,6 +55,20 @@ public class PixelBlocksTests
 
         Assert.Equal(itself.Pixels, enlarged.Pixels);
         Assert.Equal(itself.Box.Scale(4, 4), enlarged.Box);
+        Assert.Equal((16, 16), (itself.SourceSide, enlarged.SourceSide));
+    }
+
+    [Fact]
+    public void A_digit_reports_the_side_it_was_read_from_in_the_uploads_own_pixels()
+    {
+        // A drawing, a 20x32 form bitmap and a phone photo decoded at an eighth of its size (as large JPEGs are).
+        var drawing = One(280, 200, 140, 100, 150, 14);
+        var bitmap = One(20, 32, 10, 16, 30, 6, paper: 255, ink: 0);
+        var reduced = new GrayImage(200, 150, One(200, 150, 100, 75, 100, 8).Pixels) { SourceScaleX = 8, SourceScaleY = 8 };
+
+        Assert.Equal(280, DigitPreprocessor.Prepare(drawing).SourceSide);
+        Assert.Equal(32, DigitPreprocessor.Prepare(bitmap).SourceSide);
+        Assert.Equal(1600, DigitPreprocessor.Prepare(reduced).SourceSide);
     }
 
     // A gray pattern with edges at every pixel: a digit's scan as a postal reader stores it.

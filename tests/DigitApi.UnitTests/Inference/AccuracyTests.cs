@@ -66,11 +66,12 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
     /// as a thick bar as wide as a 0, which a model that knows only MNIST's aspect reads as 8, 2 or 3.
     /// </summary>
     [Theory]
-    [InlineData(16, false, 1.0)] // a gray scan stretched to fill its square
-    [InlineData(32, true, TestImages.NistFormAspect)] // a two-level form bitmap, 20x32 in 32x32 (NIST's form system)
-    public void Stretched_to_fill_their_box_digits_and_their_ones_still_read(int side, bool bitmap, double aspect)
+    // 1s answered 95.5 % and 90.1 % today: a 16-px scan is judged by the cards' line for low-resolution scans.
+    [InlineData(16, false, 1.0, 93)] // a gray scan stretched to fill its square
+    [InlineData(32, true, TestImages.NistFormAspect, 86)] // a two-level form bitmap, 20x32 in 32x32 (NIST's form system)
+    public void Stretched_to_fill_their_box_digits_and_their_ones_still_read(int side, bool bitmap, double aspect, double onesAnsweredFloor)
     {
-        const double floor = 98.5, onesFloor = 95, onesAnsweredFloor = 86;
+        const double floor = 98.5, onesFloor = 95;
         var set = MnistTestSet.Instance;
         var files = new byte[set.Count][];
         Parallel.For(0, set.Count, i => files[i] = TestImages.TightCrop(set.Images[i], side, bitmap, stretchedTo: aspect));
@@ -98,9 +99,11 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
     [InlineData(8)] // shown in blocks at 64x64, as a viewer saves it
     public void Coarse_8x8_scans_are_read_and_answered(int enlarge)
     {
-        // 96.89 % and 96.75 %, answered right 94.2 % and 93.5 % today, the weakest digit (2) 90.6 % and 89.8 %; before
-        // coarse scans were in training, 87.5 % and 87.3 % were answered right, most of the rest declined as not a digit.
-        const double floor = 96, answeredFloor = 92, weakestFloor = 85;
+        // 96.89 % and 96.75 %, answered right 96.6 % and 96.4 % today, the weakest digit 94.6 % (7) and 94.3 % (2). Judged
+        // by the card's one line for every upload, 94.2 % and 93.5 % were answered right, most of the rest declined as
+        // not a digit (before coarse scans were in training, 87.5 % and 87.3 %); the cards' line for low-resolution
+        // scans declines them about as often as digits in general.
+        const double floor = 96, answeredFloor = 95, weakestFloor = 92;
         var set = MnistTestSet.Instance;
         var files = new byte[set.Count][];
         Parallel.For(0, set.Count, i => files[i] = TestImages.CoarseScan(set.Images[i], enlarge: enlarge));

@@ -96,8 +96,16 @@ public class ModelContractTests
             var policy = TrustPolicy.For(card, new PredictionOptions()); // throws on an unknown score or a bad temperature
             Assert.InRange(policy.UncertainBelow, 0, 1);
             Assert.True(policy.Score == NotADigitScore.None || float.IsFinite(policy.Threshold), "a not-a-digit threshold is a number");
+
+            // Scans of 16 px or less have a line of their own, never stricter than the card's: they carry less evidence.
+            var low = card.NotADigit?.LowResolution;
+            Assert.True(low is not null, $"{Name(card)} sets no line for low-resolution scans");
+            Assert.Equal(16, low.MaxSide);
+            Assert.InRange(low.Threshold, card.NotADigit!.Threshold, 0);
         }
     }
+
+    private static string Name(TrustedCard card) => card switch { ModelCard m => m.Name, EnsembleCard e => e.Name, _ => "?" };
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

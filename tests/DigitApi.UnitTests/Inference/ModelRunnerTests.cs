@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using DigitApi.Imaging;
 using DigitApi.Inference;
 using Microsoft.Extensions.Configuration;
 
@@ -133,7 +134,7 @@ public class ModelRunnerTests
             }
         });
         listener.Start();
-        var digit = new float[ModelRunner.PixelsPerRow];
+        var digit = new PreparedDigit(new float[ModelRunner.PixelsPerRow], new PixelBox(0, 0, 28, 28), 28);
 
         var predictions = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => pipeline.Classifier.ClassifyAsync("lenet", [digit], Cancel)));
 

@@ -63,9 +63,9 @@ public class TrustPolicyTests
         var policy = new TrustPolicy(1, NotADigitScore.Energy, -4.1f, 0.8f);
 
         Assert.Equal(-3.5f, policy.ScoreOf(-3.5f, 0.9f));
-        Assert.True(policy.IsNotADigit(-4.1f));
-        Assert.True(policy.IsNotADigit(-3.5f));
-        Assert.False(policy.IsNotADigit(-9f));
+        Assert.True(policy.IsNotADigit(-4.1f, Photo));
+        Assert.True(policy.IsNotADigit(-3.5f, Photo));
+        Assert.False(policy.IsNotADigit(-9f, Photo));
     }
 
     [Fact]
@@ -74,8 +74,8 @@ public class TrustPolicyTests
         var policy = new TrustPolicy(1, NotADigitScore.MaxProbability, 0.6f, 0.8f);
 
         Assert.Equal(0.7f, policy.ScoreOf(-20, 0.3f), 6);
-        Assert.True(policy.IsNotADigit(policy.ScoreOf(-20, 0.3f)));
-        Assert.False(policy.IsNotADigit(policy.ScoreOf(-20, 0.9f)));
+        Assert.True(policy.IsNotADigit(policy.ScoreOf(-20, 0.3f), Photo));
+        Assert.False(policy.IsNotADigit(policy.ScoreOf(-20, 0.9f), Photo));
     }
 
     [Fact]
@@ -84,7 +84,8 @@ public class TrustPolicyTests
         var policy = TrustPolicy.For(Card("{}"), new PredictionOptions());
 
         Assert.Equal(new TrustPolicy(1, NotADigitScore.None, float.PositiveInfinity, 0.5f), policy);
-        Assert.False(policy.IsNotADigit(policy.ScoreOf(1e9f, 0.01f)));
+        Assert.False(policy.IsNotADigit(policy.ScoreOf(1e9f, 0.01f), Photo));
+        Assert.False(policy.IsNotADigit(policy.ScoreOf(1e9f, 0.01f), 8));
     }
 
     [Fact]
@@ -96,9 +97,33 @@ public class TrustPolicyTests
         Assert.Equal(0.6f, TrustPolicy.For(card, new PredictionOptions { UncertainBelow = 0.6 }).UncertainBelow);
     }
 
+    [Fact]
+    public void Digits_read_from_low_resolution_scans_are_judged_by_the_cards_line_for_them()
+    {
+        var card = Card("""{ "notADigit": { "score": "energy", "threshold": -4.1, "lowResolution": { "maxSide": 16, "threshold": -3.2 } } }""");
+        var policy = TrustPolicy.For(card, new PredictionOptions());
+        float[] sure = [0.01f, 0.91f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f];
+
+        // An 8x8 or 16x16 scan up to the low-resolution line is answered; the same score on a larger image is declined.
+        Assert.Equal((-4.1f, -3.2f, -3.2f, -4.1f), (policy.ThresholdFor(Photo), policy.ThresholdFor(8), policy.ThresholdFor(16), policy.ThresholdFor(17)));
+        Assert.False(Prediction.Judge(sure, -3.5f, "cnn", policy, 8).NotADigit);
+        Assert.True(Prediction.Judge(sure, -3.5f, "cnn", policy, 28).NotADigit);
+        Assert.True(Prediction.Judge(sure, -3.2f, "cnn", policy, 16).NotADigit);
+    }
+
+    [Fact]
+    public void A_card_without_a_low_resolution_line_judges_every_source_by_its_one_line()
+    {
+        var policy = TrustPolicy.For(Card("""{ "notADigit": { "score": "energy", "threshold": -4.1 } }"""), new PredictionOptions());
+
+        Assert.Equal(-4.1f, policy.ThresholdFor(8));
+        Assert.True(policy.IsNotADigit(-3.5f, 8));
+    }
+
     [Theory]
     [InlineData("""{ "notADigit": { "score": "entropy", "threshold": 1 } }""", "entropy")]
     [InlineData("""{ "calibration": { "temperature": 0 } }""", "temperature")]
+    [InlineData("""{ "notADigit": { "score": "energy", "threshold": -4, "lowResolution": { "maxSide": 0, "threshold": -3 } } }""", "maxSide")]
     public void A_card_with_lines_the_service_cannot_apply_stops_startup(string json, string named)
     {
         var error = Assert.Throws<InvalidOperationException>(() => TrustPolicy.For(Card(json), new PredictionOptions()));
@@ -113,14 +138,17 @@ public class TrustPolicyTests
         float[] sure = [0.01f, 0.91f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f];
         float[] split = [0.01f, 0.01f, 0.01f, 0.01f, 0.45f, 0.01f, 0.01f, 0.01f, 0.01f, 0.47f];
 
-        var digit = Prediction.Judge(sure, -12, "cnn", policy);
-        var unsure = Prediction.Judge(split, -12, "cnn", policy);
-        var notADigit = Prediction.Judge(sure, -2, "cnn", policy);
+        var digit = Prediction.Judge(sure, -12, "cnn", policy, Photo);
+        var unsure = Prediction.Judge(split, -12, "cnn", policy, Photo);
+        var notADigit = Prediction.Judge(sure, -2, "cnn", policy, Photo);
 
         Assert.Equal((1, false, false, false), (digit.Digit, digit.Uncertain, digit.NotADigit, digit.BelowUncertainLine));
         Assert.Equal((9, true, false, true), (unsure.Digit, unsure.Uncertain, unsure.NotADigit, unsure.BelowUncertainLine));
         Assert.Equal((1, true, true, -2f, false), (notADigit.Digit, notADigit.Uncertain, notADigit.NotADigit, notADigit.NotADigitScore, notADigit.BelowUncertainLine));
     }
+
+    // A phone photo's longer side: never a low-resolution scan.
+    private const int Photo = 1600;
 
     private static EnsembleCard Card(string trust)
     {
