@@ -84,6 +84,14 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
         Assert.Equal(HttpStatusCode.OK, blocks.StatusCode);
         var problem = await smoothed.AssertProblemAsync(422);
         Assert.Equal("/problems/not-a-digit", problem.GetProperty("type").GetString());
+
+        // In one batch, each image by its own side.
+        using var batch = await _client.PostAsync("/predict/batch?model=cnn",
+            Http.Images((TestImages.Encode(smooth), "smooth.png"), (TestImages.CoarseScan(digit), "scan.png")), Cancel);
+        var items = (await batch.ReadJsonAsync()).GetProperty("predictions").EnumerateArray().ToArray();
+        Assert.Equal(422, items[0].GetProperty("status").GetInt32());
+        Assert.False(items[1].TryGetProperty("status", out _), "the 8x8 scan is answered");
+        Assert.Equal(10, items[1].GetProperty("probabilities").GetArrayLength());
     }
 
     [Fact]
