@@ -481,7 +481,9 @@ def train_run(name, recipe, data, epochs, lr, init, teacher, distill_weight, dis
 
 # Weight-space ensembling of a fine-tuned model with its starting point (Wortsman et al., 2022, "WiSE-FT").
 # The mix kept is the one with the lowest validation log-loss, MNIST's and the synthetic digits' added: accuracy on
-# 5,000 MNIST validation digits cannot tell the mixes apart (they differ by a few images), log-loss can. Going back
+# 5,000 MNIST validation digits cannot tell the mixes apart (they differ by a few images), log-loss can. The synthetic
+# digits' log-loss is the mean of each source's (strokes, fonts, held-out fonts, MNIST as uploads, crops), so that the
+# smallest sources, the crops of postal and form readers among them, count as much as the rest. Going back
 # towards the start restores MNIST and, up to a point, helps the synthetic digits too (their log-loss is lowest
 # part-way), but a model that never saw the styles MNIST lacks loses them (a 1 with a flag reads as 7 again), so
 # STYLE_REPEATS shows those styles often enough that they survive the mix.
@@ -495,7 +497,9 @@ def interpolate_towards(model, init, data, log):
         model.load_state_dict({k: init[k] + mix * (tuned[k] - init[k]) for k in tuned})
         mnist, mnist_acc = evaluate(model, data["val_x"], data["val_y"])
         synthetic, synthetic_acc = evaluate(model, data["val_synthetic_x"], data["val_synthetic_y"])
-        loss = F.cross_entropy(mnist, data["val_y"]).item() + F.cross_entropy(synthetic, data["val_synthetic_y"]).item()
+        sources = data["val_synthetic_source"]
+        by_source = [F.cross_entropy(synthetic[sources == s], data["val_synthetic_y"][sources == s]).item() for s in np.unique(sources)]
+        loss = F.cross_entropy(mnist, data["val_y"]).item() + float(np.mean(by_source))
         log(f"mix {mix:.1f}: val MNIST {mnist_acc:.2f}% synthetic {synthetic_acc:.2f}%, log-loss {loss:.4f}")
         losses.append((loss, mix))
     chosen = min(losses)[1]
@@ -637,6 +641,7 @@ def load_data(args, log):
         # The validation digits as a reader that size-normalises both ways stores them: stretched to fill a square.
         "val_filled_x": fill_box(normalize(images[val_idx]), 1.0, torch.Generator().manual_seed(SEED), aspect=1.0),
         "val_synthetic_x": to_tensor(vd.x[vd.found]), "val_synthetic_y": torch.from_numpy(vd.labels[vd.found]),
+        "val_synthetic_source": np.array([tags[0] for tags in vd.tags])[vd.found],
         "val_digits": vd, "val_digits_x": to_tensor(vd.x[answered]), "val_answered": answered,
         "val_outliers": sets["val-outliers"],
         "val_outliers_x": to_tensor(sets["val-outliers"].x[sets["val-outliers"].status == 0]),
