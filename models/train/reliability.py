@@ -76,6 +76,11 @@ class View:
     def __init__(self, probs, energies):
         self.probs, self.energy = probs, energies
 
+    @classmethod
+    def of(cls, logits, temperature=1.0):
+        """The View of one model's raw logits at its calibration temperature."""
+        return cls(probabilities(logits, temperature), energy(logits))
+
     def score(self, kind):
         return self.energy if kind == "energy" else 1 - self.probs.max(1)
 
@@ -141,14 +146,17 @@ def low_resolution_fields(fit_digits, report_digits, families, card_threshold, d
     line flags (most of the rest: at this size a letter is more often "not sure" than "not a digit")."""
     fit_scores, report_scores = fit_digits.score(score_kind), report_digits.score(score_kind)
     threshold = max(card_threshold, float(np.quantile(fit_scores, 1 - digit_decline_rate)))
-    rows = []
-    for name, held_out, view in families:
-        s = view.score(score_kind)
-        rows.append({"name": name, "heldOut": held_out, "count": int(len(s)), "auroc": round(auroc(report_scores, s), 4),
-                     "declineRate": round(float((s >= threshold).mean()), 4) if len(s) else None,
-                     "flaggedRate": round(float(view.flagged(score_kind, threshold, uncertain_below).mean()), 4) if len(s) else None})
+    rows = [family_row(name, held_out, view, report_scores, threshold, uncertain_below, score_kind) for name, held_out, view in families]
     return {"maxSide": max_side, "threshold": round(threshold, 4),
             "digitDeclineRate": round(float((report_scores >= threshold).mean()), 4), "families": rows}
+
+
+def family_row(name, held_out, view, digit_scores, threshold, uncertain_below, score_kind):
+    """One kind of non-digit (View) against digits' scores at a card's lines: AUROC, share declined, share flagged."""
+    s = view.score(score_kind)
+    return {"name": name, "heldOut": held_out, "count": int(len(s)), "auroc": round(auroc(digit_scores, s), 4),
+            "declineRate": round(float((s >= threshold).mean()), 4) if len(s) else None,
+            "flaggedRate": round(float(view.flagged(score_kind, threshold, uncertain_below).mean()), 4) if len(s) else None}
 
 
 def card_fields(fit, report, families, temperature, ece_before, validation):
@@ -164,13 +172,7 @@ def card_fields(fit, report, families, temperature, ece_before, validation):
     threshold, uncertain_below = choose_operating_point(fit["digits"], fit["labels"], fit["outliers"], score_kind)
     digits = report["digits"]
     d_score = digits.score(score_kind)
-    family_rows = []
-    for name, held_out, view in families:
-        s = view.score(score_kind)
-        flagged = view.flagged(score_kind, threshold, uncertain_below)
-        family_rows.append({"name": name, "heldOut": held_out, "count": int(len(s)), "auroc": round(auroc(d_score, s), 4),
-                            "declineRate": round(float((s >= threshold).mean()), 4) if len(s) else None,
-                            "flaggedRate": round(float(flagged.mean()), 4) if len(s) else None})
+    family_rows = [family_row(name, held_out, view, d_score, threshold, uncertain_below, score_kind) for name, held_out, view in families]
     digits_flagged = digits.flagged(score_kind, threshold, uncertain_below)
     correct = digits.probs.argmax(1) == report["labels"]
     return {

@@ -675,7 +675,7 @@ def low_resolution_sets(digits, outliers):
     d = (digits.status == 0) & (digits.sides <= LOW_RESOLUTION_SIDE)
     o = (outliers.status == 0) & (outliers.sides <= LOW_RESOLUTION_SIDE)
     return {"low_res_digits_x": to_tensor(digits.x[d]), "low_res_digits_y": digits.labels[d],
-            "low_res_outliers_x": to_tensor(outliers.x[o]), "low_res_outlier_names": np.array([t[0] for t, k in zip(outliers.tags, o) if k])}
+            "low_res_outliers_x": to_tensor(outliers.x[o]), "low_res_outlier_names": np.array([t[0] for t in outliers.tags])[o]}
 
 
 # ---------------------------------------------------------------- cards
@@ -857,11 +857,11 @@ def main():
         out["temperature"] = temperature
         report_mask = inputs["report"] & inputs["realistic"]
         ece_before = reliability.ece(reliability.probabilities(digit_logits[report_mask]), inputs["digit_labels"][report_mask])
-        digit_view = reliability.View(reliability.probabilities(digit_logits, temperature), reliability.energy(digit_logits))
-        outlier_view = reliability.View(reliability.probabilities(out["val_outliers"], temperature), reliability.energy(out["val_outliers"]))
+        digit_view = reliability.View.of(digit_logits, temperature)
+        outlier_view = reliability.View.of(out["val_outliers"], temperature)
         fields = reliability_fields(inputs, digit_view, outlier_view, temperature, ece_before, CALIBRATION_SET)
         fields["notADigit"]["lowResolution"] = low_resolution_line(
-            data, *(reliability.View(reliability.probabilities(out[k], temperature), reliability.energy(out[k])) for k in ("low_res_digits", "low_res_outliers")), fields)
+            data, reliability.View.of(out["low_res_digits"], temperature), reliability.View.of(out["low_res_outliers"], temperature), fields)
         by_kind = accuracy_by_kind(data, out["val_digits"].argmax(1), logits.argmax(1).numpy(), out["mnist_val"].argmax(1), out["mnist_val_filled"].argmax(1),
                                    out["low_res_digits"].argmax(1))
 

@@ -72,12 +72,14 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
         // cnn's card declines every upload but scans of 16 px or less, whose line nothing reaches: an 8x8 scan is
         // answered, as it is when saved enlarged in whole-pixel blocks; enlarged smoothly, it is a 64-px image, declined.
         var digit = MnistTestSet.Instance.Images[0];
-        using var scan = SKBitmap.Decode(TestImages.CoarseScan(digit));
+        var scanPng = TestImages.CoarseScan(digit);
+        using var scan = SKBitmap.Decode(scanPng);
         using var smooth = scan.Resize(new SKImageInfo(64, 64, SKColorType.Gray8, SKAlphaType.Opaque), new SKSamplingOptions(SKFilterMode.Linear));
+        var smoothPng = TestImages.Encode(smooth);
 
-        using var small = await _client.PostAsync("/predict?model=cnn", Http.Image(TestImages.CoarseScan(digit), "scan-8x8.png"), Cancel);
+        using var small = await _client.PostAsync("/predict?model=cnn", Http.Image(scanPng, "scan-8x8.png"), Cancel);
         using var blocks = await _client.PostAsync("/predict?model=cnn", Http.Image(TestImages.CoarseScan(digit, enlarge: 8), "scan-8x8-blocks.png"), Cancel);
-        using var smoothed = await _client.PostAsync("/predict?model=cnn", Http.Image(TestImages.Encode(smooth), "scan-8x8-smooth.png"), Cancel);
+        using var smoothed = await _client.PostAsync("/predict?model=cnn", Http.Image(smoothPng, "scan-8x8-smooth.png"), Cancel);
 
         Assert.Equal(HttpStatusCode.OK, small.StatusCode);
         Assert.False((await small.ReadJsonAsync()).GetProperty("uncertain").GetBoolean());
@@ -87,7 +89,7 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
 
         // In one batch, each image by its own side.
         using var batch = await _client.PostAsync("/predict/batch?model=cnn",
-            Http.Images((TestImages.Encode(smooth), "smooth.png"), (TestImages.CoarseScan(digit), "scan.png")), Cancel);
+            Http.Images((smoothPng, "smooth.png"), (scanPng, "scan.png")), Cancel);
         var items = (await batch.ReadJsonAsync()).GetProperty("predictions").EnumerateArray().ToArray();
         Assert.Equal(422, items[0].GetProperty("status").GetInt32());
         Assert.False(items[1].TryGetProperty("status", out _), "the 8x8 scan is answered");

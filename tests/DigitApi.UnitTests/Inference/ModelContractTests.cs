@@ -91,7 +91,7 @@ public class ModelContractTests
     {
         var manifest = ReadManifest();
 
-        foreach (var card in manifest.Models.Cast<TrustedCard>().Append(manifest.Ensemble!))
+        foreach (var (name, card) in manifest.Models.Select(m => (m.Name, (TrustedCard)m)).Append((manifest.Ensemble!.Name, manifest.Ensemble)))
         {
             var policy = TrustPolicy.For(card, new PredictionOptions()); // throws on an unknown score or a bad temperature
             Assert.InRange(policy.UncertainBelow, 0, 1);
@@ -99,13 +99,11 @@ public class ModelContractTests
 
             // Scans of 16 px or less have a line of their own, never stricter than the card's: they carry less evidence.
             var low = card.NotADigit?.LowResolution;
-            Assert.True(low is not null, $"{Name(card)} sets no line for low-resolution scans");
+            Assert.True(low is not null, $"{name} sets no line for low-resolution scans");
             Assert.Equal(16, low.MaxSide);
             Assert.InRange(low.Threshold, card.NotADigit!.Threshold, 0);
         }
     }
-
-    private static string Name(TrustedCard card) => card switch { ModelCard m => m.Name, EnsembleCard e => e.Name, _ => "?" };
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
