@@ -40,11 +40,13 @@ TRAINED_FAMILIES = [f for f, held in FAMILIES if not held]
 SETS = {
     # crop_strokes: stroke digits cut out as postal and form readers store them (uploads.CROP_STORES), three 1s in five
     # with a long flag or a short one: stretched onto a form's box, such a 1 is a 7 with a sloping bar unless seen often.
-    "train-digits": dict(strokes=12000, fonts=6000, mnist=3000, crop_strokes=4000),
+    # crop_mnist: MNIST's own digits cut out the same way: a real hand's 1, stretched onto a 16-px square, is a solid
+    # bar or blob, which a model that saw few reads as 8.
+    "train-digits": dict(strokes=12000, fonts=6000, mnist=3000, crop_strokes=4000, crop_mnist=4000),
     # The families that look most like handwriting (letters, other scripts, words, doodles) get the most variety.
     "train-outliers": dict(per_family=dict(fashion=1200, letters=3200, words=2000, symbols=1400, scripts=2600,
                                            shapes=1800, scribbles=1800, photos=1000, noise=800)),
-    "val-digits": dict(strokes=2500, fonts=600, heldout_fonts=1200, mnist=1200, crop_strokes=600),
+    "val-digits": dict(strokes=2500, fonts=600, heldout_fonts=1200, mnist=1200, crop_strokes=600, crop_mnist=600),
     "val-outliers": dict(per_family=300),
     # Cut out as low-resolution scans (uploads.LOW_RESOLUTION_STORES): what the cards' line for such scans is fitted
     # and reported on (see train.LOW_RESOLUTION_SIDE). Photos are left out: a photo is not stored as a 16-px scan.
@@ -115,13 +117,13 @@ def _digit_item(args):
         ink = None
         while ink is None:
             ink = U.font_ink(str(d), fonts[rng.integers(len(fonts))], rng)
-    else:  # MNIST digits re-rendered as uploads
+    else:  # MNIST digits re-rendered as uploads, or cut out as readers store them
         images, labels = _SOURCES.mnist_train if set_name.startswith("train") else _SOURCES.mnist_val
         j = int(rng.integers(len(images)))
         d = int(labels[j])
         ink = np.asarray(images[j], np.float32) / 255
         ink = np.kron(ink, np.ones((3, 3), np.float32))
-    presentation = "crop" if source == "crop-strokes" else "low-resolution-crop" if _low_resolution(set_name) \
+    presentation = "crop" if source.startswith("crop-") else "low-resolution-crop" if _low_resolution(set_name) \
         else U.pick_presentation(rng, training=set_name.startswith("train"))
     data, box = U.present(ink, rng, presentation)
     return data, d, tags + [presentation], box
@@ -192,7 +194,7 @@ def _work(set_name, spec, scale):
     if set_name.endswith("digits"):
         jobs = []
         for source, key in (("strokes", "strokes"), ("fonts", "fonts"), ("heldout-fonts", "heldout_fonts"), ("mnist-uploads", "mnist"),
-                            ("crop-strokes", "crop_strokes")):
+                            ("crop-strokes", "crop_strokes"), ("crop-mnist", "crop_mnist")):
             jobs += [(set_name, source, i) for i in range(max(2, spec.get(key, 0) // scale) if spec.get(key) else 0)]
         return _digit_item, jobs
     families = spec.get("families") or (TRAINED_FAMILIES if set_name.startswith("train") else [f for f, _ in FAMILIES])

@@ -445,12 +445,14 @@ def _present(ink, rng, presentation):
 
 
 # How postal and form readers store a character cut from a page: its ink's box scaled into a small square (a 16x16 grey
-# scan; a 32x32 two-level bitmap, NIST's form system; that bitmap counted in 4x4 blocks, an 8x8 image of 0-16, the UCI
-# optical digits), the aspect kept or the box stretched whatever the shape (NIST: onto 20x32, so a 1 or a flagged 1
-# comes as wide as a 7), half of them sheared upright first (_upright), sometimes shown enlarged as a viewer saves it.
-CROP_STORES = {"scan16": 0.35, "bitmap32": 0.4, "counts8": 0.25}
+# scan; a 16x16 two-level bitmap; a 32x32 two-level bitmap, NIST's form system; that bitmap counted in 4x4 blocks, an
+# 8x8 image of 0-16, the UCI optical digits), the aspect kept or the box stretched whatever the shape (NIST: onto
+# 20x32, so a 1 or a flagged 1 comes as wide as a 7; a 16-px store: onto its whole square, so a flagged 1 comes as a
+# bar across the top of a thick stem), half of them sheared upright first (_upright), sometimes shown enlarged as a
+# viewer saves it.
+CROP_STORES = {"scan16": 0.25, "bitmap16": 0.25, "bitmap32": 0.3, "counts8": 0.2}
 # The stores whose images are low-resolution scans (16 px a side or less): the "low-resolution-crop" presentation.
-LOW_RESOLUTION_STORES = {"scan16": 0.5, "counts8": 0.5}
+LOW_RESOLUTION_STORES = {"scan16": 0.35, "bitmap16": 0.3, "counts8": 0.35}
 CROP_STRETCH = (0.55, 1.0)
 CROP_UPRIGHT = 0.5
 
@@ -479,11 +481,11 @@ def _crop(ink, rng, stores=CROP_STORES):
     inked = cut[cut > 0.2]
     cut = np.clip(cut / max(float(np.percentile(inked, 90)) if inked.size else 1.0, 1e-3), 0, 1)
     store = list(stores)[rng.choice(len(stores), p=list(stores.values()))]
-    side = 16 if store == "scan16" else 32
+    side = 16 if store.endswith("16") else 32
     aspect = cut.shape[1] / cut.shape[0]
     pick = rng.random()
-    if pick >= 0.4:  # stretched: onto the reader's own box (NIST's 20x32, a scan's square) or another
-        aspect = max(aspect, (1.0 if store == "scan16" else 20 / 32) if pick < 0.7 else rng.uniform(*CROP_STRETCH))
+    if pick >= 0.4:  # stretched: onto the reader's own box (NIST's 20x32, a 16-px store's square) or another
+        aspect = max(aspect, (1.0 if side == 16 else 20 / 32) if pick < 0.7 else rng.uniform(*CROP_STRETCH))
     dw, dh = (side, max(1, round(side / aspect))) if aspect > 1 else (max(1, round(side * aspect)), side)
     small = np.asarray(Image.fromarray((cut * 255).astype(np.uint8)).resize((dw, dh), Image.BILINEAR), np.float32) / 255
     a = np.zeros((side, side), np.float32)

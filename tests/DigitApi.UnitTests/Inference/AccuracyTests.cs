@@ -66,12 +66,14 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
     /// as a thick bar as wide as a 0, which a model that knows only MNIST's aspect reads as 8, 2 or 3.
     /// </summary>
     [Theory]
-    // 1s answered 95.9 % and 90.5 % today: a 16-px scan is judged by the cards' line for low-resolution scans.
-    [InlineData(16, false, 1.0, 93)] // a gray scan stretched to fill its square
-    [InlineData(32, true, TestImages.NistFormAspect, 86)] // a two-level form bitmap, 20x32 in 32x32 (NIST's form system)
-    public void Stretched_to_fill_their_box_digits_and_their_ones_still_read(int side, bool bitmap, double aspect, double onesAnsweredFloor)
+    // Today: 99.12 %, 1s 96.8 %, answered 96.7 % (a 16-px scan is judged by the cards' line for low-resolution scans).
+    [InlineData(16, false, 1.0, 98.5, 95, 93)] // a gray scan stretched to fill its square
+    // Today: 98.48 %, 1s 95.1 %, answered 95.0 %; 1s 87.0 % (mostly as 8) before two-level stretches in training.
+    [InlineData(16, true, 1.0, 97.5, 92, 92)] // a two-level 16x16 bitmap stretched to fill its square
+    // Today: 98.95 %, 1s 98.5 %, answered 93.9 % (the rest of the fat bars declined); 1s 95.2 % before two-level stretches.
+    [InlineData(32, true, TestImages.NistFormAspect, 98.5, 96, 91)] // a two-level form bitmap, 20x32 in 32x32 (NIST's form system)
+    public void Stretched_to_fill_their_box_digits_and_their_ones_still_read(int side, bool bitmap, double aspect, double floor, double onesFloor, double onesAnsweredFloor)
     {
-        const double floor = 98.5, onesFloor = 95;
         var set = MnistTestSet.Instance;
         var files = new byte[set.Count][];
         Parallel.For(0, set.Count, i => files[i] = TestImages.TightCrop(set.Images[i], side, bitmap, stretchedTo: aspect));
@@ -83,7 +85,8 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
         var onesRead = 100.0 * ones.Count(i => predictions[i]?.Digit == 1) / ones.Length;
         // At the default settings, where a fat bar may be declined as not a digit.
         var onesAnswered = 100.0 * ones.Count(i => predictions[i] is { Digit: 1, NotADigit: false }) / ones.Length;
-        TestContext.Current.SendDiagnosticMessage($"cnn: {accuracy:F2} % stretched to {side}x{side} (aspect {aspect:F3}), 1s {onesRead:F1} %, answered 1 at the default settings {onesAnswered:F1} %");
+        var onesMisread = ones.Where(i => predictions[i]?.Digit is not 1).GroupBy(i => predictions[i]?.Digit).OrderByDescending(g => g.Count()).Select(g => $"as {g.Key} x{g.Count()}");
+        TestContext.Current.SendDiagnosticMessage($"cnn: {accuracy:F2} % stretched to {side}x{side} (aspect {aspect:F3}{(bitmap ? ", two levels" : "")}), 1s {onesRead:F1} % ({string.Join(", ", onesMisread)}), answered 1 at the default settings {onesAnswered:F1} %");
         Assert.True(accuracy >= floor, $"{accuracy:F2} % < {floor} %");
         Assert.True(onesRead >= onesFloor, $"1s: {onesRead:F1} % < {onesFloor} %");
         Assert.True(onesAnswered >= onesAnsweredFloor, $"1s answered: {onesAnswered:F1} % < {onesAnsweredFloor} %");
@@ -99,7 +102,7 @@ public class AccuracyTests(Pipeline pipeline) : IClassFixture<Pipeline>
     [InlineData(8)] // shown in blocks at 64x64, as a viewer saves it
     public void Coarse_8x8_scans_are_read_and_answered(int enlarge)
     {
-        // 97.97 % and 97.68 %, answered right 97.7 % and 97.3 % today, the weakest digit 96.3 % (7) and 96.0 % (2): the
+        // 97.97 % and 97.68 %, answered right 97.94 % and 97.63 % today, the weakest digit (7) 96.5 % and 96.4 %: the
         // cards' line for low-resolution scans declines them about as often as digits in general (judged by the one
         // line for every upload, 2.7 points of the right answers went as not a digit), and the ink threshold of tiny
         // crops keeps their faint cells (at a quarter of the peak, 96.9 % were read).
