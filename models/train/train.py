@@ -671,8 +671,8 @@ def load_data(args, log):
             "syntheticKinds": "stroke digits (1 with flag/foot, 7 with crossbar, open/closed 4, straight/curled 9, "
                               "looped 2; pencil, ballpoint, felt, marker), handwriting-font digits, MNIST training "
                               "digits re-rendered as uploads; on canvases, phone photos of paper, scans, ruled and "
-                              "squared paper, or cut out as postal and form readers store them (16x16 scans, 32x32 "
-                              "bitmaps, 8x8 block counts; aspect kept or stretched); passed through the service's own "
+                              "squared paper, or cut out as postal and form readers store them (16x16 scans, 16x16 and "
+                              "32x32 two-level bitmaps, 8x8 block counts; aspect kept or stretched); passed through the service's own "
                               "preprocessing",
             "nonDigitFamilies": datasets.TRAINED_FAMILIES,
         },
