@@ -3,7 +3,7 @@ using SkiaSharp;
 
 namespace DigitApi.IntegrationTests.Protection;
 
-public sealed class BackpressureTests(BackpressureTests.Service factory) : IClassFixture<BackpressureTests.Service>
+public sealed class BackpressureTests(BackpressureTests.Service factory, DigitApiFactory unloaded) : IClassFixture<BackpressureTests.Service>, IClassFixture<DigitApiFactory>
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -12,14 +12,29 @@ public sealed class BackpressureTests(BackpressureTests.Service factory) : IClas
     {
         var client = factory.CreateClient();
         var digits = MnistTestSet.Instance;
-        var images = Enumerable.Range(0, 40).Select(i => TestImages.Presented(digits.Images[i], invert: true, scale: 4, canvas: 160, left: 10, top: 10, SKEncodedImageFormat.Png)).ToArray();
+        var images = await AnsweredRightAsync(Enumerable.Range(0, 50).Select(i => (TestImages.Presented(digits.Images[i], invert: true, scale: 4, canvas: 160, left: 10, top: 10, SKEncodedImageFormat.Png), (int)digits.Labels[i])).ToArray());
 
         // Each worker holds a batch open for 300 ms while the queue (capacity 2) refills behind it.
-        var results = await Burst.SendAsync(client, 200, i => (images[i % images.Length], digits.Labels[i % images.Length]), Cancel);
+        var results = await Burst.SendAsync(client, 200, i => images[i % images.Length], Cancel);
 
         Assert.Contains(results, r => !r.Accepted);
         Assert.Contains(results, r => r.Accepted);
         Assert.All(results.Where(r => r.Accepted), r => Assert.True(r.Right));
+    }
+
+    // The digits the service answers right one at a time, without load: a digit the model declines as not a digit (a
+    // 422, its judgement, not the queue's) would otherwise make the burst's answers look wrong.
+    private async Task<(byte[] Image, int Label)[]> AnsweredRightAsync((byte[] Image, int Label)[] candidates)
+    {
+        var client = unloaded.CreateClient();
+        var answers = await Task.WhenAll(candidates.Select(async c =>
+        {
+            using var response = await client.PostAsync("/predict", Http.Image(c.Image), Cancel);
+            return response.IsSuccessStatusCode && (await response.ReadJsonAsync()).GetProperty("digit").GetInt32() == c.Label;
+        }));
+        var right = candidates.Where((_, i) => answers[i]).ToArray();
+        Assert.True(right.Length >= 40, $"{right.Length} of {candidates.Length} answered right");
+        return right;
     }
 
     public sealed class Service() : ConfiguredFactory(new Dictionary<string, string?>
