@@ -268,18 +268,20 @@ def coarsen(ink, p, gen):
 # the flagged 1 as 7. A share fill_p of the training images are stretched across, about the middle of their ink's
 # box, to a width between FILL_ASPECT times their height, when they are narrower than that; a share FILL_SQUARE of
 # them to a square, as a 16-px reader stores every digit. A share FILL_TWO_LEVEL of the stretched ones then go
-# through such a reader's two-level bitmap (the digit's 20 px to 16, cut at half ink, enlarged back): a real hand's 1
+# through such a reader's two-level bitmap (the digit's 20 px to 16, cut at TWO_LEVEL_INK, enlarged back): a real hand's 1
 # comes out a solid bar or blob with jagged edges, which a model that saw only smooth stretches reads as 8 (MNIST test
 # 1s as 16x16 two-level bitmaps stretched to fill the square: 87 % read without it).
 FILL_ASPECT = (0.55, 1.0)
 FILL_SQUARE = 0.5
 FILL_TWO_LEVEL = 0.5
 TWO_LEVEL_SIDE = 22  # 28 px at 16 / 20
+TWO_LEVEL_INK = 0.4  # as uploads._crop cuts its two-level bitmaps
 
 
 def fill_box(x, p, gen, aspect=None, two_level=FILL_TWO_LEVEL):
     """Stretches a share p of a batch in [-1, 1] across so that each chosen image's ink box is at least `aspect`
-    (drawn from FILL_ASPECT unless given) times as wide as it is tall; no image gets narrower."""
+    (drawn from FILL_ASPECT, or 1 for a share FILL_SQUARE, unless given) times as wide as it is tall; no image gets
+    narrower. A share `two_level` of the stretched ones go through a 16-px two-level bitmap."""
     n = x.shape[0]
     pick = torch.rand(n, generator=gen) < p
     draw = torch.rand(n, generator=gen) * (FILL_ASPECT[1] - FILL_ASPECT[0]) + FILL_ASPECT[0]
@@ -301,10 +303,10 @@ def fill_box(x, p, gen, aspect=None, two_level=FILL_TWO_LEVEL):
     theta[:, 0, 0], theta[:, 0, 2], theta[:, 1, 1] = 1 / k, middle * (1 - 1 / k), 1
     grid = F.affine_grid(theta, [len(k), 1, x.shape[-2], x.shape[-1]], align_corners=False)
     stretched = F.grid_sample(picked, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
-    two_level = torch.rand(len(k), generator=gen) < two_level
-    if two_level.any():
-        small = F.interpolate(stretched[two_level], size=(TWO_LEVEL_SIDE, TWO_LEVEL_SIDE), mode="area")
-        stretched[two_level] = F.interpolate((small > 0.4).float(), size=x.shape[-2:], mode="bilinear", align_corners=False)
+    cut = torch.rand(len(k), generator=gen) < two_level
+    if cut.any():
+        small = F.interpolate(stretched[cut], size=(TWO_LEVEL_SIDE, TWO_LEVEL_SIDE), mode="area")
+        stretched[cut] = F.interpolate((small > TWO_LEVEL_INK).float(), size=x.shape[-2:], mode="bilinear", align_corners=False)
     out = x.clone()
     out[pick] = stretched * 2 - 1
     return out
