@@ -37,6 +37,9 @@ public enum HandStyle
 
     /// <summary>Any digit in its plain form, in a bold marker line a quarter to a third of its height wide (small loops close).</summary>
     BoldMarker,
+
+    /// <summary>Any digit in its plain form, written as an outline: a broad line with its middle left as paper (hollow lettering, outline fonts).</summary>
+    Outlined,
 }
 
 /// <summary>One handwritten digit as pen strokes in a unit box (x right, y down), and the pen that wrote it.</summary>
@@ -44,23 +47,42 @@ public enum HandStyle
 /// <param name="Strokes">Polylines, dense enough to draw as they are.</param>
 /// <param name="Pen">Pen width as a fraction of the digit's height.</param>
 /// <param name="Seed">Seed of the pen's width variation along the strokes.</param>
-public sealed record HandDigit(int Digit, IReadOnlyList<SKPoint[]> Strokes, float Pen, int Seed)
+/// <param name="Hollow">Share of the pen's width left as paper along the middle of the strokes (0: solid ink).</param>
+public sealed record HandDigit(int Digit, IReadOnlyList<SKPoint[]> Strokes, float Pen, int Seed, float Hollow = 0)
 {
     /// <summary>
     /// Draws the digit with its height <paramref name="height"/> centred on the canvas's origin (transform the
-    /// canvas first), the pen's width varying along each stroke as pressure does.
+    /// canvas first), the pen's width varying along each stroke as pressure does; a hollow digit's strokes as outlines.
     /// </summary>
     public void Draw(SKCanvas canvas, float height, SKColor ink)
     {
-        var random = new Random(Seed);
         using var paint = new SKPaint { Color = ink, IsAntialias = true, StrokeCap = SKStrokeCap.Round, Style = SKPaintStyle.Stroke };
+        if (Hollow <= 0)
+        {
+            Trace(canvas, height, paint, 1);
+            return;
+        }
+
+        // The whole digit inked first, then the middles of its strokes cleared, in a layer of its own so that the
+        // paper shows through: where strokes cross, their outlines merge, as an outline font's do.
+        canvas.SaveLayer();
+        Trace(canvas, height, paint, 1);
+        using var clear = new SKPaint { BlendMode = SKBlendMode.Clear, IsAntialias = true, StrokeCap = SKStrokeCap.Round, Style = SKPaintStyle.Stroke };
+        Trace(canvas, height, clear, Hollow);
+        canvas.Restore();
+    }
+
+    // The strokes with the pen's width (times `share`) varying along them, the same way on every call.
+    private void Trace(SKCanvas canvas, float height, SKPaint paint, float share)
+    {
+        var random = new Random(Seed);
         foreach (var stroke in Strokes)
         {
             var (phase, frequency) = (random.NextDouble() * Math.PI * 2, 2 + (random.NextDouble() * 4));
             for (var i = 1; i < stroke.Length; i++)
             {
                 var t = (double)i / stroke.Length;
-                paint.StrokeWidth = Pen * height * (float)(1 + (0.25 * Math.Sin(phase + (t * frequency))));
+                paint.StrokeWidth = share * Pen * height * (float)(1 + (0.25 * Math.Sin(phase + (t * frequency))));
                 var (a, b) = (stroke[i - 1], stroke[i]);
                 canvas.DrawLine((a.X - 0.5f) * height, (a.Y - 0.5f) * height, (b.X - 0.5f) * height, (b.Y - 0.5f) * height, paint);
             }
@@ -110,9 +132,12 @@ public static class HandDigits
             HandStyle.ThinPencil => 0.018 + (random.NextDouble() * 0.012),
             HandStyle.ThickMarker => 0.12 + (random.NextDouble() * 0.05),
             HandStyle.BoldMarker => 0.24 + (random.NextDouble() * 0.12),
+            HandStyle.Outlined => 0.2 + (random.NextDouble() * 0.1),
             _ => 0.04 + (random.NextDouble() * 0.05),
         };
-        return new HandDigit(digit, strokes, (float)pen, random.Next());
+        var penSeed = random.Next();
+        var hollow = style == HandStyle.Outlined ? 0.6 + (random.NextDouble() * 0.15) : 0;
+        return new HandDigit(digit, strokes, (float)pen, penSeed, (float)hollow);
     }
 
     /// <summary>The digit's ink, light on black, as <paramref name="size"/> x <paramref name="size"/> gray pixels.</summary>

@@ -95,6 +95,11 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
         ["slanted-bitmap-16x16-stretched"] = new(HandStyle.Slanted, null, DigitSize.Large, 89, CropSide: 16, StretchedTo: 1, TwoLevel: true), // 93.0 % today
         ["one-with-flag-postal-scan-16x16-stretched"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 17, CropSide: 16, StretchedTo: 1), // 24.3 % today, the rest read as 7
         ["plain-postal-scan-16x16-stretched"] = new(HandStyle.Plain, null, DigitSize.Large, 94, CropSide: 16, StretchedTo: 1), // 97.3 % today
+
+        // Bubble digits (hollow lettering, an outline font's digits): a broad line with its middle left as paper. Its two
+        // edges read as two strokes: a 4 or a 5 as 8, a 7 as 9.
+        ["outlined"] = new(HandStyle.Outlined, null, DigitSize.Large, 68), // 72.7 % today
+        ["outlined-photographed-on-ruled-paper"] = new(HandStyle.Outlined, Paper.Ruled, DigitSize.Large, 62), // 67.0 % today
     };
 
     public static TheoryData<string> Kinds => [.. All.Keys];
