@@ -30,9 +30,9 @@ def rule(aligns):
     return "|" + "|".join(aligns) + "|"
 
 
-def header(first, names, before=(), figures="---:"):
-    """A table's header row and rule: the first column, numeric columns before the models', a column per model."""
-    return [row([first, *before, *(f"`{n}`" for n in names)]), rule(["---", *("---:" for _ in before), *(figures for _ in names)])]
+def header(first, names, before=()):
+    """A table's header row and rule: the first column, numeric columns before the models', a numeric column per model."""
+    return [row([first, *before, *(f"`{n}`" for n in names)]), rule(["---", *("---:" for _ in before), *("---:" for _ in names)])]
 
 
 def tables(cards):

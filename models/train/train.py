@@ -268,14 +268,13 @@ def coarsen(ink, p, gen):
 # the flagged 1 as 7. A share fill_p of the training images are stretched across, about the middle of their ink's
 # box, to a width between FILL_ASPECT times their height, when they are narrower than that; a share FILL_SQUARE of
 # them to a square, as a 16-px reader stores every digit. A share FILL_TWO_LEVEL of the stretched ones then go
-# through such a reader's two-level bitmap (the digit's 20 px to 16, cut at TWO_LEVEL_INK, enlarged back): a real hand's 1
+# through such a reader's two-level bitmap (the digit's 20 px to 16, cut as uploads.TWO_LEVEL_INK, enlarged back): a real hand's 1
 # comes out a solid bar or blob with jagged edges, which a model that saw only smooth stretches reads as 8 (MNIST test
 # 1s as 16x16 two-level bitmaps stretched to fill the square: 87 % read without it).
 FILL_ASPECT = (0.55, 1.0)
 FILL_SQUARE = 0.5
 FILL_TWO_LEVEL = 0.5
 TWO_LEVEL_SIDE = 22  # 28 px at 16 / 20
-TWO_LEVEL_INK = 0.4  # as uploads._crop cuts its two-level bitmaps
 
 
 def fill_box(x, p, gen, aspect=None, two_level=FILL_TWO_LEVEL):
@@ -306,7 +305,7 @@ def fill_box(x, p, gen, aspect=None, two_level=FILL_TWO_LEVEL):
     cut = torch.rand(len(k), generator=gen) < two_level
     if cut.any():
         small = F.interpolate(stretched[cut], size=(TWO_LEVEL_SIDE, TWO_LEVEL_SIDE), mode="area")
-        stretched[cut] = F.interpolate((small > TWO_LEVEL_INK).float(), size=x.shape[-2:], mode="bilinear", align_corners=False)
+        stretched[cut] = F.interpolate((small > uploads.TWO_LEVEL_INK).float(), size=x.shape[-2:], mode="bilinear", align_corners=False)
     out = x.clone()
     out[pick] = stretched * 2 - 1
     return out

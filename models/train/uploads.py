@@ -455,6 +455,8 @@ CROP_STORES = {"scan16": 0.25, "bitmap16": 0.25, "bitmap32": 0.3, "counts8": 0.2
 LOW_RESOLUTION_STORES = {"scan16": 0.35, "bitmap16": 0.3, "counts8": 0.35}
 CROP_STRETCH = (0.55, 1.0)
 CROP_UPRIGHT = 0.5
+# A two-level store's cut: what is at least this dark once the digit is scaled into the store's square is ink.
+TWO_LEVEL_INK = 0.4
 
 
 def _upright(ink):
@@ -491,7 +493,7 @@ def _crop(ink, rng, stores=CROP_STORES):
     a = np.zeros((side, side), np.float32)
     a[(side - dh) // 2:(side - dh) // 2 + dh, (side - dw) // 2:(side - dw) // 2 + dw] = small
     if store != "scan16":
-        a = (a > 0.4).astype(np.float32)
+        a = (a > TWO_LEVEL_INK).astype(np.float32)
     if store == "counts8":
         a = a.reshape(8, 4, 8, 4).mean((1, 3))
     if rng.random() < 0.3:  # enlarged: a bitmap's pixels as blocks, a scan smoothly
