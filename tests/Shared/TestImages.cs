@@ -126,9 +126,11 @@ public static class TestImages
     /// <summary>
     /// The digit as the UCI optical digits (scikit-learn's <c>load_digits</c>) store one: NIST's 32x32 form bitmap
     /// (see <see cref="TightCrop"/>, stretched to <see cref="NistFormAspect"/>) counted in 4x4 blocks, an 8x8 image of
-    /// 0-16 shown as grey levels, dark ink on white. <paramref name="enlarge"/>: shown that many times bigger in blocks.
+    /// 0-16 shown as grey levels, dark ink on white. <paramref name="shownAt"/>: shown that many pixels a side, in
+    /// whole or uneven blocks (nearest neighbour) or, <paramref name="smoothly"/>, by cubic interpolation, as image
+    /// libraries enlarge by default.
     /// </summary>
-    public static byte[] CoarseScan(byte[] pixels, int width = 28, int enlarge = 1)
+    public static byte[] CoarseScan(byte[] pixels, int width = 28, int shownAt = 8, bool smoothly = false)
     {
         const int side = 32, block = 4, coarse = side / block;
         using var square = Fitted(pixels, width, side, NistFormAspect);
@@ -140,8 +142,8 @@ public static class TestImages
         }
 
         using var scan = Gray(counts.Select(n => (byte)(255 - (n * 255 / (block * block)))).ToArray(), coarse, coarse);
-        using var blocks = enlarge > 1 ? Enlarged(scan, enlarge, SKFilterMode.Nearest) : null;
-        return Encode(blocks ?? scan);
+        using var shown = shownAt != coarse ? Resized(scan, shownAt, smoothly ? new SKSamplingOptions(SKCubicResampler.CatmullRom) : new SKSamplingOptions(SKFilterMode.Nearest)) : null;
+        return Encode(shown ?? scan);
     }
 
     // The digit's ink box (pixels over 30), light on black, scaled into a side x side square: aspect kept, or stretched
@@ -175,12 +177,15 @@ public static class TestImages
     }
 
     // The bitmap drawn `times` as big.
-    private static SKBitmap Enlarged(SKBitmap bitmap, int times, SKFilterMode filter)
+    private static SKBitmap Enlarged(SKBitmap bitmap, int times, SKFilterMode filter) => Resized(bitmap, bitmap.Width * times, new SKSamplingOptions(filter));
+
+    // A square bitmap drawn onto side x side pixels.
+    private static SKBitmap Resized(SKBitmap bitmap, int side, SKSamplingOptions sampling)
     {
-        var big = new SKBitmap(new SKImageInfo(bitmap.Width * times, bitmap.Height * times, SKColorType.Gray8, SKAlphaType.Opaque));
+        var big = new SKBitmap(new SKImageInfo(side, side, SKColorType.Gray8, SKAlphaType.Opaque));
         using var surface = new SKCanvas(big);
         using var image = SKImage.FromBitmap(bitmap);
-        surface.DrawImage(image, SKRect.Create(bitmap.Width, bitmap.Height), SKRect.Create(big.Width, big.Height), new SKSamplingOptions(filter), null);
+        surface.DrawImage(image, SKRect.Create(bitmap.Width, bitmap.Height), SKRect.Create(side, side), sampling, null);
         return big;
     }
 

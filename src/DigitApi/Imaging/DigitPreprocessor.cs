@@ -4,7 +4,8 @@ namespace DigitApi.Imaging;
 /// <param name="Pixels">The 28x28 values, row by row.</param>
 /// <param name="Box">The ink's box in the upload's pixels.</param>
 /// <param name="SourceSide">The longer side of the image the digit was read from, in that image's own pixels: the upload's
-/// size, or, where the upload was enlarged in whole-pixel blocks, its size before (an 8x8 scan saved at 64x64 reads 8).
+/// size, or, where the upload is a scan enlarged in whole-pixel blocks or smoothly, the scan's (an 8x8 scan saved at 64x64
+/// or 280x280 reads 8).
 /// The model cards' line for low-resolution scans goes by it (see <c>NotADigitSpec.LowResolution</c>).</param>
 public sealed record PreparedDigit(float[] Pixels, PixelBox Box, int SourceSide);
 
@@ -20,29 +21,47 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
 
     public static PreparedDigit Prepare(GrayImage image, DecodeClock? clock = null)
     {
-        // The image at its own resolution, an enlargement in whole-pixel blocks undone: how coarse the digit's source is.
-        var own = PixelBlocks.Undo(image);
-        var sourceSide = SideOf(own.Width, own.Height, image);
-        var crop = InkExtractor.IsCrop(image.Width, image.Height);
-        var digit = Prepare(image, crop, sourceSide, clock);
-        if (crop || !ReachesEdgeToEdge(digit.Box, image.Width, image.Height))
+        // The image at its own resolution, an enlargement in whole-pixel blocks or a smooth one of a low-resolution scan
+        // undone: how coarse the digit's source is.
+        var blocksUndone = PixelBlocks.Undo(image);
+        var own = ReferenceEquals(blocksUndone, image) ? SmoothEnlargement.Undo(image) : blocksUndone;
+        if (InkExtractor.IsCrop(image.Width, image.Height))
+        {
+            // A crop is read from its own pixels when it was enlarged in whole-pixel blocks (an 8x8 scan shown at
+            // 32x32) or smoothly (at 28x28 as image libraries enlarge): read from the enlargement, its grey cells went
+            // to the cut for two-level bitmaps and their stair-step edges became strokes, or its soft grey strokes
+            // went as a blurred drawing, not a digit.
+            return AsCrop(own, image, clock);
+        }
+
+        var digit = Prepare(image, crop: false, SideOf(blocksUndone, image), clock);
+        var enlargedScan = !ReferenceEquals(own, image) && Math.Max(own.Width, own.Height) <= SmoothEnlargement.MaxSource;
+        if (!enlargedScan && !ReachesEdgeToEdge(digit.Box, image.Width, image.Height))
         {
             return digit;
         }
 
         // A digit reaching from one edge of a larger image to the other is a crop enlarged (a postal scan or a form's
         // bitmap shown bigger): read as a page, the strokes along its border went as a frame and a bold digit's ink
-        // as shading. Read as a crop, from its own pixels when it was enlarged in whole-pixel blocks, unless that
-        // finds nothing.
+        // as shading. So is a low-resolution scan enlarged, whose faint edge cells a page's threshold may leave short
+        // of the edges. Read as a crop, from its own pixels, unless that finds nothing.
         try
         {
-            var asCrop = Prepare(own, crop: true, sourceSide, clock);
-            return asCrop with { Box = asCrop.Box.Scale((double)image.Width / own.Width, (double)image.Height / own.Height) };
+            return AsCrop(own, image, clock);
         }
         catch (ImageRejectedException e) when (e.Reason == ImageRejection.NoDigitFound)
         {
             return digit;
         }
+    }
+
+    // The digit read as a crop from the image's own pixels (the upload itself, or its enlargement undone), its box in
+    // the upload's pixels.
+    private static PreparedDigit AsCrop(GrayImage own, GrayImage image, DecodeClock? clock)
+    {
+        var digit = Prepare(own, crop: true, SideOf(own, image), clock);
+        return ReferenceEquals(own, image) ? digit
+            : digit with { Box = digit.Box.Scale((double)image.Width / own.Width, (double)image.Height / own.Height) };
     }
 
     private static PreparedDigit Prepare(GrayImage image, bool crop, int sourceSide, DecodeClock? clock)
@@ -66,10 +85,11 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
         return new PreparedDigit(pixels, box, sourceSide);
     }
 
-    // The longer side of width x height pixels of the decoded image, in the upload's pixels (a large JPEG is decoded
-    // at a fraction of its size).
-    internal static int SideOf(int width, int height, GrayImage decoded) =>
-        (int)Math.Round(Math.Max(width * decoded.SourceScaleX, height * decoded.SourceScaleY));
+    // The longer side of the image the digit is read from: the decoded upload's, in the upload's pixels (a large JPEG
+    // is decoded at a fraction of its size), or, where it is the scan an enlargement was made from, the scan's.
+    internal static int SideOf(GrayImage source, GrayImage decoded) => ReferenceEquals(source, decoded)
+        ? (int)Math.Round(Math.Max(decoded.Width * decoded.SourceScaleX, decoded.Height * decoded.SourceScaleY))
+        : Math.Max(source.Width, source.Height);
 
     /// <summary>
     /// The blobs that make up the digit: all but frames and edges along the border, the leftovers of paper lines,

@@ -47,7 +47,7 @@ public sealed class NumberPreprocessor(IImageDecoder decoder, IOptions<NumberOpt
                 reading.Digits.Select(digit => new PreparedDigit(
                     DigitNormalizer.Normalize(ink, digit.LabelMap, digit.Labels, digit.Box),
                     digit.Box.Scale(image.SourceScaleX, image.SourceScaleY),
-                    DigitPreprocessor.SideOf(image.Width, image.Height, image))).ToList(),
+                    DigitPreprocessor.SideOf(image, image))).ToList(),
                 ReadingPrior.Of(cluster, reading),
                 ReadingPrior.IsCleanCut(cluster, reading))).ToList())).ToList());
     }

@@ -3,7 +3,7 @@ using static DigitApi.UnitTests.Imaging.SyntheticDigits;
 
 namespace DigitApi.UnitTests.Imaging;
 
-/// <summary>Crops enlarged in whole-pixel blocks (nearest neighbour) are read from their own pixels.</summary>
+/// <summary>Crops enlarged in whole-pixel blocks (nearest neighbour), even or uneven, are read from their own pixels.</summary>
 public class PixelBlocksTests
 {
     [Fact]
@@ -16,6 +16,21 @@ public class PixelBlocksTests
         Assert.Equal((16, 12), (back.Width, back.Height));
         Assert.Equal(scan.Pixels, back.Pixels);
         Assert.Equal((4.0, 4.0), (back.SourceScaleX, back.SourceScaleY));
+    }
+
+    [Theory]
+    [InlineData(28, 28, true)] // 3.5 times: blocks of 3 and 4, each pixel showing the source pixel under its centre
+    [InlineData(28, 28, false)] // the same, rounded down from the blocks' edges
+    [InlineData(60, 45, true)] // 7.5 times across, 5.625 down
+    public void An_image_enlarged_by_a_fraction_comes_back_to_its_own_pixels(int width, int height, bool fromCentres)
+    {
+        var scan = Scan(8, 8);
+
+        var back = PixelBlocks.Undo(EnlargedTo(scan, width, height, fromCentres));
+
+        Assert.Equal((8, 8), (back.Width, back.Height));
+        Assert.Equal(scan.Pixels, back.Pixels);
+        Assert.Equal((width / 8.0, height / 8.0), (back.SourceScaleX, back.SourceScaleY));
     }
 
     [Fact]
@@ -69,6 +84,25 @@ public class PixelBlocksTests
         Assert.Equal(280, DigitPreprocessor.Prepare(drawing).SourceSide);
         Assert.Equal(32, DigitPreprocessor.Prepare(bitmap).SourceSide);
         Assert.Equal(1600, DigitPreprocessor.Prepare(reduced).SourceSide);
+    }
+
+    // The image shown at width x height pixels in blocks, each pixel showing the source pixel under its centre or, not
+    // fromCentres, under its top left corner.
+    private static GrayImage EnlargedTo(GrayImage image, int width, int height, bool fromCentres)
+    {
+        var big = Paper(width, height, 0);
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var (sx, sy) = fromCentres
+                    ? ((int)((x + 0.5) * image.Width / width), (int)((y + 0.5) * image.Height / height))
+                    : (x * image.Width / width, y * image.Height / height);
+                big.Pixels[(y * width) + x] = image[sx, sy];
+            }
+        }
+
+        return big;
     }
 
     // A gray pattern with edges at every pixel: a digit's scan as a postal reader stores it.
