@@ -24,18 +24,18 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
         // The image at its own resolution, an enlargement in whole-pixel blocks or a smooth one of a low-resolution scan
         // undone: how coarse the digit's source is.
         var blocksUndone = PixelBlocks.Undo(image);
-        var own = ReferenceEquals(blocksUndone, image) ? SmoothEnlargement.Undo(image) : blocksUndone;
         if (InkExtractor.IsCrop(image.Width, image.Height))
         {
             // A crop is read from its own pixels when it was enlarged in whole-pixel blocks (an 8x8 scan shown at
             // 32x32) or smoothly (at 28x28 as image libraries enlarge): read from the enlargement, its grey cells went
             // to the cut for two-level bitmaps and their stair-step edges became strokes, or its soft grey strokes
             // went as a blurred drawing, not a digit.
-            return AsCrop(own, image, clock);
+            return AsCrop(OwnPixels(image, blocksUndone), image, clock);
         }
 
         var digit = Prepare(image, crop: false, SideOf(blocksUndone, image), clock);
-        var enlargedScan = !ReferenceEquals(own, image) && Math.Max(own.Width, own.Height) <= SmoothEnlargement.MaxSource;
+        var own = OwnPixels(image, blocksUndone);
+        var enlargedScan = !ReferenceEquals(own, image) && Math.Max(own.Width, own.Height) <= LowResolutionSide;
         if (!enlargedScan && !ReachesEdgeToEdge(digit.Box, image.Width, image.Height))
         {
             return digit;
@@ -54,6 +54,13 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
             return digit;
         }
     }
+
+    // A scan this size or smaller is a low-resolution one (as the model cards' line for such scans has it).
+    private const int LowResolutionSide = 16;
+
+    // The image at its own resolution: its blocks undone, or else a smooth enlargement of a low-resolution scan.
+    private static GrayImage OwnPixels(GrayImage image, GrayImage blocksUndone) =>
+        ReferenceEquals(blocksUndone, image) ? SmoothEnlargement.Undo(image) : blocksUndone;
 
     // The digit read as a crop from the image's own pixels (the upload itself, or its enlargement undone), its box in
     // the upload's pixels.

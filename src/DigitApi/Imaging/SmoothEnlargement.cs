@@ -7,15 +7,17 @@ namespace DigitApi.Imaging;
 /// </summary>
 public static class SmoothEnlargement
 {
-    /// <summary>The largest source looked for: scans of 8 to 16 pixels a side (what the model cards' line for
-    /// low-resolution scans covers).</summary>
-    public const int MaxSource = 16;
-
+    // The sources looked for: 8x8 scans (the UCI optical digits' block counts), found at 8 pixels when enlarged
+    // bilinearly or bicubically and at up to 12 when by Lanczos, whose ringing neither copies. A larger source (a
+    // 16-px postal scan) is left alone: read from its enlargement it loses little, and a 28x28 digit or picture
+    // enlarged smoothly would be taken for one more often.
     private const int MinSource = 8;
+    private const int MaxSource = 12;
 
     // The share of the image's variance that a source of n pixels a side, enlarged again, may leave unexplained: an 8x8
     // scan enlarged bilinearly, bicubically or by Lanczos to 28-280 pixels leaves under 2 % at n = 8; a 28x28 MNIST
-    // digit at least 5 % at n = 16, a drawing, a photo or a form's bitmap 10 % or more.
+    // digit at least 5 % at n = 16 (one in a few dozen of those enlarged smoothly less), a drawing, a photo or a
+    // form's bitmap 10 % or more.
     private const double MaxUnexplained = 0.03;
 
     // An enlargement changes gradually from one pixel to the next: summed along rows and columns, its second differences
@@ -24,11 +26,14 @@ public static class SmoothEnlargement
     // those blurred).
     private const double MaxRoughness = 0.65;
 
+    // Roughness is measured along about this many rows and as many columns.
+    private const int RoughnessLines = 8;
+
     // The error is measured on a grid of about this many of the image's pixels.
-    private const int ProbeCount = 4096;
+    private const int ProbeCount = 1024;
 
     /// <summary>
-    /// For an image that changes gradually from pixel to pixel, the fewest pixels (8 to 16 on the longer side, the
+    /// For an image that changes gradually from pixel to pixel, the fewest pixels (8 to 12 on the longer side, the
     /// aspect kept), sampled at their centres, whose enlargement explains all but <see cref="MaxUnexplained"/> of its
     /// variance; the image itself when none does, when it is rough, blank, or no larger than such a scan.
     /// </summary>
@@ -86,20 +91,79 @@ public static class SmoothEnlargement
     private static bool Explains(GrayImage source, Probes probes)
     {
         var (image, step) = (probes.Image, probes.Step);
-        var (w, h, sw, sh) = (image.Width, image.Height, source.Width, source.Height);
+        var (columns, rows) = (new Axis(image.Width, source.Width, step), new Axis(image.Height, source.Height, step));
+        var (sw, p) = (source.Width, source.Pixels);
+        var (linearDown, cubicDown) = (new double[sw], new double[sw]);
         double linear = 0, cubic = 0;
-        for (var y = step / 2; y < h; y += step)
+        for (var ky = 0; ky < rows.Count; ky++)
         {
-            for (var x = step / 2; x < w; x += step)
+            // The source enlarged down to this row first, column by column; then across to each probe.
+            var (top, bottom, fy) = rows.Linear[ky];
+            for (var c = 0; c < sw; c++)
             {
-                var (sx, sy) = ((((x + 0.5) * sw) / w) - 0.5, (((y + 0.5) * sh) / h) - 0.5);
-                var dl = image[x, y] - Bilinear(source.Pixels, sw, sh, sx, sy);
-                var dc = image[x, y] - Math.Clamp(Bicubic(source.Pixels, sw, sh, sx, sy), 0, 255);
+                linearDown[c] = p[(top * sw) + c] + ((p[(bottom * sw) + c] - p[(top * sw) + c]) * fy);
+                var down = 0.0;
+                for (var j = 0; j < 4; j++)
+                {
+                    down += rows.CubicWeights[(ky * 4) + j] * p[(rows.CubicAt[(ky * 4) + j] * sw) + c];
+                }
+
+                cubicDown[c] = down;
+            }
+
+            var row = (((step / 2) + (ky * step)) * image.Width) + (step / 2);
+            for (var kx = 0; kx < columns.Count; kx++)
+            {
+                var (left, right, fx) = columns.Linear[kx];
+                var across = 0.0;
+                for (var i = 0; i < 4; i++)
+                {
+                    across += columns.CubicWeights[(kx * 4) + i] * cubicDown[columns.CubicAt[(kx * 4) + i]];
+                }
+
+                var pixel = image.Pixels[row + (kx * step)];
+                var dl = pixel - (linearDown[left] + ((linearDown[right] - linearDown[left]) * fx));
+                var dc = pixel - Math.Clamp(across, 0, 255);
                 (linear, cubic) = (linear + (dl * dl), cubic + (dc * dc));
             }
         }
 
         return Math.Min(linear, cubic) < MaxUnexplained * probes.Variance;
+    }
+
+    // Where each probe along one side (every step-th pixel from the middle of the first step) falls in a source of
+    // sourceSide pixels, and which of them, weighted how, enlarge it there: the two nearest (bilinear) and the four
+    // nearest (Catmull-Rom), the border repeated outwards.
+    private sealed class Axis
+    {
+        public Axis(int side, int sourceSide, int step)
+        {
+            Count = ((side - (step / 2)) + step - 1) / step;
+            Linear = new (int, int, double)[Count];
+            CubicAt = new int[Count * 4];
+            CubicWeights = new double[Count * 4];
+            for (var k = 0; k < Count; k++)
+            {
+                var at = ((((step / 2) + (k * step)) + 0.5) * sourceSide / side) - 0.5;
+                var clamped = Math.Clamp(at, 0, sourceSide - 1);
+                var near = (int)clamped;
+                Linear[k] = (near, Math.Min(near + 1, sourceSide - 1), clamped - near);
+                var before = (int)Math.Floor(at);
+                CatmullRom(at - before, CubicWeights.AsSpan(k * 4, 4));
+                for (var i = 0; i < 4; i++)
+                {
+                    CubicAt[(k * 4) + i] = Math.Clamp(before - 1 + i, 0, sourceSide - 1);
+                }
+            }
+        }
+
+        public int Count { get; }
+
+        public (int Near, int Next, double Fraction)[] Linear { get; }
+
+        public int[] CubicAt { get; }
+
+        public double[] CubicWeights { get; }
     }
 
     // The pixels the error is measured on (every step-th pixel each way, from the middle of the first step) and their
@@ -123,52 +187,42 @@ public static class SmoothEnlargement
         return new Probes(image, step, sumOfSquares - (sum * sum / count));
     }
 
-    // Second differences along rows and columns over first differences, summed as magnitudes; infinite for a flat image.
+    // Second differences over first differences, summed as magnitudes, along about RoughnessLines rows and as many
+    // columns evenly spread; infinite for an image flat along all of them.
     private static double Roughness(GrayImage image)
     {
         var (w, h, p) = (image.Width, image.Height, image.Pixels);
         long first = 0, second = 0;
-        for (var y = 0; y < h; y++)
+        for (var y = h / RoughnessLines / 2; y < h; y += Math.Max(1, h / RoughnessLines))
         {
-            for (var x = 0; x < w; x++)
-            {
-                var at = (y * w) + x;
-                if (x > 0)
-                {
-                    first += Math.Abs(p[at] - p[at - 1]);
-                    second += x > 1 ? Math.Abs(p[at] - (2 * p[at - 1]) + p[at - 2]) : 0;
-                }
+            var (f, s) = Differences(p, y * w, 1, w);
+            (first, second) = (first + f, second + s);
+        }
 
-                if (y > 0)
-                {
-                    first += Math.Abs(p[at] - p[at - w]);
-                    second += y > 1 ? Math.Abs(p[at] - (2 * p[at - w]) + p[at - (2 * w)]) : 0;
-                }
-            }
+        for (var x = w / RoughnessLines / 2; x < w; x += Math.Max(1, w / RoughnessLines))
+        {
+            var (f, s) = Differences(p, x, w, h);
+            (first, second) = (first + f, second + s);
         }
 
         return first == 0 ? double.PositiveInfinity : (double)second / first;
     }
 
-    // The value at (x, y) between pixel centres by cubic convolution (Catmull-Rom), the border repeated outwards.
-    private static double Bicubic(byte[] pixels, int w, int h, double x, double y)
+    // The first and second differences, summed as magnitudes, along one line of count pixels from start, stride apart.
+    private static (long First, long Second) Differences(byte[] pixels, int start, int stride, int count)
     {
-        var (x0, y0) = ((int)Math.Floor(x), (int)Math.Floor(y));
-        Span<double> wx = stackalloc double[4];
-        Span<double> wy = stackalloc double[4];
-        CatmullRom(x - x0, wx);
-        CatmullRom(y - y0, wy);
-        double value = 0;
-        for (var j = 0; j < 4; j++)
+        long first = 0, second = 0;
+        var (at, previous, before) = (start + stride, (int)pixels[start], 0);
+        for (var i = 1; i < count; i++, at += stride)
         {
-            var row = Math.Clamp(y0 - 1 + j, 0, h - 1) * w;
-            for (var i = 0; i < 4; i++)
-            {
-                value += wy[j] * wx[i] * pixels[row + Math.Clamp(x0 - 1 + i, 0, w - 1)];
-            }
+            var value = (int)pixels[at];
+            var difference = value - previous;
+            first += Math.Abs(difference);
+            second += i > 1 ? Math.Abs(difference - before) : 0;
+            (previous, before) = (value, difference);
         }
 
-        return value;
+        return (first, second);
     }
 
     // The weights of the four pixels around a point t of the way from the second to the third.
