@@ -107,8 +107,11 @@ public static class HandDigits
         _ => [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     };
 
-    /// <summary>A random digit of the style (cycling through its digits with <paramref name="index"/>).</summary>
-    public static HandDigit Write(HandStyle style, int index, int seed)
+    /// <summary>
+    /// A random digit of the style (cycling through its digits with <paramref name="index"/>); <paramref name="pen"/>:
+    /// the pen's width drawn from that range (a share of the digit's height) rather than the style's.
+    /// </summary>
+    public static HandDigit Write(HandStyle style, int index, int seed, (double Min, double Max)? pen = null)
     {
         var random = new Random(seed);
         var digits = DigitsOf(style);
@@ -127,7 +130,7 @@ public static class HandDigits
                 (float)(0.5 + (((p.X - 0.5) * width) + ((0.5 - p.Y) * slant))),
                 p.Y)).ToArray())
             .ToList();
-        var pen = style switch
+        var penWidth = pen is { } range ? range.Min + (random.NextDouble() * (range.Max - range.Min)) : style switch
         {
             HandStyle.ThinPencil => 0.018 + (random.NextDouble() * 0.012),
             HandStyle.ThickMarker => 0.12 + (random.NextDouble() * 0.05),
@@ -137,7 +140,7 @@ public static class HandDigits
         };
         var penSeed = random.Next();
         var hollow = style == HandStyle.Outlined ? 0.6 + (random.NextDouble() * 0.15) : 0;
-        return new HandDigit(digit, strokes, (float)pen, penSeed, (float)hollow);
+        return new HandDigit(digit, strokes, (float)penWidth, penSeed, (float)hollow);
     }
 
     /// <summary>The digit's ink, light on black, as <paramref name="size"/> x <paramref name="size"/> gray pixels.</summary>

@@ -14,6 +14,10 @@ public static class SmoothEnlargement
     private const int MinSource = 8;
     private const int MaxSource = 12;
 
+    // A source is looked for only this many times smaller than the image: a 16-px postal scan, smooth itself, is not
+    // read again from 8-12 of its pixels (its stretched 1s would go as 8s).
+    private const double MinEnlargement = 2.5;
+
     // The share of the image's variance that a source of n pixels a side, enlarged again, may leave unexplained: an 8x8
     // scan enlarged bilinearly, bicubically or by Lanczos to 28-280 pixels leaves under 2 % at n = 8; a 28x28 MNIST
     // digit at least 5 % at n = 16 (one in a few dozen of those enlarged smoothly less), a drawing, a photo or a
@@ -35,11 +39,13 @@ public static class SmoothEnlargement
     /// <summary>
     /// For an image that changes gradually from pixel to pixel, the fewest pixels (8 to 12 on the longer side, the
     /// aspect kept), sampled at their centres, whose enlargement explains all but <see cref="MaxUnexplained"/> of its
-    /// variance; the image itself when none does, when it is rough, blank, or no larger than such a scan.
+    /// variance; the image itself when none does, when it is rough or blank, or when it is less than 2.5 times such a
+    /// scan.
     /// </summary>
     public static GrayImage Undo(GrayImage image)
     {
-        if (Math.Max(image.Width, image.Height) <= MaxSource)
+        var largest = Math.Min(MaxSource, (int)(Math.Max(image.Width, image.Height) / MinEnlargement));
+        if (largest < MinSource)
         {
             return image;
         }
@@ -51,12 +57,12 @@ public static class SmoothEnlargement
         }
 
         var probes = Probe(image);
-        if (!Explains(Source(image, MaxSource), probes))
+        if (!Explains(Source(image, largest), probes))
         {
             return image;
         }
 
-        for (var n = MinSource; n < MaxSource; n++)
+        for (var n = MinSource; n < largest; n++)
         {
             var source = Source(image, n);
             if (Explains(source, probes))
@@ -65,7 +71,7 @@ public static class SmoothEnlargement
             }
         }
 
-        return Source(image, MaxSource);
+        return Source(image, largest);
     }
 
     // The image sampled bilinearly at the centres of n pixels along its longer side (the aspect kept).
