@@ -67,8 +67,7 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
     private static PreparedDigit AsCrop(GrayImage own, GrayImage image, DecodeClock? clock)
     {
         var digit = Prepare(own, crop: true, SideOf(own, image), clock);
-        return ReferenceEquals(own, image) ? digit
-            : digit with { Box = digit.Box.Scale((double)image.Width / own.Width, (double)image.Height / own.Height) };
+        return digit with { Box = digit.Box.Scale((double)image.Width / own.Width, (double)image.Height / own.Height) };
     }
 
     private static PreparedDigit Prepare(GrayImage image, bool crop, int sourceSide, DecodeClock? clock)

@@ -22,7 +22,7 @@ public static class PixelBlocks
     {
         var (w, h, pixels) = (image.Width, image.Height, image.Pixels);
         var k = Gcd(w, h);
-        var (columnEdges, rowEdges) = (new List<int>(), new List<int>());
+        var rowEdges = new List<int>();
         var isColumnEdge = new bool[w + 1];
         for (var y = 0; y < h; y++)
         {
@@ -48,7 +48,6 @@ public static class PixelBlocks
                     }
 
                     isColumnEdge[x] = true;
-                    columnEdges.Add(x);
                     k = Gcd(k, x);
                 }
             }
@@ -59,7 +58,7 @@ public static class PixelBlocks
             return Shrunk(image, [.. Enumerable.Range(0, w / k).Select(x => x * k)], [.. Enumerable.Range(0, h / k).Select(y => y * k)]);
         }
 
-        columnEdges.Sort();
+        var columnEdges = Enumerable.Range(1, w - 1).Where(x => isColumnEdge[x]).ToList();
         return columnEdges.Count > 0 && rowEdges.Count > 0 && Blocks(columnEdges, w) is { } columns && Blocks(rowEdges, h) is { } rows
             ? Shrunk(image, columns, rows)
             : image;

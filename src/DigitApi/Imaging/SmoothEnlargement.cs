@@ -57,7 +57,8 @@ public static class SmoothEnlargement
         }
 
         var probes = Probe(image);
-        if (!Explains(Source(image, largest), probes))
+        var largestSource = Source(image, largest);
+        if (!Explains(largestSource, probes))
         {
             return image;
         }
@@ -71,20 +72,25 @@ public static class SmoothEnlargement
             }
         }
 
-        return Source(image, largest);
+        return largestSource;
     }
 
     // The image sampled bilinearly at the centres of n pixels along its longer side (the aspect kept).
     private static GrayImage Source(GrayImage image, int n)
     {
-        var (w, h) = (image.Width, image.Height);
+        var (w, h, p) = (image.Width, image.Height, image.Pixels);
         var (sw, sh) = w >= h ? (n, Math.Max(1, (int)Math.Round((double)n * h / w))) : (Math.Max(1, (int)Math.Round((double)n * w / h)), n);
+        var (columns, rows) = (new Axis(sw, w, 1), new Axis(sh, h, 1));
         var pixels = new byte[sw * sh];
         for (var y = 0; y < sh; y++)
         {
+            var (top, bottom, fy) = rows.Linear[y];
             for (var x = 0; x < sw; x++)
             {
-                pixels[(y * sw) + x] = (byte)Math.Round(Bilinear(image.Pixels, w, h, (((x + 0.5) * w) / sw) - 0.5, (((y + 0.5) * h) / sh) - 0.5));
+                var (left, right, fx) = columns.Linear[x];
+                var upper = Lerp(p[(top * w) + left], p[(top * w) + right], fx);
+                var lower = Lerp(p[(bottom * w) + left], p[(bottom * w) + right], fx);
+                pixels[(y * sw) + x] = (byte)Math.Round(Lerp(upper, lower, fy));
             }
         }
 
@@ -107,7 +113,7 @@ public static class SmoothEnlargement
             var (top, bottom, fy) = rows.Linear[ky];
             for (var c = 0; c < sw; c++)
             {
-                linearDown[c] = p[(top * sw) + c] + ((p[(bottom * sw) + c] - p[(top * sw) + c]) * fy);
+                linearDown[c] = Lerp(p[(top * sw) + c], p[(bottom * sw) + c], fy);
                 var down = 0.0;
                 for (var j = 0; j < 4; j++)
                 {
@@ -128,7 +134,7 @@ public static class SmoothEnlargement
                 }
 
                 var pixel = image.Pixels[row + (kx * step)];
-                var dl = pixel - (linearDown[left] + ((linearDown[right] - linearDown[left]) * fx));
+                var dl = pixel - Lerp(linearDown[left], linearDown[right], fx);
                 var dc = pixel - Math.Clamp(across, 0, 255);
                 (linear, cubic) = (linear + (dl * dl), cubic + (dc * dc));
             }
@@ -137,9 +143,9 @@ public static class SmoothEnlargement
         return Math.Min(linear, cubic) < MaxUnexplained * probes.Variance;
     }
 
-    // Where each probe along one side (every step-th pixel from the middle of the first step) falls in a source of
-    // sourceSide pixels, and which of them, weighted how, enlarge it there: the two nearest (bilinear) and the four
-    // nearest (Catmull-Rom), the border repeated outwards.
+    // Where the pixels of one side (every step-th from the middle of the first step: the probes; or all of them) fall,
+    // centre to centre, on another of sourceSide pixels, and which of those, weighted how, interpolate there: the two
+    // nearest (bilinear) and the four nearest (Catmull-Rom), the border repeated outwards.
     private sealed class Axis
     {
         public Axis(int side, int sourceSide, int step)
@@ -241,16 +247,5 @@ public static class SmoothEnlargement
         weights[3] = 0.5 * (t3 - t2);
     }
 
-    // The value at (x, y) between pixel centres, the border repeated outwards.
-    private static double Bilinear(byte[] pixels, int w, int h, double x, double y)
-    {
-        x = Math.Clamp(x, 0, w - 1);
-        y = Math.Clamp(y, 0, h - 1);
-        var (x0, y0) = ((int)x, (int)y);
-        var (x1, y1) = (Math.Min(x0 + 1, w - 1), Math.Min(y0 + 1, h - 1));
-        var (fx, fy) = (x - x0, y - y0);
-        var top = pixels[(y0 * w) + x0] + ((pixels[(y0 * w) + x1] - pixels[(y0 * w) + x0]) * fx);
-        var bottom = pixels[(y1 * w) + x0] + ((pixels[(y1 * w) + x1] - pixels[(y1 * w) + x0]) * fx);
-        return top + ((bottom - top) * fy);
-    }
+    private static double Lerp(double from, double to, double t) => from + ((to - from) * t);
 }
