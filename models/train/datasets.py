@@ -42,7 +42,7 @@ SETS = {
     # with a long flag or a short one: stretched onto a form's box, such a 1 is a 7 with a sloping bar unless seen often.
     # crop_mnist: MNIST's own digits cut out the same way: a real hand's 1, stretched onto a 16-px square, is a solid
     # bar or blob, which a model that saw few reads as 8.
-    "train-digits": dict(strokes=12000, fonts=6000, mnist=3000, crop_strokes=4000, crop_mnist=4000),
+    "train-digits": dict(strokes=12000, fonts=12000, mnist=3000, crop_strokes=6000, crop_mnist=4000),
     # The families that look most like handwriting (letters, other scripts, words, doodles) get the most variety.
     "train-outliers": dict(per_family=dict(fashion=1200, letters=3200, words=2000, symbols=1400, scripts=2600,
                                            shapes=1800, scribbles=1800, photos=1000, noise=800)),
@@ -53,6 +53,11 @@ SETS = {
     "val-low-resolution-digits": dict(strokes=800, fonts=200, heldout_fonts=200, mnist=800),
     "val-low-resolution-outliers": dict(per_family=150, families=[f for f, _ in FAMILIES if f != "photos"]),
 }
+
+
+# Stroke digits written as bubble outlines (uploads.PENS): a font like femkeklaver draws its digits so, and so do
+# people lettering a sign; their two edges otherwise read as two strokes (a 4 or a 5 as 8).
+BUBBLE_SHARE = 0.08
 
 
 def _seed(*parts):
@@ -107,10 +112,13 @@ def _digit_item(args):
     tags = [source]
     if source in ("strokes", "crop-strokes"):
         style = None
+        pen = None
         if source == "crop-strokes" and d == 1:  # three in five flagged, long or short (see SETS)
             pick = rng.random()
             style = "flag" if pick < 0.3 else "short" if pick < 0.6 else None
-        ink, style, pen = U.stroke_digit(d, rng, style=style)
+        elif source == "strokes" and rng.random() < BUBBLE_SHARE:
+            pen = "bubble"
+        ink, style, pen = U.stroke_digit(d, rng, style=style, pen=pen)
         tags += [pen] + ([style] if style else [])
     elif source in ("fonts", "heldout-fonts"):
         fonts = U.DIGIT_FONTS_HELDOUT if source == "heldout-fonts" else U.DIGIT_FONTS_TRAIN
@@ -218,7 +226,7 @@ def _generator_hash():
     h = hashlib.sha256(_source_hash(os.path.join(HERE, "uploads.py")).encode())
     for part in (_digit_item, _outlier_item, _low_resolution, _work):
         h.update(inspect.getsource(part).encode())
-    h.update(repr((SETS, FAMILIES, FASHION_SEEN, PHOTOS)).encode())
+    h.update(repr((SETS, FAMILIES, FASHION_SEEN, PHOTOS, BUBBLE_SHARE)).encode())
     return h.hexdigest()[:12]
 
 

@@ -122,8 +122,9 @@ RECIPES = {
 # seed, seed + 1, ..., their weights averaged, which reads better than the runs alone and takes no seed's luck. Each
 # first refreshes its start (refresh_on_mnist): the same number of runs on MNIST alone, averaged (the cnn's MNIST test
 # 99.61 -> 99.65 % with the default seed), so that mixing back towards the start (interpolate_towards) restores more
-# MNIST for as much of the new styles.
-FINETUNE = {"cnn": dict(epochs=4, lr=5e-4, distill=1.0, soup=4, refresh=True),
+# MNIST for as much of the new styles. The cnn's soup has six runs, whose mix reaches a lower validation log-loss
+# than four's.
+FINETUNE = {"cnn": dict(epochs=4, lr=5e-4, distill=1.0, soup=6, refresh=True),
             "lenet": dict(epochs=4, lr=5e-4, soup=4, refresh=True), "mlp": dict(epochs=4, lr=3e-4, distill=6.0),
             "logreg": dict(epochs=0, lr=0.0)}
 # Outlier exposure (Hendrycks et al., 2019): each batch of digits comes with three quarters as many non-digits,

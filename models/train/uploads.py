@@ -22,8 +22,9 @@ FONT_ROOT = "/usr/share/fonts"
 
 # Handwriting-style fonts for digits (Debian packages fonts-dkg-handwriting, fonts-breip, fonts-femkeklaver,
 # fonts-rufscript, fonts-sjfonts, fonts-comic-neue, fonts-humor-sans, fonts-bwht, fonts-dancingscript,
-# fonts-kristi, fonts-klee, fonts-kaushanscript, fonts-seto, fonts-kiloji) and print fonts (DejaVu, Liberation).
-# The held-out fonts are never trained on: their digits measure generalisation to unseen handwriting.
+# fonts-kristi, fonts-klee, fonts-kaushanscript, fonts-seto, fonts-kiloji, fonts-navilu, fonts-ecolier-court,
+# fonts-joscelyn, fonts-lobster, fonts-havana, fonts-leckerli-one, fonts-aoyagi-soseki) and print fonts (DejaVu,
+# Liberation). The held-out fonts are never trained on: their digits measure generalisation to unseen handwriting.
 DIGIT_FONTS_TRAIN = [
     "truetype/fifthhorseman/dkg.ttf", "truetype/fifthhorseman/dkgBd.ttf", "truetype/fifthhorseman/dkgIt.ttf",
     "truetype/breip/Breip.ttf", "truetype/rufscript/Rufscript010.ttf", "truetype/sjfonts/SteveHand.ttf",
@@ -33,15 +34,20 @@ DIGIT_FONTS_TRAIN = [
     "opentype/bwht/BecauseWeLearn-Regular.otf", "opentype/dancingscript/DancingScript-Regular.otf",
     "truetype/kristi/Kristi.ttf", "truetype/klee/KleeOne-Regular.ttf", "truetype/seto/setofont.ttf",
     "truetype/kiloji/kiloji.ttf", "truetype/kiloji/kiloji_b.ttf",
+    # Bubble outlines, a French school's copperplate (flagged 1, crossed 7, open 4), a secretary hand's old-style
+    # figures, brush and marker scripts: each a way of writing digits no other font here shows.
+    "truetype/femkeklaver/femkeklaver.ttf", "truetype/ecolier-court/Ecolier-court.ttf", "opentype/joscelyn/Joscelyn-Regular.otf",
+    "truetype/Navilu/Navilu.ttf", "opentype/lobster/lobster.otf", "opentype/havana/Havana-Regular.otf",
     "truetype/dejavu/DejaVuSans.ttf", "truetype/dejavu/DejaVuSans-Oblique.ttf", "truetype/dejavu/DejaVuSerif.ttf",
     "truetype/liberation/LiberationSans-Regular.ttf", "truetype/liberation/LiberationSerif-Italic.ttf",
     "truetype/liberation/LiberationMono-Regular.ttf",
 ]
 DIGIT_FONTS_HELDOUT = [
     "truetype/humor-sans/Humor-Sans.ttf", "opentype/kaushanscript/KaushanScript-Regular.otf",
-    "truetype/femkeklaver/femkeklaver.ttf", "truetype/sjfonts/Delphine.ttf", "opentype/bwht/BecauseWeMentor-Regular.otf",
+    "truetype/sjfonts/Delphine.ttf", "opentype/bwht/BecauseWeMentor-Regular.otf",
     "truetype/fifthhorseman/dkgBI.ttf", "truetype/kiloji/kiloji_d.ttf", "opentype/comic-neue/ComicNeue-Italic.otf",
     "truetype/dejavu/DejaVuSansCondensed-Bold.ttf", "truetype/liberation/LiberationSans-Italic.ttf",
+    "truetype/leckerli-one/LeckerliOne-Regular.ttf", "truetype/aoyagi-soseki/aoyagi-soseki.ttf",
 ]
 TEXT_FONTS = DIGIT_FONTS_TRAIN + DIGIT_FONTS_HELDOUT
 CJK_FONTS = ["opentype/noto/NotoSansCJK-Regular.ttc", "truetype/seto/setofont.ttf", "truetype/kiloji/kiloji.ttf",
@@ -146,7 +152,10 @@ DIGIT_STYLES = {
 STYLE_KINDS = {(1, "flag"): "flag-one", (1, "short"): "short-flag-one", (1, "foot"): "foot-one", (1, "flag-foot"): "flag-foot-one",
                (7, "crossbar"): "crossbar-seven", (4, "open"): "open-four", (4, "closed"): "closed-four",
                (9, "curled"): "curled-nine", (9, "plain"): "straight-nine", (2, "loop"): "looped-two"}
-PENS = {"pencil": (1.0, 1.8), "ballpoint": (1.8, 3.0), "felt": (3.0, 5.0), "marker": (5.0, 8.0)}
+# Pen widths in pixels of the 96-px drawing (a digit about 62 px tall). "bubble": a broad line with its middle left as
+# paper (bubble digits, outline fonts), for stroke digits only (datasets.BUBBLE_SHARE).
+PENS = {"pencil": (1.0, 1.8), "ballpoint": (1.8, 3.0), "felt": (3.0, 5.0), "marker": (5.0, 8.0), "bubble": (9.0, 16.0)}
+EVERYDAY_PENS = ("pencil", "ballpoint", "felt", "marker")
 
 
 def _draw_strokes(strokes, rng, pen, size=96):
@@ -187,10 +196,18 @@ def elastic(ink, rng, alpha=None, sigma=None):
     return ndimage.map_coordinates(ink, [y + dy, x + dx], order=1, mode="constant").astype(np.float32)
 
 
+def _hollow(ink, rng):
+    """The broad strokes' middles cleared, 2-4 px of each edge kept: where strokes cross, their outlines merge."""
+    middle = ndimage.binary_erosion(ink > 0.5, iterations=int(rng.integers(2, 5)))
+    return ink * ~middle
+
+
 def stroke_digit(d, rng, style=None, pen=None):
     style = style or DIGIT_STYLES[d][rng.integers(len(DIGIT_STYLES[d]))]
-    pen = pen or list(PENS)[rng.choice(4, p=[0.2, 0.4, 0.25, 0.15])]
+    pen = pen or EVERYDAY_PENS[rng.choice(4, p=[0.2, 0.4, 0.25, 0.15])]
     ink = _draw_strokes(_digit_skeleton(d, style, rng), rng, pen)
+    if pen == "bubble":
+        ink = _hollow(ink, rng)
     if rng.random() < 0.7:
         ink = elastic(ink, rng)
     return ink, STYLE_KINDS.get((d, style)), pen
@@ -303,7 +320,7 @@ def _smiley_strokes(rng):
 
 
 def stroke_ink(strokes, rng):
-    pen = list(PENS)[rng.choice(4, p=[0.15, 0.45, 0.25, 0.15])]
+    pen = EVERYDAY_PENS[rng.choice(4, p=[0.15, 0.45, 0.25, 0.15])]
     ink = _draw_strokes(strokes, rng, pen)
     return elastic(ink, rng) if rng.random() < 0.5 else ink
 

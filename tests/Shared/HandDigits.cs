@@ -42,18 +42,26 @@ public enum HandStyle
     Outlined,
 }
 
+/// <summary>A digit that can be drawn at any size in any ink: written by hand (<see cref="HandDigit"/>) or set in a font (<c>FontDigit</c>).</summary>
+public interface IDrawnDigit
+{
+    /// <summary>What it reads as.</summary>
+    int Digit { get; }
+
+    /// <summary>Draws the digit with its height <paramref name="height"/> centred on the canvas's origin (transform the canvas first).</summary>
+    void Draw(SKCanvas canvas, float height, SKColor ink);
+}
+
 /// <summary>One handwritten digit as pen strokes in a unit box (x right, y down), and the pen that wrote it.</summary>
 /// <param name="Digit">What it reads as.</param>
 /// <param name="Strokes">Polylines, dense enough to draw as they are.</param>
 /// <param name="Pen">Pen width as a fraction of the digit's height.</param>
 /// <param name="Seed">Seed of the pen's width variation along the strokes.</param>
 /// <param name="Hollow">Share of the pen's width left as paper along the middle of the strokes (0: solid ink).</param>
-public sealed record HandDigit(int Digit, IReadOnlyList<SKPoint[]> Strokes, float Pen, int Seed, float Hollow = 0)
+public sealed record HandDigit(int Digit, IReadOnlyList<SKPoint[]> Strokes, float Pen, int Seed, float Hollow = 0) : IDrawnDigit
 {
-    /// <summary>
-    /// Draws the digit with its height <paramref name="height"/> centred on the canvas's origin (transform the
-    /// canvas first), the pen's width varying along each stroke as pressure does; a hollow digit's strokes as outlines.
-    /// </summary>
+    /// <inheritdoc/>
+    /// <remarks>The pen's width varies along each stroke as pressure does; a hollow digit's strokes are outlines.</remarks>
     public void Draw(SKCanvas canvas, float height, SKColor ink)
     {
         using var paint = new SKPaint { Color = ink, IsAntialias = true, StrokeCap = SKStrokeCap.Round, Style = SKPaintStyle.Stroke };
@@ -144,21 +152,21 @@ public static class HandDigits
     }
 
     /// <summary>The digit's ink, light on black, as <paramref name="size"/> x <paramref name="size"/> gray pixels.</summary>
-    public static byte[] Ink(HandDigit digit, int size)
+    public static byte[] Ink(IDrawnDigit digit, int size)
     {
         using var bitmap = Drawn(digit, size, SKColorType.Gray8, SKColors.Black, SKColors.White);
         return bitmap.Bytes;
     }
 
     /// <summary>The digit drawn dark on a white square PNG of <paramref name="size"/> pixels, as a canvas export.</summary>
-    public static byte[] Canvas(HandDigit digit, int size = 280)
+    public static byte[] Canvas(IDrawnDigit digit, int size = 280)
     {
         using var bitmap = Drawn(digit, size, SKColorType.Rgba8888, SKColors.White, SKColors.Black);
         return TestImages.Encode(bitmap);
     }
 
     // The digit, 0.7 of the square's side tall, in its centre.
-    private static SKBitmap Drawn(HandDigit digit, int size, SKColorType type, SKColor paper, SKColor ink)
+    private static SKBitmap Drawn(IDrawnDigit digit, int size, SKColorType type, SKColor paper, SKColor ink)
     {
         var bitmap = new SKBitmap(new SKImageInfo(size, size, type, type == SKColorType.Gray8 ? SKAlphaType.Opaque : SKAlphaType.Premul));
         using var canvas = new SKCanvas(bitmap);

@@ -28,7 +28,7 @@ public enum Paper
 }
 
 /// <summary>
-/// Phone photos of a digit written on paper, made from an MNIST digit or a handwritten one: a large frame,
+/// Phone photos of a digit written on paper, made from an MNIST digit or a drawn one (by hand or in a font): a large frame,
 /// off-white (plain, ruled or squared) paper under uneven light with a shadow, ink in pen colours, a slight
 /// tilt and perspective, sensor noise, lens blur and JPEG compression. Deterministic for a given seed.
 /// </summary>
@@ -89,7 +89,7 @@ public static class PhotoDigits
     /// at a slant (perspective), lines every 4-7 % of the frame's width, a margin line on most ruled sheets; the digit
     /// as tall as <paramref name="size"/> says.
     /// </summary>
-    public static byte[] OnPaper(HandDigit digit, Paper paper, int seed, DigitSize size = DigitSize.Large, int width = 1200, int height = 1600)
+    public static byte[] OnPaper(IDrawnDigit digit, Paper paper, int seed, DigitSize size = DigitSize.Large, int width = 1200, int height = 1600)
     {
         var random = new Random(seed);
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));

@@ -68,22 +68,22 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
 
         // Stretched onto the form's box whatever their shape (NIST's form system: 20x32 in a 32x32 bitmap): a 1 comes
         // as wide as a 0. A 1 with a flag alone, stretched, is a 7 with a sloping bar: the hardest kind (docs/models.md).
-        ["plain-form-bitmap-stretched"] = new(HandStyle.Plain, null, DigitSize.Large, 97, CropSide: 32, StretchedTo: TestImages.NistFormAspect), // 99.7 % today
+        ["plain-form-bitmap-stretched"] = new(HandStyle.Plain, null, DigitSize.Large, 97, CropSide: 32, StretchedTo: TestImages.NistFormAspect), // 100 % today
         ["one-with-flag-and-foot-form-bitmap-stretched"] = new(HandStyle.OneWithFlagAndFoot, null, DigitSize.Large, 97, CropSide: 32, StretchedTo: TestImages.NistFormAspect),
-        ["one-with-flag-form-bitmap-stretched"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 66, CropSide: 32, StretchedTo: TestImages.NistFormAspect), // 74.7 % today, the rest read as 7; 26.3 % before the crops in training
+        ["one-with-flag-form-bitmap-stretched"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 66, CropSide: 32, StretchedTo: TestImages.NistFormAspect), // 70.7 % today, the rest read as 7; 26.3 % before the crops in training
 
         // The form's bitmap counted in 4x4 blocks, an 8x8 image of 0-16 (the UCI optical digits): blurred once enlarged.
         ["plain-coarse-scan-8x8"] = new(HandStyle.Plain, null, DigitSize.Large, 97, CropSide: 8), // 100 % today; 97.7 % when the ink threshold dropped faint cells
-        ["one-with-flag-coarse-scan-8x8"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 70, CropSide: 8), // 77.3 % today, the rest read as 7; 53.3 % before the crops
+        ["one-with-flag-coarse-scan-8x8"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 75, CropSide: 8), // 81.7 % today, the rest read as 7; 53.3 % before the crops
 
         // A 1 with a short flag (a nub at the top of its stem), on a canvas and as NIST's form system stores it: sheared
         // upright before it is stretched (that system deslants a character first), a slanted 1 comes out a vertical bar,
         // its nub a bar across the top, and the 1 a 7 unless its stem gives it away. Crossed 7s and plain digits the
         // same way, so that 1s are not won from 7s.
         ["one-with-short-flag"] = new(HandStyle.OneWithShortFlag, null, DigitSize.Large, 97), // 100 % today
-        ["one-with-short-flag-form-bitmap-upright-stretched"] = new(HandStyle.OneWithShortFlag, null, DigitSize.Large, 38, CropSide: 32, StretchedTo: TestImages.NistFormAspect, Upright: true), // 45.0 % today, the rest read as 7; 28.7 % before short flags and upright crops in training
-        ["one-with-short-flag-coarse-scan-8x8-upright"] = new(HandStyle.OneWithShortFlag, null, DigitSize.Large, 74, CropSide: 8, Upright: true), // 83.3 % today; 73.3 % before short flags and upright crops in training
-        ["one-with-flag-coarse-scan-8x8-upright"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 73, CropSide: 8, Upright: true), // 83.7 % today
+        ["one-with-short-flag-form-bitmap-upright-stretched"] = new(HandStyle.OneWithShortFlag, null, DigitSize.Large, 41, CropSide: 32, StretchedTo: TestImages.NistFormAspect, Upright: true), // 47.7 % today, the rest read as 7; 28.7 % before short flags and upright crops in training
+        ["one-with-short-flag-coarse-scan-8x8-upright"] = new(HandStyle.OneWithShortFlag, null, DigitSize.Large, 77, CropSide: 8, Upright: true), // 84.0 % today; 73.3 % before short flags and upright crops in training
+        ["one-with-flag-coarse-scan-8x8-upright"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 79, CropSide: 8, Upright: true), // 86.0 % today
         ["crossed-seven-coarse-scan-8x8-upright"] = new(HandStyle.CrossedSeven, null, DigitSize.Large, 97, CropSide: 8, Upright: true), // 100 % today; 95.0 % (the rest mostly as 4) when the ink threshold dropped faint cells
         ["plain-coarse-scan-8x8-upright"] = new(HandStyle.Plain, null, DigitSize.Large, 97, CropSide: 8, Upright: true), // 99.7 % today
 
@@ -92,24 +92,24 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
         // alone gives it away: the weakest kinds, read as 7. Crossed 7s and plain digits the same way, so that 1s are
         // not won from 7s.
         ["plain-bitmap-16x16-stretched"] = new(HandStyle.Plain, null, DigitSize.Large, 90, CropSide: 16, StretchedTo: 1, TwoLevel: true), // 93.7 % today
-        ["one-with-flag-bitmap-16x16-stretched"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 12, CropSide: 16, StretchedTo: 1, TwoLevel: true), // 18.7 % today, the rest read as 7; 10.0 % before 16-px two-level stores in training
+        ["one-with-flag-bitmap-16x16-stretched"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 15, CropSide: 16, StretchedTo: 1, TwoLevel: true), // 21.7 % today, the rest read as 7; 10.0 % before 16-px two-level stores in training
         ["one-with-flag-and-foot-bitmap-16x16-stretched"] = new(HandStyle.OneWithFlagAndFoot, null, DigitSize.Large, 89, CropSide: 16, StretchedTo: 1, TwoLevel: true), // 93.7 % today
-        ["one-with-short-flag-bitmap-16x16-stretched"] = new(HandStyle.OneWithShortFlag, null, DigitSize.Large, 17, CropSide: 16, StretchedTo: 1, TwoLevel: true), // 24.0 % today, the rest read as 7; 13.0 % before
+        ["one-with-short-flag-bitmap-16x16-stretched"] = new(HandStyle.OneWithShortFlag, null, DigitSize.Large, 22, CropSide: 16, StretchedTo: 1, TwoLevel: true), // 28.0 % today, the rest read as 7; 13.0 % before
         ["crossed-seven-bitmap-16x16-stretched"] = new(HandStyle.CrossedSeven, null, DigitSize.Large, 95, CropSide: 16, StretchedTo: 1, TwoLevel: true), // 98.7 % today
         ["slanted-bitmap-16x16-stretched"] = new(HandStyle.Slanted, null, DigitSize.Large, 89, CropSide: 16, StretchedTo: 1, TwoLevel: true), // 93.0 % today
-        ["one-with-flag-postal-scan-16x16-stretched"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 17, CropSide: 16, StretchedTo: 1), // 24.3 % today, the rest read as 7
-        ["plain-postal-scan-16x16-stretched"] = new(HandStyle.Plain, null, DigitSize.Large, 94, CropSide: 16, StretchedTo: 1), // 97.3 % today
+        ["one-with-flag-postal-scan-16x16-stretched"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 24, CropSide: 16, StretchedTo: 1), // 30.7 % today, the rest read as 7
+        ["plain-postal-scan-16x16-stretched"] = new(HandStyle.Plain, null, DigitSize.Large, 94, CropSide: 16, StretchedTo: 1), // 97.7 % today
 
         // Bubble digits (hollow lettering, an outline font's digits): a broad line with its middle left as paper. Its two
         // edges read as two strokes: a 4 or a 5 as 8, a 7 as 9.
-        ["outlined"] = new(HandStyle.Outlined, null, DigitSize.Large, 68), // 72.7 % today
-        ["outlined-photographed-on-ruled-paper"] = new(HandStyle.Outlined, Paper.Ruled, DigitSize.Large, 62), // 67.0 % today
+        ["outlined"] = new(HandStyle.Outlined, null, DigitSize.Large, 71), // 76.7 % today
+        ["outlined-photographed-on-ruled-paper"] = new(HandStyle.Outlined, Paper.Ruled, DigitSize.Large, 67), // 73.7 % today
 
         // The form kinds above in the form writers' broader pen: the likeliest stand-ins for forms filled in with a
         // ballpoint or felt-tip and stored as NIST's bitmaps. Crossed 7s the same way, so that 1s are not won from 7s.
-        ["one-with-flag-form-pen-coarse-scan-8x8"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 85, CropSide: 8, Pen: FormPen), // 91.0 % today, the rest read as 7
-        ["one-with-flag-form-pen-coarse-scan-8x8-upright"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 85, CropSide: 8, Upright: true, Pen: FormPen), // 91.3 % today
-        ["one-with-flag-form-pen-form-bitmap-stretched"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 80, CropSide: 32, StretchedTo: TestImages.NistFormAspect, Pen: FormPen), // 86.7 % today
+        ["one-with-flag-form-pen-coarse-scan-8x8"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 85, CropSide: 8, Pen: FormPen), // 92.0 % today, the rest read as 7
+        ["one-with-flag-form-pen-coarse-scan-8x8-upright"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 85, CropSide: 8, Upright: true, Pen: FormPen), // 92.0 % today
+        ["one-with-flag-form-pen-form-bitmap-stretched"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 80, CropSide: 32, StretchedTo: TestImages.NistFormAspect, Pen: FormPen), // 86.3 % today
         ["crossed-seven-form-pen-coarse-scan-8x8-upright"] = new(HandStyle.CrossedSeven, null, DigitSize.Large, 97, CropSide: 8, Upright: true, Pen: FormPen), // 100 % today
     };
 
@@ -123,12 +123,7 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
 
         var predicted = pipeline.Classify(images);
 
-        var accuracy = 100.0 * predicted.Where((p, i) => p == labels[i]).Count() / labels.Length;
-        var confusions = predicted.Select((p, i) => (Predicted: p, Label: labels[i])).Where(x => x.Predicted != x.Label)
-            .GroupBy(x => $"{x.Label} as {(x.Predicted < 0 ? "none" : x.Predicted)}").OrderByDescending(g => g.Count()).Take(4)
-            .Select(g => $"{g.Key} x{g.Count()}");
-        TestContext.Current.SendDiagnosticMessage($"{kind}: {accuracy:F1} % of {labels.Length} (floor {All[kind].Floor} %); {string.Join(", ", confusions)}");
-        Assert.True(accuracy >= All[kind].Floor, $"{kind}: {accuracy:F1} % < {All[kind].Floor} %");
+        AccuracyFloor.Reached(kind, predicted, labels, All[kind].Floor);
     }
 
     // Deterministic: each kind has its own range of seeds.
