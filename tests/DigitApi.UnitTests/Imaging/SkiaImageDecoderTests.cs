@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DigitApi.Imaging;
 using DigitApi.Tests;
 using Microsoft.Extensions.Options;
@@ -163,12 +162,12 @@ public class SkiaImageDecoderTests
         var bomb = HostileImages.PngBomb(50_000, 50_000);
         Decoder.Decode(Read("seven.gif")); // warm up the decoder so that only the bomb is measured
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        var started = Stopwatch.GetTimestamp();
 
         var error = Assert.Throws<ImageRejectedException>(() => Decoder.Decode(bomb));
 
+        // Refused before any pixel is decoded: nothing like the 10 GB the header declares is allocated. (Not timed:
+        // a wall-clock bound fails on a busy machine without the decoder doing anything different.)
         Assert.Equal(ImageRejection.TooLarge, error.Reason);
-        Assert.True(Stopwatch.GetElapsedTime(started).TotalMilliseconds < 50);
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore < 1_000_000, "no pixel memory may be allocated");
     }
 
