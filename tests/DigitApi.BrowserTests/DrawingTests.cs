@@ -36,6 +36,15 @@ public class DrawingTests(BrowserFixture browser)
         await page.RecogniseAsync();
         await page.ScreenshotAsync($"drawn-{digit}-mnist-{mnistIndex}");
 
+        // A drawing the model declines as not a digit (the trust policy: MNIST's test 3 no. 18 traced, 67 % sure) still
+        // shows what it would have read, and that must be the digit drawn.
+        if (await page.Result.GetAttributeAsync("data-state") == "error")
+        {
+            await Expect(page.Error).ToContainTextAsync($"Best guess: {digit} (");
+            Assert.Empty(page.ScriptErrors);
+            return;
+        }
+
         await Expect(page.Digit).ToHaveTextAsync(digit.ToString());
         await Expect(page.Bars).ToHaveCountAsync(10);
         await Expect(page.Bars.Nth(digit)).ToHaveClassAsync("bar top");
