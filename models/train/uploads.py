@@ -155,7 +155,7 @@ STYLE_KINDS = {(1, "flag"): "flag-one", (1, "short"): "short-flag-one", (1, "foo
 # Pen widths in pixels of the 96-px drawing (a digit about 62 px tall). "bubble": a broad line with its middle left as
 # paper (bubble digits, outline fonts), for stroke digits only (datasets.BUBBLE_SHARE).
 PENS = {"pencil": (1.0, 1.8), "ballpoint": (1.8, 3.0), "felt": (3.0, 5.0), "marker": (5.0, 8.0), "bubble": (9.0, 16.0)}
-EVERYDAY_PENS = ("pencil", "ballpoint", "felt", "marker")
+EVERYDAY_PENS = tuple(pen for pen in PENS if pen != "bubble")
 
 
 def _draw_strokes(strokes, rng, pen, size=96):

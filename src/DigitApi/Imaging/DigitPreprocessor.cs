@@ -35,7 +35,7 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
 
         var digit = Prepare(image, crop: false, SideOf(blocksUndone, image), clock);
         var own = OwnPixels(image, blocksUndone);
-        var enlargedScan = !ReferenceEquals(own, image) && Math.Max(own.Width, own.Height) <= LowResolutionSide;
+        var enlargedScan = !ReferenceEquals(own, image) && Math.Max(own.Width, own.Height) <= InkExtractor.LowResolutionSide;
         if (!enlargedScan && !ReachesEdgeToEdge(digit.Box, image.Width, image.Height))
         {
             return digit;
@@ -54,9 +54,6 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
             return digit;
         }
     }
-
-    // A scan this size or smaller is a low-resolution one (as the model cards' line for such scans has it).
-    private const int LowResolutionSide = 16;
 
     // The image at its own resolution: its blocks undone, or else a smooth enlargement of a low-resolution scan.
     private static GrayImage OwnPixels(GrayImage image, GrayImage blocksUndone) =>

@@ -43,10 +43,13 @@ public static class InkExtractor
     // Otsu's threshold never goes below this where the ink is strong, so that it does not split pure noise.
     private const int NoiseFloor = 20;
 
-    // In a crop this small (an 8x8 block-count scan, a 16x16 postal scan) a thin stroke survives only as faint cells (a
-    // pen one pixel wide in a 32x32 bitmap counts 4 of 16 in its 4x4 block): at a quarter of the peak they drop out and a
-    // 4 or a 7 loses its bar, so the threshold there is an eighth of the peak, still above the noise floor.
-    private const int TinyCropSide = 16;
+    /// <summary>
+    /// An image this many pixels a side or fewer is a low-resolution scan (an 8x8 block-count scan, a 16x16 postal scan),
+    /// as the model cards' line for such scans has it. In a crop this small a thin stroke survives only as faint cells (a
+    /// pen one pixel wide in a 32x32 bitmap counts 4 of 16 in its 4x4 block): at a quarter of the peak they drop out and
+    /// a 4 or a 7 loses its bar, so the threshold there is an eighth of the peak, still above the noise floor.
+    /// </summary>
+    public const int LowResolutionSide = 16;
 
     /// <summary>Returns null when the image holds no ink worth the name.</summary>
     /// <param name="image">The image.</param>
@@ -84,7 +87,7 @@ public static class InkExtractor
         var floor = lines ? NoiseFloor : Math.Min(NoiseFloor, Math.Max(strength / 2, 2 * grain));
         var floored = Math.Max(otsu, floor);
         var peak = floored == overNoise ? strength : Peak(histogram, floored);
-        var threshold = isCrop && Math.Max(w, h) <= TinyCropSide ? Math.Max(NoiseFloor, peak / 8) : Math.Max(floored, peak / 4);
+        var threshold = isCrop && Math.Max(w, h) <= LowResolutionSide ? Math.Max(NoiseFloor, peak / 8) : Math.Max(floored, peak / 4);
         var mask = Above(values, (byte)Math.Min(threshold, 255));
         if (peak < MinInkContrast && (peak < MinFaintInkContrast || peak < FaintInkOverGrain * grain)
             && (peak < FaintStrokeOverGrain * grain || !HasStroke(mask, w, h, lines)))
