@@ -128,9 +128,9 @@ public static class TestImages
     /// (see <see cref="TightCrop"/>, stretched to <see cref="NistFormAspect"/>) counted in 4x4 blocks, an 8x8 image of
     /// 0-16 shown as grey levels, dark ink on white. <paramref name="shownAt"/>: shown that many pixels a side, in
     /// whole or uneven blocks (nearest neighbour) or, <paramref name="smoothly"/>, by cubic interpolation, as image
-    /// libraries enlarge by default.
+    /// libraries enlarge by default. <paramref name="levels"/>: how the counts are stored (see <see cref="ScanLevels"/>).
     /// </summary>
-    public static byte[] CoarseScan(byte[] pixels, int width = 28, int shownAt = 8, bool smoothly = false)
+    public static byte[] CoarseScan(byte[] pixels, int width = 28, int shownAt = 8, bool smoothly = false, ScanLevels levels = ScanLevels.Shades)
     {
         const int side = 32, block = 4, coarse = side / block;
         using var square = Fitted(pixels, width, side, NistFormAspect);
@@ -141,7 +141,12 @@ public static class TestImages
             counts[((i / side / block) * coarse) + (i % side / block)] += bytes[i] > BitmapInkAbove ? (byte)1 : (byte)0;
         }
 
-        using var scan = Gray(counts.Select(n => (byte)(255 - (n * 255 / (block * block)))).ToArray(), coarse, coarse);
+        using var scan = Gray(counts.Select(n => levels switch
+        {
+            ScanLevels.Counts => n,
+            ScanLevels.CountsLeft => (byte)((block * block) - n),
+            _ => (byte)(255 - (n * 255 / (block * block))),
+        }).ToArray(), coarse, coarse);
         using var shown = shownAt != coarse ? Resized(scan, shownAt, smoothly ? new SKSamplingOptions(SKCubicResampler.CatmullRom) : new SKSamplingOptions(SKFilterMode.Nearest)) : null;
         return Encode(shown ?? scan);
     }
@@ -210,4 +215,17 @@ public static class TestImages
 
         return Encode(bitmap);
     }
+}
+
+/// <summary>How an 8x8 scan of 4x4 block counts is stored as an 8-bit image (<see cref="TestImages.CoarseScan"/>).</summary>
+public enum ScanLevels
+{
+    /// <summary>As grey levels over the full range, dark ink on white, as a viewer shows the scan.</summary>
+    Shades,
+
+    /// <summary>The counts themselves, 0-16 of 255: faint light ink on black (<c>Image.fromarray(digits.images[i])</c>).</summary>
+    Counts,
+
+    /// <summary>16 less the counts, dark ink on a paper of 16 of 255: the counts turned to dark ink and saved unscaled.</summary>
+    CountsLeft,
 }

@@ -61,6 +61,11 @@ public static class InkExtractor
         var isCrop = crop ?? IsCrop(w, h);
         var survey = BlockSurvey.Of(image.Pixels, w, h);
         var (values, histogram, medians) = ToBrightInk(image, survey, isCrop);
+        if (isCrop && Math.Max(w, h) <= LowResolutionSide)
+        {
+            histogram = ClearScanToFullRange(values, histogram);
+        }
+
         // A crop has no shading to remove, and a bold digit filling it would leave no block with paper to measure it
         // by; nor has it a page's ruled or squared lines.
         var flattened = !isCrop && SubtractBackground(values, w, h, survey.Block, medians);
@@ -111,6 +116,36 @@ public static class InkExtractor
         }
 
         return new InkImage(w, h, ink, mask, lines ? onLines : null, isCrop);
+    }
+
+    /// <summary>
+    /// A low-resolution scan whose ink spans fewer than <see cref="MinInkContrast"/> levels over clean paper, but at
+    /// least this many, is brought to the full range before its ink is chosen (a scan's stored counts); fewer are blank.
+    /// </summary>
+    public const int MinClearScanLevels = 8;
+
+    // Clean paper: at least this share of the scan's pixels at exactly the paper's level, as a stored scan's are.
+    private const double ClearScanPaper = 0.2;
+
+    // An 8x8 image of the UCI optical digits' 4x4 block counts saved as it is stores its ink as levels 0 to 16 of 255
+    // (16 - count, 239 to 255 once the ink is made bright): too faint for a photo's ink, but a stored scan has no
+    // grain, its paper one exact level. Such a scan is stretched from its paper to its darkest ink, as a viewer scales
+    // it; noise on paper never spreads over a fifth of the pixels at one exact level. Returns the histogram to use.
+    private static int[] ClearScanToFullRange(byte[] values, int[] histogram)
+    {
+        var (paper, ink) = (Array.FindIndex(histogram, n => n > 0), Array.FindLastIndex(histogram, n => n > 0));
+        var range = ink - paper;
+        if (range >= MinInkContrast || range < MinClearScanLevels || histogram[paper] < ClearScanPaper * values.Length)
+        {
+            return histogram;
+        }
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = (byte)((((values[i] - paper) * 255) + (range / 2)) / range);
+        }
+
+        return Histogram(values);
     }
 
     // Faint ink worth the name: a long blob above the threshold, and on lined paper not a flat one (see FaintStrokeOverGrain).

@@ -82,6 +82,43 @@ public class TightCropTests
         Assert.InRange(digit.Box.Width, 2, 5);
     }
 
+    [Theory]
+    [InlineData(0, 16)] // an 8x8 scan's block counts saved as they are: light ink on black
+    [InlineData(16, 0)] // 16 less the counts: dark ink on a paper of 16
+    [InlineData(255, 247)] // ink 8 levels darker than white paper
+    public void A_scan_stored_in_a_few_levels_over_clean_paper_is_read_at_full_contrast(byte paper, byte ink)
+    {
+        var image = Ring(8, thickness: 2, paper, ink);
+
+        var digit = DigitPreprocessor.Prepare(image);
+
+        Assert.Equal(new PixelBox(0, 0, 8, 8), digit.Box);
+        Assert.True(digit.Pixels.Max() > 0.99f, $"the ring's ink reaches {digit.Pixels.Max()}");
+        Assert.True(Hole(digit) < 0.2f, $"the ring's hole reads {Hole(digit)}");
+    }
+
+    [Fact]
+    public void A_scan_with_fewer_levels_than_the_least_a_stored_scan_has_is_blank()
+    {
+        var image = Ring(8, thickness: 2, paper: 0, ink: InkExtractor.MinClearScanLevels - 1);
+
+        Assert.Null(InkExtractor.Extract(image));
+    }
+
+    [Fact]
+    public void Grain_of_a_few_levels_on_a_small_blank_crop_is_not_taken_for_a_stored_scan()
+    {
+        // Every level from 0 to 15 about as often as any other: no exact paper level holds a fifth of the pixels.
+        var random = new Random(7);
+        var image = Paper(16, 16, 0);
+        for (var i = 0; i < image.Pixels.Length; i++)
+        {
+            image.Pixels[i] = (byte)random.Next(16);
+        }
+
+        Assert.Null(InkExtractor.Extract(image));
+    }
+
     // A ring (a round 0) filling a side x side image.
     private static GrayImage Ring(int side, double thickness, byte paper, byte ink) => Oval(side, side / 2.0, side / 2.0, thickness, paper, ink);
 
