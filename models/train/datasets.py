@@ -42,16 +42,18 @@ SETS = {
     # with a long flag or a short one: stretched onto a form's box, such a 1 is a 7 with a sloping bar unless seen often.
     # crop_mnist: MNIST's own digits cut out the same way: a real hand's 1, stretched onto a 16-px square, is a solid
     # bar or blob, which a model that saw few reads as 8.
-    "train-digits": dict(strokes=12000, fonts=12000, mnist=3000, crop_strokes=6000, crop_mnist=4000),
+    # crop_fonts: the training fonts' digits cut out the same way: a font's outlined or hairline strokes, stored in 16 or
+    # 8 px, come out unlike any pen's.
+    "train-digits": dict(strokes=12000, fonts=12000, mnist=3000, crop_strokes=6000, crop_mnist=4000, crop_fonts=4000),
     # The families that look most like handwriting (letters, other scripts, words, doodles) get the most variety.
     "train-outliers": dict(per_family=dict(fashion=1200, letters=3200, words=2000, symbols=1400, scripts=2600,
                                            shapes=1800, scribbles=1800, photos=1000, noise=800)),
-    "val-digits": dict(strokes=2500, fonts=600, heldout_fonts=1200, mnist=1200, crop_strokes=600, crop_mnist=600),
+    "val-digits": dict(strokes=2500, fonts=600, heldout_fonts=1200, mnist=1200, crop_strokes=600, crop_mnist=600, crop_fonts=600),
     "val-outliers": dict(per_family=300),
     # Cut out as low-resolution scans (uploads.LOW_RESOLUTION_STORES): what the cards' line for such scans is fitted
     # and reported on (see train.LOW_RESOLUTION_SIDE). Photos are left out: a photo is not stored as a 16-px scan.
-    "val-low-resolution-digits": dict(strokes=800, fonts=200, heldout_fonts=200, mnist=800),
-    "val-low-resolution-outliers": dict(per_family=150, families=[f for f, _ in FAMILIES if f != "photos"]),
+    "val-low-resolution-digits": dict(strokes=2400, fonts=600, heldout_fonts=600, mnist=2400),
+    "val-low-resolution-outliers": dict(per_family=300, families=[f for f, _ in FAMILIES if f != "photos"]),
 }
 
 
@@ -120,7 +122,7 @@ def _digit_item(args):
             pen = "bubble"
         ink, style, pen = U.stroke_digit(d, rng, style=style, pen=pen)
         tags += [pen] + ([style] if style else [])
-    elif source in ("fonts", "heldout-fonts"):
+    elif source in ("fonts", "heldout-fonts", "crop-fonts"):
         fonts = U.DIGIT_FONTS_HELDOUT if source == "heldout-fonts" else U.DIGIT_FONTS_TRAIN
         ink = None
         while ink is None:
@@ -202,7 +204,7 @@ def _work(set_name, spec, scale):
     if set_name.endswith("digits"):
         jobs = []
         for source, key in (("strokes", "strokes"), ("fonts", "fonts"), ("heldout-fonts", "heldout_fonts"), ("mnist-uploads", "mnist"),
-                            ("crop-strokes", "crop_strokes"), ("crop-mnist", "crop_mnist")):
+                            ("crop-strokes", "crop_strokes"), ("crop-mnist", "crop_mnist"), ("crop-fonts", "crop_fonts")):
             jobs += [(set_name, source, i) for i in range(max(2, spec.get(key, 0) // scale) if spec.get(key) else 0)]
         return _digit_item, jobs
     families = spec.get("families") or (TRAINED_FAMILIES if set_name.startswith("train") else [f for f, _ in FAMILIES])

@@ -774,7 +774,7 @@ def accuracy_by_kind(data, predicted_val, test_pred, mnist_val_pred, mnist_fille
     for i, tags in enumerate(vd.tags):
         for tag in ["all-synthetic"] + tags:
             by_kind[tag].append(i)
-    order = ["all-synthetic", "strokes", "fonts", "heldout-fonts", "mnist-uploads", "crop-strokes", "crop-mnist", *uploads.PRESENTATIONS, *uploads.PENS,
+    order = ["all-synthetic", "strokes", "fonts", "heldout-fonts", "mnist-uploads", "crop-strokes", "crop-mnist", "crop-fonts", *uploads.PRESENTATIONS, *uploads.PENS,
              *uploads.STYLE_KINDS.values()]
     for kind in sorted(by_kind, key=lambda k: order.index(k) if k in order else len(order)):
         idx = np.array(by_kind[kind])
