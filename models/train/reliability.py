@@ -5,6 +5,8 @@ an upload is not a digit when its score >= threshold (score "energy" = -logsumex
 "maxProbability" = 1 - max calibrated probability); a digit answer is uncertain when its calibrated
 confidence < uncertainBelow.
 """
+import math
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -49,16 +51,19 @@ def fit_temperature(logits, labels):
     logits, labels = torch.as_tensor(logits, dtype=torch.float64), torch.as_tensor(labels)
     log_t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200)
+    # Bounded: on a tiny or separable set the likelihood keeps improving as the temperature runs to 0 or infinity,
+    # and a step that far makes the loss (and the temperature) NaN; within the range the loss stays finite.
+    low, high = (math.log(t) for t in TEMPERATURE_RANGE)
 
     def closure():
         opt.zero_grad()
-        loss = F.cross_entropy(logits / log_t.exp(), labels)
+        loss = F.cross_entropy(logits / log_t.clamp(low, high).exp(), labels)
         loss.backward()
         return loss
 
     opt.step(closure)
-    # Bounded: on a tiny or separable set the likelihood keeps improving as the temperature runs to 0 or infinity.
-    return float(min(max(float(log_t.exp()), TEMPERATURE_RANGE[0]), TEMPERATURE_RANGE[1]))
+    t = float(log_t.detach().clamp(low, high).exp())
+    return t if math.isfinite(t) else 1.0
 
 
 def auroc(digit_scores, outlier_scores):
