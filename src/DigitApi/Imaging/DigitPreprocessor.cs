@@ -35,7 +35,7 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
 
         var digit = Prepare(image, crop: false, SideOf(blocksUndone, image), clock);
         var own = OwnPixels(image, blocksUndone);
-        var enlargedScan = !ReferenceEquals(own, image) && Math.Max(own.Width, own.Height) <= InkExtractor.LowResolutionSide;
+        var enlargedScan = !ReferenceEquals(own, image) && InkExtractor.IsLowResolution(own.Width, own.Height);
         if (!enlargedScan && !ReachesEdgeToEdge(digit.Box, image.Width, image.Height))
         {
             return digit;

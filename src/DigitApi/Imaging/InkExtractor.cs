@@ -61,7 +61,8 @@ public static class InkExtractor
         var isCrop = crop ?? IsCrop(w, h);
         var survey = BlockSurvey.Of(image.Pixels, w, h);
         var (values, histogram, medians) = ToBrightInk(image, survey, isCrop);
-        if (isCrop && Math.Max(w, h) <= LowResolutionSide)
+        var lowResolutionCrop = isCrop && IsLowResolution(w, h);
+        if (lowResolutionCrop)
         {
             histogram = ClearScanToFullRange(values, histogram);
         }
@@ -92,7 +93,7 @@ public static class InkExtractor
         var floor = lines ? NoiseFloor : Math.Min(NoiseFloor, Math.Max(strength / 2, 2 * grain));
         var floored = Math.Max(otsu, floor);
         var peak = floored == overNoise ? strength : Peak(histogram, floored);
-        var threshold = isCrop && Math.Max(w, h) <= LowResolutionSide ? Math.Max(NoiseFloor, peak / 8) : Math.Max(floored, peak / 4);
+        var threshold = lowResolutionCrop ? Math.Max(NoiseFloor, peak / 8) : Math.Max(floored, peak / 4);
         var mask = Above(values, (byte)Math.Min(threshold, 255));
         if (peak < MinInkContrast && (peak < MinFaintInkContrast || peak < FaintInkOverGrain * grain)
             && (peak < FaintStrokeOverGrain * grain || !HasStroke(mask, w, h, lines)))
@@ -245,6 +246,9 @@ public static class InkExtractor
 
     /// <summary>An image too small to be a photo of a page: a drawing, or a digit cut out of a scan.</summary>
     internal static bool IsCrop(int w, int h) => Math.Min(w, h) < MinPageSide;
+
+    /// <summary>An image no more than <see cref="LowResolutionSide"/> pixels a side: a low-resolution scan's size.</summary>
+    internal static bool IsLowResolution(int w, int h) => Math.Max(w, h) <= LowResolutionSide;
 
     // A crop cut tight to a bold digit (a postal scan, a form's bitmap) can hold more ink than paper; but its corners
     // are paper. When at least three of the four corners lie on one side of the middle of the image's range, they say
