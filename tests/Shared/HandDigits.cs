@@ -158,6 +158,26 @@ public static class HandDigits
         return bitmap.Bytes;
     }
 
+    /// <summary>
+    /// The digit cut out as a reader stores it, from its ink drawn 112 pixels square: at <paramref name="side"/> 8, the
+    /// UCI optical digits' 8x8 block counts (<see cref="TestImages.CoarseScan"/>); at 16, a gray postal scan, or
+    /// <paramref name="twoLevel"/> a two-level bitmap; at 32, a two-level form bitmap (<see cref="TestImages.TightCrop"/>,
+    /// <paramref name="stretchedTo"/> as there). <paramref name="upright"/>: sheared upright first, as NIST's form
+    /// system deslants a character.
+    /// </summary>
+    public static byte[] Stored(IDrawnDigit digit, int side, double? stretchedTo = null, bool upright = false, bool twoLevel = false)
+    {
+        const int InkSide = 112;
+        var ink = Ink(digit, InkSide);
+        if (upright)
+        {
+            ink = TestImages.Deslanted(ink, InkSide);
+        }
+
+        return side == 8 ? TestImages.CoarseScan(ink, width: InkSide)
+            : TestImages.TightCrop(ink, side, bitmap: side == 32 || twoLevel, width: InkSide, stretchedTo: stretchedTo);
+    }
+
     /// <summary>The digit drawn dark on a white square PNG of <paramref name="size"/> pixels, as a canvas export.</summary>
     public static byte[] Canvas(IDrawnDigit digit, int size = 280)
     {

@@ -63,17 +63,12 @@ public class AccuracyByFontTests(Pipeline pipeline) : IClassFixture<Pipeline>
     /// </summary>
     [Theory]
     [MemberData(nameof(Fonts))]
-    public void Font_stored_as_a_scan_reaches_its_floor(string name) => Reached(name, $"{name}-scans", font => font.ScanFloor, (digit, i, _) =>
+    public void Font_stored_as_a_scan_reaches_its_floor(string name) => Reached(name, $"{name}-scans", font => font.ScanFloor, (digit, i, _) => (i % 4) switch
     {
-        const int side = 112;
-        var ink = HandDigits.Ink(digit, side);
-        return (i % 4) switch
-        {
-            0 => TestImages.TightCrop(ink, 16, bitmap: false, width: side),
-            1 => TestImages.TightCrop(ink, 32, bitmap: true, width: side),
-            2 => TestImages.TightCrop(ink, 32, bitmap: true, width: side, stretchedTo: TestImages.NistFormAspect),
-            _ => TestImages.CoarseScan(ink, width: side),
-        };
+        0 => HandDigits.Stored(digit, 16),
+        1 => HandDigits.Stored(digit, 32),
+        2 => HandDigits.Stored(digit, 32, stretchedTo: TestImages.NistFormAspect),
+        _ => HandDigits.Stored(digit, 8),
     });
 
     // PerFont digits of the named font, each presented by `present` (the digit, its index, its seed), read by the default

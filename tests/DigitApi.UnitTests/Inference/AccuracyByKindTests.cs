@@ -137,24 +137,10 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
         {
             var digit = HandDigits.Write(style, i, seed + i, pen);
             labels[i] = digit.Digit;
-            images[i] = cropSide > 0 ? Cut(digit, cropSide, stretchedTo, upright, twoLevel)
+            images[i] = cropSide > 0 ? HandDigits.Stored(digit, cropSide, stretchedTo, upright, twoLevel)
                 : paper is { } sheet ? PhotoDigits.OnPaper(digit, size != DigitSize.Large && i % 2 == 1 ? Paper.Squared : sheet, seed + i, size, photoWidth, photoWidth * 4 / 3)
                 : HandDigits.Canvas(digit);
         });
         return (images, labels);
-    }
-
-    // The digit cut out as a reader stores it (see Kind), from its ink drawn InkSide pixels square.
-    private static byte[] Cut(HandDigit digit, int cropSide, double? stretchedTo, bool upright, bool twoLevel)
-    {
-        const int InkSide = 112;
-        var ink = HandDigits.Ink(digit, InkSide);
-        if (upright)
-        {
-            ink = TestImages.Deslanted(ink, InkSide);
-        }
-
-        return cropSide == 8 ? TestImages.CoarseScan(ink, width: InkSide)
-            : TestImages.TightCrop(ink, cropSide, bitmap: cropSide == 32 || twoLevel, width: InkSide, stretchedTo: stretchedTo);
     }
 }
