@@ -52,7 +52,8 @@ def fit_temperature(logits, labels):
     log_t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200)
     # Bounded: on a tiny or separable set the likelihood keeps improving as the temperature runs to 0 or infinity,
-    # and a step that far makes the loss (and the temperature) NaN; within the range the loss stays finite.
+    # and a step that far made the loss (and the temperature) NaN; clamped, the loss stays finite and its gradient
+    # outside the range is 0, so the search stops at the bound.
     low, high = (math.log(t) for t in TEMPERATURE_RANGE)
 
     def closure():
@@ -62,8 +63,7 @@ def fit_temperature(logits, labels):
         return loss
 
     opt.step(closure)
-    t = float(log_t.detach().clamp(low, high).exp())
-    return t if math.isfinite(t) else 1.0
+    return float(log_t.detach().clamp(low, high).exp())
 
 
 def auroc(digit_scores, outlier_scores):
