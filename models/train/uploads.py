@@ -474,6 +474,8 @@ CROP_STRETCH = (0.55, 1.0)
 CROP_UPRIGHT = 0.5
 # A two-level store's cut: what is at least this dark once the digit is scaled into the store's square is ink.
 TWO_LEVEL_INK = 0.4
+# The narrowest stroke a store keeps, in its own pixels (drawn from this range; see _stored_pen).
+STORED_PEN = (0.9, 1.6)
 
 
 def _upright(ink):
@@ -487,6 +489,22 @@ def _upright(ink):
     shear = (ink * (x - cx) * (y - cy)).sum() / max((ink * (y - cy) ** 2).sum(), 1e-6)
     cols = np.arange(ink.shape[1], dtype=np.float32)
     return np.stack([np.interp(cols + shear * (r - cy), cols, row, left=0, right=0) for r, row in enumerate(ink)]).astype(np.float32)
+
+
+def _stored_pen(cut, scale, rng):
+    """The cut's strokes thickened where they would come out under STORED_PEN pixels wide once scaled by `scale` into
+    the store: a reader keeps the digit it files (a pencil 7 stored in 16 px, its bar a third of a pixel wide, is
+    otherwise a bare slope labelled 7, which teaches that a 1 is a 7). Stroke width: twice the area over the outline."""
+    mask = cut > 0.5
+    outline = np.count_nonzero(mask & ~ndimage.binary_erosion(mask))
+    if not outline:
+        return cut
+    width = 2 * np.count_nonzero(mask) / outline
+    radius = math.ceil((rng.uniform(*STORED_PEN) / scale - width) / 2)
+    if radius <= 0:
+        return cut
+    disk = np.hypot(*np.mgrid[-radius:radius + 1, -radius:radius + 1]) <= radius + 0.3
+    return ndimage.grey_dilation(np.pad(cut, radius), footprint=disk)
 
 
 def _crop(ink, rng, stores=CROP_STORES):
@@ -506,6 +524,7 @@ def _crop(ink, rng, stores=CROP_STORES):
     if pick >= 0.4:  # stretched: onto the reader's own box (NIST's 20x32, a 16-px store's square) or another
         aspect = max(aspect, (1.0 if side == 16 else 20 / 32) if pick < 0.7 else rng.uniform(*CROP_STRETCH))
     dw, dh = (side, max(1, round(side / aspect))) if aspect > 1 else (max(1, round(side * aspect)), side)
+    cut = _stored_pen(cut, min(dw / cut.shape[1], dh / cut.shape[0]), rng)
     small = np.asarray(Image.fromarray((cut * 255).astype(np.uint8)).resize((dw, dh), Image.BILINEAR), np.float32) / 255
     a = np.zeros((side, side), np.float32)
     a[(side - dh) // 2:(side - dh) // 2 + dh, (side - dw) // 2:(side - dw) // 2 + dw] = small
