@@ -404,18 +404,18 @@ def _box(layer):
     return [int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1] if len(xs) else None
 
 
-def present(ink, rng, presentation):
+def present(ink, rng, presentation, legible=False):
     """An encoded upload (PNG or JPEG bytes) of the ink as the named presentation, and the ink's box in it
-    (left, top, right, bottom)."""
-    data, a = _present(ink, rng, presentation)
+    (left, top, right, bottom). `legible`: a crop's strokes kept at least STORED_PEN wide (see _stored_pen)."""
+    data, a = _present(ink, rng, presentation, legible)
     return data, _box(a)
 
 
-def _present(ink, rng, presentation):
+def _present(ink, rng, presentation, legible):
     if presentation == "crop":
-        return _crop(ink, rng)
+        return _crop(ink, rng, legible=legible)
     if presentation == "low-resolution-crop":
-        return _crop(ink, rng, LOW_RESOLUTION_STORES)
+        return _crop(ink, rng, LOW_RESOLUTION_STORES, legible)
     color = np.array(INKS[rng.integers(len(INKS))], np.float32)
     if presentation == "canvas":
         side = int(rng.integers(140, 320))
@@ -493,8 +493,11 @@ def _upright(ink):
 
 def _stored_pen(cut, scale, rng):
     """The cut's strokes thickened where they would come out under STORED_PEN pixels wide once scaled by `scale` into
-    the store: a reader keeps the digit it files (a pencil 7 stored in 16 px, its bar a third of a pixel wide, is
-    otherwise a bare slope labelled 7, which teaches that a 1 is a 7). Stroke width: twice the area over the outline."""
+    the store: what a model is taught stays legible (a pencil 7 stored in 16 px, its bar a third of a pixel wide, is
+    otherwise a bare slope labelled 7, which teaches that a 1 is a 7). The validation sets keep crops as they come,
+    thin strokes lost: the cards' lines are fitted on them, and real stored scans keep no more than they do (fitted
+    on legible crops alone, the low-resolution line declined 0.9 % of the MNIST test set as 8x8 scans, against 0.1 %).
+    Stroke width: twice the area over the outline."""
     mask = cut > 0.5
     outline = np.count_nonzero(mask & ~ndimage.binary_erosion(mask))
     if not outline:
@@ -507,7 +510,7 @@ def _stored_pen(cut, scale, rng):
     return ndimage.grey_dilation(np.pad(cut, radius), footprint=disk)
 
 
-def _crop(ink, rng, stores=CROP_STORES):
+def _crop(ink, rng, stores=CROP_STORES, legible=False):
     if rng.random() < CROP_UPRIGHT:
         ink = _upright(ink)
     ys, xs = np.nonzero(ink > 0.2)
@@ -524,7 +527,8 @@ def _crop(ink, rng, stores=CROP_STORES):
     if pick >= 0.4:  # stretched: onto the reader's own box (NIST's 20x32, a 16-px store's square) or another
         aspect = max(aspect, (1.0 if side == 16 else 20 / 32) if pick < 0.7 else rng.uniform(*CROP_STRETCH))
     dw, dh = (side, max(1, round(side / aspect))) if aspect > 1 else (max(1, round(side * aspect)), side)
-    cut = _stored_pen(cut, min(dw / cut.shape[1], dh / cut.shape[0]), rng)
+    if legible:
+        cut = _stored_pen(cut, min(dw / cut.shape[1], dh / cut.shape[0]), rng)
     small = np.asarray(Image.fromarray((cut * 255).astype(np.uint8)).resize((dw, dh), Image.BILINEAR), np.float32) / 255
     a = np.zeros((side, side), np.float32)
     a[(side - dh) // 2:(side - dh) // 2 + dh, (side - dw) // 2:(side - dw) // 2 + dw] = small
