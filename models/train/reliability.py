@@ -16,8 +16,11 @@ BINS = 15
 TEMPERATURE_RANGE = (0.05, 20.0)
 # The operating point: at most this share of real digits flagged (declined or uncertain) ...
 MAX_DIGITS_FLAGGED = 0.014
-# ... and at least this accuracy of the answers left unflagged, then as many non-digits declined as possible.
+# ... and at least this accuracy of the answers left unflagged, then as many non-digits declined as possible ...
 MIN_UNFLAGGED_ACCURACY = 0.995
+# ... unless reaching that accuracy costs more than this share of the non-digits flagged: a model that only just
+# reaches it would otherwise spend the whole budget on "not sure" and let more shoes through than one that misses it.
+ACCURACY_SLACK = 0.02
 # ... and, within this share of the most non-digits flagged, as many declined by score as possible.
 DECLINE_SLACK = 0.01
 UNCERTAIN_CANDIDATES = [0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97]
@@ -100,9 +103,10 @@ class View:
 def choose_operating_point(digits, labels, outliers, score_kind):
     """(threshold, uncertainBelow) on fitting data: digits (View) with labels, trained-family outliers (View).
 
-    Within the flag budget, the points whose unflagged answers are accurate enough come first; among them, the
-    most non-digits flagged (declined or uncertain); and among those within DECLINE_SLACK of the most, the one
-    that declines most of them as "not a digit" rather than as "not sure": a shoe should be told it is not a digit.
+    Within the flag budget, the points whose unflagged answers are accurate enough come first, if one of them
+    flags within ACCURACY_SLACK of the most non-digits any point flags; among them, the most non-digits flagged
+    (declined or uncertain); and among those within DECLINE_SLACK of the most, the one that declines most of them
+    as "not a digit" rather than as "not sure": a shoe should be told it is not a digit.
     """
     d_score, o_score = digits.score(score_kind), outliers.score(score_kind)
     d_conf, o_conf = digits.probs.max(1), outliers.probs.max(1)
@@ -121,8 +125,9 @@ def choose_operating_point(digits, labels, outliers, score_kind):
             points.append((accurate, declined, (o_score >= t).mean(), -share, t, u))
     if not points:  # nothing within the flag budget: decline nothing by score, flag only the least sure
         return candidates[-1], UNCERTAIN_CANDIDATES[0]
-    accurate = max(p[0] for p in points)
-    points = [p for p in points if p[0] == accurate]
+    most = max(p[1] for p in points)
+    accurate = [p for p in points if p[0] and p[1] >= most - ACCURACY_SLACK]
+    points = accurate or points
     most = max(p[1] for p in points)
     best = max((p for p in points if p[1] >= most - DECLINE_SLACK), key=lambda p: (p[2], p[1], p[3]))
     return best[4], best[5]
