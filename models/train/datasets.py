@@ -44,7 +44,7 @@ SETS = {
     # bar or blob, which a model that saw few reads as 8.
     # crop_fonts: the training fonts' digits cut out the same way: a font's outlined or hairline strokes, stored in 16 or
     # 8 px, come out unlike any pen's.
-    "train-digits": dict(strokes=12000, fonts=12000, mnist=3000, crop_strokes=6000, crop_mnist=4000, crop_fonts=4000),
+    "train-digits": dict(strokes=12000, fonts=12000, mnist=3000, crop_strokes=8000, crop_mnist=4000, crop_fonts=4000),
     # The families that look most like handwriting (letters, other scripts, words, doodles) get the most variety.
     "train-outliers": dict(per_family=dict(fashion=1200, letters=3200, words=2000, symbols=1400, scripts=2600,
                                            shapes=1800, scribbles=1800, photos=1000, noise=800)),
@@ -62,6 +62,10 @@ SETS = {
 # teach. Validation draws every digit alike: the cards' lines are fitted on it, and a set of hard 1s would spend the
 # budget of digits flagged on them, leaving fewer non-digits declined.
 CROP_STROKE_DIGITS = [{1: 0.3, 7: 0.15}.get(d, 0.55 / 8) for d in range(10)]
+# ... and the 1s mostly stretched onto the reader's own box (uploads.CROP_ASPECT: kept, own box, between), where a
+# flagged 1 is hardest to tell from a 7 (across a 16-px square, half read as 7 when they were stretched as often as
+# the rest; the 7s stretched as often as the 1s too, fewer still).
+CROP_STROKE_ONES_ASPECT = (0.2, 0.6, 0.2)
 
 
 # Stroke digits written as bubble outlines (uploads.PENS): a font like femkeklaver draws its digits so, and so do
@@ -143,7 +147,8 @@ def _digit_item(args):
         ink = np.kron(ink, np.ones((3, 3), np.float32))
     presentation = "crop" if source.startswith("crop-") else "low-resolution-crop" if _low_resolution(set_name) \
         else U.pick_presentation(rng, training=training)
-    data, box = U.present(ink, rng, presentation, legible=training)
+    ones = source == "crop-strokes" and training and d == 1
+    data, box = U.present(ink, rng, presentation, legible=training, crop_aspect=CROP_STROKE_ONES_ASPECT if ones else None)
     return data, d, tags + [presentation], box
 
 
@@ -237,7 +242,7 @@ def _generator_hash():
     h = hashlib.sha256(_source_hash(os.path.join(HERE, "uploads.py")).encode())
     for part in (_digit_item, _outlier_item, _low_resolution, _work):
         h.update(inspect.getsource(part).encode())
-    h.update(repr((SETS, FAMILIES, FASHION_SEEN, PHOTOS, BUBBLE_SHARE, CROP_STROKE_DIGITS)).encode())
+    h.update(repr((SETS, FAMILIES, FASHION_SEEN, PHOTOS, BUBBLE_SHARE, CROP_STROKE_DIGITS, CROP_STROKE_ONES_ASPECT)).encode())
     return h.hexdigest()[:12]
 
 

@@ -404,18 +404,19 @@ def _box(layer):
     return [int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1] if len(xs) else None
 
 
-def present(ink, rng, presentation, legible=False):
+def present(ink, rng, presentation, legible=False, crop_aspect=None):
     """An encoded upload (PNG or JPEG bytes) of the ink as the named presentation, and the ink's box in it
-    (left, top, right, bottom). `legible`: a crop's strokes kept at least STORED_PEN wide (see _stored_pen)."""
-    data, a = _present(ink, rng, presentation, legible)
+    (left, top, right, bottom). `legible`: a crop's strokes kept at least STORED_PEN wide (see _stored_pen);
+    `crop_aspect`: how a crop's aspect is chosen (CROP_ASPECT unless given)."""
+    data, a = _present(ink, rng, presentation, legible, crop_aspect or CROP_ASPECT)
     return data, _box(a)
 
 
-def _present(ink, rng, presentation, legible):
+def _present(ink, rng, presentation, legible, crop_aspect):
     if presentation == "crop":
-        return _crop(ink, rng, legible=legible)
+        return _crop(ink, rng, legible=legible, aspect_picks=crop_aspect)
     if presentation == "low-resolution-crop":
-        return _crop(ink, rng, LOW_RESOLUTION_STORES, legible)
+        return _crop(ink, rng, LOW_RESOLUTION_STORES, legible, crop_aspect)
     color = np.array(INKS[rng.integers(len(INKS))], np.float32)
     if presentation == "canvas":
         side = int(rng.integers(140, 320))
@@ -471,6 +472,8 @@ CROP_STORES = {"scan16": 0.25, "bitmap16": 0.25, "bitmap32": 0.3, "counts8": 0.2
 # The stores whose images are low-resolution scans (16 px a side or less): the "low-resolution-crop" presentation.
 LOW_RESOLUTION_STORES = {"scan16": 0.35, "bitmap16": 0.3, "counts8": 0.35}
 CROP_STRETCH = (0.55, 1.0)
+# How often a cut keeps its aspect, is stretched onto the reader's own box, or to an aspect from CROP_STRETCH.
+CROP_ASPECT = (0.4, 0.3, 0.3)
 CROP_UPRIGHT = 0.5
 # A two-level store's cut: what is at least this dark once the digit is scaled into the store's square is ink.
 TWO_LEVEL_INK = 0.4
@@ -510,7 +513,7 @@ def _stored_pen(cut, scale, rng):
     return ndimage.grey_dilation(np.pad(cut, radius), footprint=disk)
 
 
-def _crop(ink, rng, stores=CROP_STORES, legible=False):
+def _crop(ink, rng, stores=CROP_STORES, legible=False, aspect_picks=CROP_ASPECT):
     if rng.random() < CROP_UPRIGHT:
         ink = _upright(ink)
     ys, xs = np.nonzero(ink > 0.2)
@@ -524,8 +527,9 @@ def _crop(ink, rng, stores=CROP_STORES, legible=False):
     side = 16 if store.endswith("16") else 32
     aspect = cut.shape[1] / cut.shape[0]
     pick = rng.random()
-    if pick >= 0.4:  # stretched: onto the reader's own box (NIST's 20x32, a 16-px store's square) or another
-        aspect = max(aspect, (1.0 if side == 16 else 20 / 32) if pick < 0.7 else rng.uniform(*CROP_STRETCH))
+    kept, own_box = aspect_picks[0], aspect_picks[0] + aspect_picks[1]
+    if pick >= kept:  # stretched: onto the reader's own box (NIST's 20x32, a 16-px store's square) or another
+        aspect = max(aspect, (1.0 if side == 16 else 20 / 32) if pick < own_box else rng.uniform(*CROP_STRETCH))
     dw, dh = (side, max(1, round(side / aspect))) if aspect > 1 else (max(1, round(side * aspect)), side)
     if legible:
         cut = _stored_pen(cut, min(dw / cut.shape[1], dh / cut.shape[0]), rng)
