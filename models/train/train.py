@@ -520,14 +520,14 @@ def synthetic_groups(tags):
 
 def interpolate_towards(model, init, data, log):
     tuned = {k: v.clone() for k, v in model.state_dict().items()}
+    sources, styles = data["val_synthetic_groups"]
     losses = []
     for mix in MIX_CANDIDATES:
         model.load_state_dict({k: init[k] + mix * (tuned[k] - init[k]) for k in tuned})
         mnist, mnist_acc = evaluate(model, data["val_x"], data["val_y"])
         synthetic, synthetic_acc = evaluate(model, data["val_synthetic_x"], data["val_synthetic_y"])
-        sources, styles = data["val_synthetic_groups"]
-        group_loss = lambda groups: [F.cross_entropy(synthetic[idx], data["val_synthetic_y"][idx]).item() for idx in groups]
-        by_group = group_loss(sources) + ([float(np.mean(group_loss(styles)))] if styles else [])
+        group_loss = [F.cross_entropy(synthetic[idx], data["val_synthetic_y"][idx]).item() for idx in sources + styles]
+        by_group = group_loss[:len(sources)] + ([float(np.mean(group_loss[len(sources):]))] if styles else [])
         loss = F.cross_entropy(mnist, data["val_y"]).item() + float(np.mean(by_group))
         log(f"mix {mix:.1f}: val MNIST {mnist_acc:.2f}% synthetic {synthetic_acc:.2f}%, log-loss {loss:.4f}")
         losses.append((loss, mix))
