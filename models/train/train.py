@@ -525,14 +525,15 @@ def synthetic_groups(tags):
 
 def interpolate_towards(model, init, data, log):
     tuned = {k: v.clone() for k, v in model.state_dict().items()}
-    sources, styles = data["val_synthetic_groups"]
+    y = data["val_synthetic_y"]
     losses = []
     for mix in MIX_CANDIDATES:
         model.load_state_dict({k: init[k] + mix * (tuned[k] - init[k]) for k in tuned})
         mnist, mnist_acc = evaluate(model, data["val_x"], data["val_y"])
         synthetic, synthetic_acc = evaluate(model, data["val_synthetic_x"], data["val_synthetic_y"])
-        group_loss = [F.cross_entropy(synthetic[idx], data["val_synthetic_y"][idx]).item() for idx in sources + styles]
-        by_part = [float(np.mean(part)) for part in (group_loss[:len(sources)], group_loss[len(sources):]) if part]
+        # One term per part (the sources, the styles), each the mean of its groups' log-losses.
+        by_part = [float(np.mean([F.cross_entropy(synthetic[idx], y[idx]).item() for idx in groups]))
+                   for groups in data["val_synthetic_groups"] if groups]
         loss = F.cross_entropy(mnist, data["val_y"]).item() + sum(by_part)
         log(f"mix {mix:.1f}: val MNIST {mnist_acc:.2f}% synthetic {synthetic_acc:.2f}%, log-loss {loss:.4f}")
         losses.append((loss, mix))

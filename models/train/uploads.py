@@ -414,7 +414,7 @@ def present(ink, rng, presentation, legible=False, crop_aspect=None):
 
 def _present(ink, rng, presentation, legible, crop_aspect):
     if presentation == "crop":
-        return _crop(ink, rng, legible=legible, aspect_picks=crop_aspect)
+        return _crop(ink, rng, legible=legible, crop_aspect=crop_aspect)
     if presentation == "low-resolution-crop":
         return _crop(ink, rng, LOW_RESOLUTION_STORES, legible, crop_aspect)
     color = np.array(INKS[rng.integers(len(INKS))], np.float32)
@@ -513,7 +513,7 @@ def _stored_pen(cut, scale, rng):
     return ndimage.grey_dilation(np.pad(cut, radius), footprint=disk)
 
 
-def _crop(ink, rng, stores=CROP_STORES, legible=False, aspect_picks=CROP_ASPECT):
+def _crop(ink, rng, stores=CROP_STORES, legible=False, crop_aspect=CROP_ASPECT):
     if rng.random() < CROP_UPRIGHT:
         ink = _upright(ink)
     ys, xs = np.nonzero(ink > 0.2)
@@ -527,7 +527,7 @@ def _crop(ink, rng, stores=CROP_STORES, legible=False, aspect_picks=CROP_ASPECT)
     side = 16 if store.endswith("16") else 32
     aspect = cut.shape[1] / cut.shape[0]
     pick = rng.random()
-    kept, own_box = aspect_picks[0], aspect_picks[0] + aspect_picks[1]
+    kept, own_box = crop_aspect[0], crop_aspect[0] + crop_aspect[1]
     if pick >= kept:  # stretched: onto the reader's own box (NIST's 20x32, a 16-px store's square) or another
         aspect = max(aspect, (1.0 if side == 16 else 20 / 32) if pick < own_box else rng.uniform(*CROP_STRETCH))
     dw, dh = (side, max(1, round(side / aspect))) if aspect > 1 else (max(1, round(side * aspect)), side)
