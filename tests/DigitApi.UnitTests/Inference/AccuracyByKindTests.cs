@@ -37,7 +37,7 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
         ["small-digit-large-page"] = new(HandStyle.Plain, Paper.Ruled, DigitSize.Small, 93), // ruled and squared, half each; 96.0 % today
 
         // Styles MNIST lacks, and pens, on canvases.
-        ["one-with-flag"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 96), // 99.7 % today: the rest read as 7
+        ["one-with-flag"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 96), // 100.0 % today: the rest read as 7
         ["one-with-flag-and-foot"] = new(HandStyle.OneWithFlagAndFoot, null, DigitSize.Large, 97),
         ["crossed-seven"] = new(HandStyle.CrossedSeven, null, DigitSize.Large, 97),
         ["open-four"] = new(HandStyle.OpenFour, null, DigitSize.Large, 97),
@@ -57,33 +57,33 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
         ["thick-marker-form-bitmap"] = new(HandStyle.ThickMarker, null, DigitSize.Large, 97, CropSide: 32),
 
         // Bold pens: strokes a quarter to a third of the digit's height wide, as forms filled in with a marker keep them.
-        ["bold-marker"] = new(HandStyle.BoldMarker, null, DigitSize.Large, 93), // 96.0 % today: 8s whose loops the pen closed read as 0
+        ["bold-marker"] = new(HandStyle.BoldMarker, null, DigitSize.Large, 93), // 95.7 % today: 8s whose loops the pen closed read as 0
         ["bold-marker-form-bitmap"] = new(HandStyle.BoldMarker, null, DigitSize.Large, 97, CropSide: 32),
         ["bold-marker-postal-scan-16x16"] = new(HandStyle.BoldMarker, null, DigitSize.Large, 97, CropSide: 16),
 
         // A page of rules or squares photographed whole, the digit written between two rules: at the working size it
         // is as small as what is left of the lines around it. Ruled and squared, half each; at a phone's resolution,
         // where the lines stay sharp (a smaller photo blurs them into the paper).
-        ["digit-in-a-line-gap"] = new(HandStyle.Plain, Paper.Ruled, DigitSize.LineGap, 80, PhotoWidth: 1200), // 85.3 % today: the rest lose the digit among what is left of the lines
+        ["digit-in-a-line-gap"] = new(HandStyle.Plain, Paper.Ruled, DigitSize.LineGap, 80, PhotoWidth: 1200), // 85.7 % today: the rest lose the digit among what is left of the lines
 
         // Stretched onto the form's box whatever their shape (NIST's form system: 20x32 in a 32x32 bitmap): a 1 comes
         // as wide as a 0. A 1 with a flag alone, stretched, is a 7 with a sloping bar: the hardest kind (docs/models.md).
         ["plain-form-bitmap-stretched"] = new(HandStyle.Plain, null, DigitSize.Large, 97, CropSide: 32, StretchedTo: TestImages.NistFormAspect), // 100 % today
         ["one-with-flag-and-foot-form-bitmap-stretched"] = new(HandStyle.OneWithFlagAndFoot, null, DigitSize.Large, 97, CropSide: 32, StretchedTo: TestImages.NistFormAspect),
-        ["one-with-flag-form-bitmap-stretched"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 85, CropSide: 32, StretchedTo: TestImages.NistFormAspect), // 91.0 % today, the rest read as 7; 26.3 % before the crops in training
+        ["one-with-flag-form-bitmap-stretched"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 89, CropSide: 32, StretchedTo: TestImages.NistFormAspect), // 95.0 % today, the rest read as 7; 26.3 % before the crops in training
 
         // The form's bitmap counted in 4x4 blocks, an 8x8 image of 0-16 (the UCI optical digits): blurred once enlarged.
         ["plain-coarse-scan-8x8"] = new(HandStyle.Plain, null, DigitSize.Large, 97, CropSide: 8), // 100 % today; 97.7 % when the ink threshold dropped faint cells
-        ["one-with-flag-coarse-scan-8x8"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 89, CropSide: 8), // 95.0 % today, the rest read as 7; 53.3 % before the crops
+        ["one-with-flag-coarse-scan-8x8"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 90, CropSide: 8), // 96.0 % today, the rest read as 7; 53.3 % before the crops
 
         // A 1 with a short flag (a nub at the top of its stem), on a canvas and as NIST's form system stores it: sheared
         // upright before it is stretched (that system deslants a character first), a slanted 1 comes out a vertical bar,
         // its nub a bar across the top, and the 1 a 7 unless its stem gives it away. Crossed 7s and plain digits the
         // same way, so that 1s are not won from 7s.
         ["one-with-short-flag"] = new(HandStyle.OneWithShortFlag, null, DigitSize.Large, 97), // 100 % today
-        ["one-with-short-flag-form-bitmap-upright-stretched"] = new(HandStyle.OneWithShortFlag, null, DigitSize.Large, 74, CropSide: 32, StretchedTo: TestImages.NistFormAspect, Upright: true), // 80.7 % today, the rest read as 7; 28.7 % before short flags and upright crops in training
-        ["one-with-short-flag-coarse-scan-8x8-upright"] = new(HandStyle.OneWithShortFlag, null, DigitSize.Large, 93, CropSide: 8, Upright: true), // 99.0 % today; 73.3 % before short flags and upright crops in training
-        ["one-with-flag-coarse-scan-8x8-upright"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 90, CropSide: 8, Upright: true), // 96.3 % today
+        ["one-with-short-flag-form-bitmap-upright-stretched"] = new(HandStyle.OneWithShortFlag, null, DigitSize.Large, 82, CropSide: 32, StretchedTo: TestImages.NistFormAspect, Upright: true), // 88.0 % today, the rest read as 7; 28.7 % before short flags and upright crops in training
+        ["one-with-short-flag-coarse-scan-8x8-upright"] = new(HandStyle.OneWithShortFlag, null, DigitSize.Large, 93, CropSide: 8, Upright: true), // 100.0 % today; 73.3 % before short flags and upright crops in training
+        ["one-with-flag-coarse-scan-8x8-upright"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 92, CropSide: 8, Upright: true), // 98.0 % today
         ["crossed-seven-coarse-scan-8x8-upright"] = new(HandStyle.CrossedSeven, null, DigitSize.Large, 97, CropSide: 8, Upright: true), // 100 % today; 95.0 % (the rest mostly as 4) when the ink threshold dropped faint cells
         ["plain-coarse-scan-8x8-upright"] = new(HandStyle.Plain, null, DigitSize.Large, 97, CropSide: 8, Upright: true), // 99.7 % today
 
@@ -92,24 +92,24 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
         // alone gives it away: the weakest kinds, read as 7. Crossed 7s and plain digits the same way, so that 1s are
         // not won from 7s.
         ["plain-bitmap-16x16-stretched"] = new(HandStyle.Plain, null, DigitSize.Large, 90, CropSide: 16, StretchedTo: 1, TwoLevel: true), // 94.0 % today
-        ["one-with-flag-bitmap-16x16-stretched"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 57, CropSide: 16, StretchedTo: 1, TwoLevel: true), // 63.0 % today, the rest read as 7; 10.0 % before 16-px two-level stores in training
+        ["one-with-flag-bitmap-16x16-stretched"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 61, CropSide: 16, StretchedTo: 1, TwoLevel: true), // 67.3 % today, the rest read as 7; 10.0 % before 16-px two-level stores in training
         ["one-with-flag-and-foot-bitmap-16x16-stretched"] = new(HandStyle.OneWithFlagAndFoot, null, DigitSize.Large, 89, CropSide: 16, StretchedTo: 1, TwoLevel: true), // 96.3 % today
-        ["one-with-short-flag-bitmap-16x16-stretched"] = new(HandStyle.OneWithShortFlag, null, DigitSize.Large, 64, CropSide: 16, StretchedTo: 1, TwoLevel: true), // 70.0 % today, the rest read as 7; 13.0 % before
+        ["one-with-short-flag-bitmap-16x16-stretched"] = new(HandStyle.OneWithShortFlag, null, DigitSize.Large, 73, CropSide: 16, StretchedTo: 1, TwoLevel: true), // 79.3 % today, the rest read as 7; 13.0 % before
         ["crossed-seven-bitmap-16x16-stretched"] = new(HandStyle.CrossedSeven, null, DigitSize.Large, 95, CropSide: 16, StretchedTo: 1, TwoLevel: true), // 98.7 % today
         ["slanted-bitmap-16x16-stretched"] = new(HandStyle.Slanted, null, DigitSize.Large, 89, CropSide: 16, StretchedTo: 1, TwoLevel: true), // 93.0 % today
-        ["one-with-flag-postal-scan-16x16-stretched"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 68, CropSide: 16, StretchedTo: 1), // 74.7 % today, the rest read as 7
+        ["one-with-flag-postal-scan-16x16-stretched"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 74, CropSide: 16, StretchedTo: 1), // 80.0 % today, the rest read as 7
         ["plain-postal-scan-16x16-stretched"] = new(HandStyle.Plain, null, DigitSize.Large, 94, CropSide: 16, StretchedTo: 1), // 98.0 % today
 
         // Bubble digits (hollow lettering, an outline font's digits): a broad line with its middle left as paper. Its two
         // edges read as two strokes: a 4 or a 5 as 8, a 7 as 9.
-        ["outlined"] = new(HandStyle.Outlined, null, DigitSize.Large, 71), // 73.0 % today
-        ["outlined-photographed-on-ruled-paper"] = new(HandStyle.Outlined, Paper.Ruled, DigitSize.Large, 67), // 68.7 % today
+        ["outlined"] = new(HandStyle.Outlined, null, DigitSize.Large, 71), // 75.7 % today
+        ["outlined-photographed-on-ruled-paper"] = new(HandStyle.Outlined, Paper.Ruled, DigitSize.Large, 67), // 71.7 % today
 
         // The form kinds above in the form writers' broader pen: the likeliest stand-ins for forms filled in with a
         // ballpoint or felt-tip and stored as NIST's bitmaps. Crossed 7s the same way, so that 1s are not won from 7s.
-        ["one-with-flag-form-pen-coarse-scan-8x8"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 91, CropSide: 8, Pen: FormPen), // 97.0 % today, the rest read as 7
-        ["one-with-flag-form-pen-coarse-scan-8x8-upright"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 91, CropSide: 8, Upright: true, Pen: FormPen), // 97.0 % today
-        ["one-with-flag-form-pen-form-bitmap-stretched"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 90, CropSide: 32, StretchedTo: TestImages.NistFormAspect, Pen: FormPen), // 96.3 % today
+        ["one-with-flag-form-pen-coarse-scan-8x8"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 93, CropSide: 8, Pen: FormPen), // 99.0 % today, the rest read as 7
+        ["one-with-flag-form-pen-coarse-scan-8x8-upright"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 91, CropSide: 8, Upright: true, Pen: FormPen), // 98.0 % today
+        ["one-with-flag-form-pen-form-bitmap-stretched"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 90, CropSide: 32, StretchedTo: TestImages.NistFormAspect, Pen: FormPen), // 97.7 % today
         ["crossed-seven-form-pen-coarse-scan-8x8-upright"] = new(HandStyle.CrossedSeven, null, DigitSize.Large, 97, CropSide: 8, Upright: true, Pen: FormPen), // 100 % today
     };
 
