@@ -868,7 +868,7 @@ def main():
         soup = args.soup if args.soup is not None else plan.get("soup", 1)
         refresh = None
         if init is not None and plan.get("refresh") and epochs > 0:
-            init, refresh = refresh_on_mnist(name, recipe, data, init, epochs, lr, args.seed, soup)
+            init, refresh = refresh_on_mnist(name, recipe, data, init, init_card["sha256"], epochs, lr, args.seed, soup, args.data)
         # A teacher: the recipe's (answers on every image), or, when fine-tuning, the starting weights (answers on
         # MNIST); none for the logistic regression, which learns MNIST alone.
         teacher, teacher_card, distill_all, distill_weight = None, None, False, 0.0
@@ -972,19 +972,42 @@ def main():
     print(f"total {time.time() - started:.0f}s", flush=True)
 
 
-def refresh_on_mnist(name, recipe, data, init, epochs, lr, seed, soup):
+def mnist_only_recipe(recipe):
+    """The recipe of the refresh: MNIST alone, without bold pens."""
+    return dict(recipe, synthetic=False, augment=dict(recipe["augment"], bold_p=0.0))
+
+
+def refreshed_start_path(name, recipe, data, init_sha256, epochs, lr, seed, soup, cache_dir):
+    """Where refresh_on_mnist keeps its result: named by everything the result depends on."""
+    plan = {k: v for k, v in mnist_only_recipe(recipe).items() if k != "cls"}
+    key = hashlib.sha256(repr((name, init_sha256, plan, epochs, lr, seed, soup, torch.get_num_threads())).encode())
+    for part in ("mnist_x", "mnist_y", "val_x", "val_synthetic_x", "val_outliers_fit_x"):
+        key.update(data[part].numpy().tobytes())
+    return os.path.join(cache_dir, f"refreshed-{name}-{key.hexdigest()[:16]}.pt")
+
+
+def refresh_on_mnist(name, recipe, data, init, init_sha256, epochs, lr, seed, soup, cache_dir):
     """The starting weights trained on further on MNIST alone (no synthetic digits, non-digits or bold pens), the
     runs' weights averaged: a better MNIST start for the fine-tune to begin from, learn from and mix back towards
-    (see FINETUNE). Returns the new start and the card's note of it."""
-    mnist_only = dict(recipe, synthetic=False, augment=dict(recipe["augment"], bold_p=0.0))
+    (see FINETUNE). Returns the new start and the card's note of it. The result is kept in cache_dir under a key of
+    everything it depends on (the start, the plan, the threads, the images it trains and is selected on), so that
+    a second fine-tune from the same start (another recipe for the synthetic digits) skips it."""
+    mnist_only = mnist_only_recipe(recipe)
+    cached = refreshed_start_path(name, recipe, data, init_sha256, epochs, lr, seed, soup, cache_dir)
+    if os.path.exists(cached):
+        saved = torch.load(cached)
+        print(f"  {name} refreshed on MNIST: read from {cached}", flush=True)
+        return saved["start"], saved["card"]
     _, start = soup_runs(name, mnist_only, data, epochs, lr, init, None, 0.0, False, seed, soup)
     model = recipe["cls"]()
     model.load_state_dict(start)
     _, test_acc = evaluate(model, data["test_x"], data["test_y"])
     figures = validation_score(model, data)
     print(f"  {name} refreshed on MNIST ({soup} runs averaged): val MNIST {figures.mnist:.2f}% synthetic {figures.synthetic:.2f}%, test {test_acc:.2f}%", flush=True)
-    return start, {"epochs": epochs, "schedule": f"OneCycleLR(max_lr={lr})", "runsAveraged": soup,
-                   "augmentation": mnist_only["augment"], "validationAccuracy": round(figures.mnist, 2), "testAccuracy": round(test_acc, 2)}
+    card = {"epochs": epochs, "schedule": f"OneCycleLR(max_lr={lr})", "runsAveraged": soup,
+            "augmentation": mnist_only["augment"], "validationAccuracy": round(figures.mnist, 2), "testAccuracy": round(test_acc, 2)}
+    torch.save({"start": start, "card": card}, cached)
+    return start, card
 
 
 def teacher_model(name, trained, cards, folder):
