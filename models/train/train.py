@@ -530,7 +530,7 @@ def interpolate_towards(model, init, data, log):
     for mix in MIX_CANDIDATES:
         model.load_state_dict({k: init[k] + mix * (tuned[k] - init[k]) for k in tuned})
         mnist, mnist_acc = evaluate(model, data["val_x"], data["val_y"])
-        synthetic, synthetic_acc = evaluate(model, data["val_synthetic_x"], data["val_synthetic_y"])
+        synthetic, synthetic_acc = evaluate(model, data["val_synthetic_x"], y)
         # One term per part (the sources, the styles), each the mean of its groups' log-losses.
         by_part = [float(np.mean([F.cross_entropy(synthetic[idx], y[idx]).item() for idx in groups]))
                    for groups in data["val_synthetic_groups"] if groups]
@@ -972,28 +972,18 @@ def main():
     print(f"total {time.time() - started:.0f}s", flush=True)
 
 
-def mnist_only_recipe(recipe):
-    """The recipe of the refresh: MNIST alone, without bold pens."""
-    return dict(recipe, synthetic=False, augment=dict(recipe["augment"], bold_p=0.0))
-
-
-def refreshed_start_path(name, recipe, data, init_sha256, epochs, lr, seed, soup, cache_dir):
-    """Where refresh_on_mnist keeps its result: named by everything the result depends on."""
-    plan = {k: v for k, v in mnist_only_recipe(recipe).items() if k != "cls"}
-    key = hashlib.sha256(repr((name, init_sha256, plan, epochs, lr, seed, soup, torch.get_num_threads())).encode())
-    for part in ("mnist_x", "mnist_y", "val_x", "val_synthetic_x", "val_outliers_fit_x"):
-        key.update(data[part].numpy().tobytes())
-    return os.path.join(cache_dir, f"refreshed-{name}-{key.hexdigest()[:16]}.pt")
-
-
 def refresh_on_mnist(name, recipe, data, init, init_sha256, epochs, lr, seed, soup, cache_dir):
     """The starting weights trained on further on MNIST alone (no synthetic digits, non-digits or bold pens), the
     runs' weights averaged: a better MNIST start for the fine-tune to begin from, learn from and mix back towards
     (see FINETUNE). Returns the new start and the card's note of it. The result is kept in cache_dir under a key of
     everything it depends on (the start, the plan, the threads, the images it trains and is selected on), so that
     a second fine-tune from the same start (another recipe for the synthetic digits) skips it."""
-    mnist_only = mnist_only_recipe(recipe)
-    cached = refreshed_start_path(name, recipe, data, init_sha256, epochs, lr, seed, soup, cache_dir)
+    mnist_only = dict(recipe, synthetic=False, augment=dict(recipe["augment"], bold_p=0.0))
+    plan = {k: v for k, v in mnist_only.items() if k != "cls"}
+    key = hashlib.sha256(repr((name, init_sha256, plan, epochs, lr, seed, soup, torch.get_num_threads())).encode())
+    for part in ("mnist_x", "mnist_y", "val_x", "val_synthetic_x", "val_outliers_fit_x"):
+        key.update(data[part].numpy().tobytes())
+    cached = os.path.join(cache_dir, f"refreshed-{name}-{key.hexdigest()[:16]}.pt")
     if os.path.exists(cached):
         saved = torch.load(cached)
         print(f"  {name} refreshed on MNIST: read from {cached}", flush=True)
