@@ -36,6 +36,14 @@ public static class Http
     public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>(Json, TestContext.Current.CancellationToken);
 
+    /// <summary>The members of the service's ensemble, as GET /models lists them.</summary>
+    public static async Task<string[]> EnsembleMembersAsync(this HttpClient client)
+    {
+        using var response = await client.GetAsync("/models", TestContext.Current.CancellationToken);
+        var members = (await response.ReadJsonAsync()).GetProperty("ensemble").GetProperty("members");
+        return members.EnumerateArray().Select(m => m.GetString()!).ToArray();
+    }
+
     /// <summary>Asserts an RFC 7807 answer with the given status and returns it.</summary>
     public static async Task<JsonElement> AssertProblemAsync(this HttpResponseMessage response, int status)
     {

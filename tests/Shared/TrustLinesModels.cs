@@ -6,9 +6,9 @@ namespace DigitApi.Tests;
 /// A copy of a models folder whose manifest draws the trust lines where every upload crosses them, whatever
 /// the models: cnn declines everything but low-resolution scans (energy threshold far below any energy, its line
 /// for images of 16 px or less far above), logreg declines everything (maxProbability
-/// threshold 0), lenet answers everything uncertain (line above 1), mlp nothing uncertain and never declines,
-/// with twice its card's temperature; the ensemble (of cnn, lenet and mlp) never declines and flags nothing,
-/// so it is judged by its own lines and not its members'.
+/// threshold 0), lenet answers everything uncertain (line above 1), with twice its card's temperature, mlp nothing
+/// uncertain and never declines; the ensemble (of cnn and lenet) never declines and flags nothing, so it is judged by
+/// its own lines and not its members'.
 /// </summary>
 public sealed class TrustLinesModels : IDisposable
 {
@@ -41,11 +41,11 @@ public sealed class TrustLinesModels : IDisposable
                 case "lenet":
                     card["notADigit"] = NotADigit("energy", 1e6);
                     card["uncertainBelow"] = 1.01;
+                    card["calibration"] = new JsonObject { ["temperature"] = 2 * CommittedTemperatures[name] };
                     break;
                 case "mlp":
                     card.AsObject().Remove("notADigit");
                     card["uncertainBelow"] = 0.0;
-                    card["calibration"] = new JsonObject { ["temperature"] = 2 * CommittedTemperatures[name] };
                     break;
             }
         }

@@ -37,7 +37,7 @@ public static class OpenApi
                 Title = "DigitApi",
                 Version = "v1",
                 Description = "Handwritten digit recognition: upload a photo, scan or drawing of a digit and get the digit, "
-                    + "its confidence and all ten probabilities. Models: CNN, LeNet-5, MLP, logistic regression and their ensemble.",
+                    + "its confidence and all ten probabilities. Models: CNN, LeNet-5, MLP, logistic regression, and the ensemble of the CNN and LeNet-5.",
                 License = new OpenApiLicense { Name = "MIT", Url = new Uri("https://opensource.org/license/mit") },
             });
             options.AddSecurityDefinition(ApiKeyScheme, new OpenApiSecurityScheme

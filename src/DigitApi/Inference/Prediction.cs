@@ -8,9 +8,8 @@ namespace DigitApi.Inference;
 /// <param name="Uncertain">A person should check it: not a digit, or less confident than the model's line.</param>
 /// <param name="NotADigit">The upload does not look like a digit at all; <see cref="Digit"/> is only the best guess.</param>
 /// <param name="NotADigitScore">The score compared with the not-a-digit threshold; NaN when the model has none.</param>
-/// <param name="BelowUncertainLine">Less confident than the model's line: uncertain even if it is a digit.</param>
 public sealed record Prediction(int Digit, float Confidence, float[] Probabilities, string Model,
-    bool Uncertain = false, bool NotADigit = false, float NotADigitScore = float.NaN, bool BelowUncertainLine = false)
+    bool Uncertain = false, bool NotADigit = false, float NotADigitScore = float.NaN)
 {
     /// <summary>
     /// The answer for calibrated probabilities and the upload's energy, judged by the model's lines for a digit read
@@ -22,8 +21,7 @@ public sealed record Prediction(int Digit, float Confidence, float[] Probabiliti
         var confidence = probabilities[digit];
         var score = policy.ScoreOf(energy, confidence);
         var notADigit = policy.IsNotADigit(score, sourceSide);
-        var belowLine = policy.IsUncertain(confidence);
-        return new Prediction(digit, confidence, probabilities, model, notADigit || belowLine, notADigit, score, belowLine);
+        return new Prediction(digit, confidence, probabilities, model, notADigit || policy.IsUncertain(confidence), notADigit, score);
     }
 
     /// <summary>The index of the largest of ten scores (probabilities or logits alike).</summary>

@@ -187,7 +187,7 @@ public sealed class OpenInferenceEndpointTests(DigitApiFactory factory) : IClass
     {
         var request = V2.Json(V2.Request([V2.Row(3)]));
         var members = new List<float[]>();
-        foreach (var member in new[] { "cnn", "lenet", "mlp" })
+        foreach (var member in await _client.EnsembleMembersAsync())
         {
             using var single = await _client.PostAsync($"/v2/models/{member}/infer", V2.Json(V2.Request([V2.Row(3)])), Cancel);
             members.Add(V2.Floats((await single.ReadJsonAsync()).GetProperty("outputs")[1].GetProperty("data")));

@@ -124,9 +124,9 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
     [Fact]
     public async Task Confidence_is_the_softmax_of_the_logits_divided_by_the_temperature()
     {
-        // The copy doubles mlp's temperature T: softmax(z / 2T) is proportional to sqrt(softmax(z / T)).
-        var doubled = Probabilities(await PredictAsync("mlp", TestFiles.Seven));
-        using var response = await committed.CreateClient().PostAsync("/predict?model=mlp", Http.Image(TestFiles.Seven, "seven.png"), Cancel);
+        // The copy doubles lenet's temperature T: softmax(z / 2T) is proportional to sqrt(softmax(z / T)).
+        var doubled = Probabilities(await PredictAsync("lenet", TestFiles.Seven));
+        using var response = await committed.CreateClient().PostAsync("/predict?model=lenet", Http.Image(TestFiles.Seven, "seven.png"), Cancel);
         var original = Probabilities(await response.ReadJsonAsync());
 
         var roots = original.Select(Math.Sqrt).ToArray();
@@ -142,9 +142,9 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
     [Fact]
     public async Task The_ensemble_averages_its_members_calibrated_probabilities()
     {
-        // mlp's temperature is doubled in the copy: a mean of raw softmaxes would not match.
+        // lenet's temperature is doubled in the copy: a mean of raw softmaxes would not match.
         var members = new List<double[]>();
-        foreach (var member in new[] { "cnn", "lenet", "mlp" })
+        foreach (var member in await _client.EnsembleMembersAsync())
         {
             using var response = await _client.PostAsync($"/predict?model={member}&alwaysAnswer=true", Http.Image(TestFiles.Seven, "seven.png"), Cancel);
             members.Add(Probabilities(await response.ReadJsonAsync()));
@@ -261,9 +261,9 @@ public sealed class TrustLineTests(TrustLinesFactory factory, DigitApiFactory co
         Assert.False(notADigit.GetProperty("families")[1].TryGetProperty("auroc", out _), "a family not measured has no auroc");
         Assert.Equal(0, card.GetProperty("uncertainBelow").GetDouble());
 
-        using var mlpResponse = await _client.GetAsync("/models/mlp", Cancel);
-        var mlp = (await mlpResponse.ReadJsonAsync()).GetProperty("card");
-        Assert.Equal(2 * factory.CommittedTemperatures["mlp"], mlp.GetProperty("calibration").GetProperty("temperature").GetDouble(), 6);
+        using var lenetResponse = await _client.GetAsync("/models/lenet", Cancel);
+        var lenet = (await lenetResponse.ReadJsonAsync()).GetProperty("card");
+        Assert.Equal(2 * factory.CommittedTemperatures["lenet"], lenet.GetProperty("calibration").GetProperty("temperature").GetDouble(), 6);
 
         using var ensembleResponse = await _client.GetAsync("/models/ensemble", Cancel);
         var ensemble = await ensembleResponse.ReadJsonAsync();

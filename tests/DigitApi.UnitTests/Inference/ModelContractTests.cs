@@ -28,7 +28,7 @@ public class ModelContractTests
         var manifest = ReadManifest();
 
         Assert.Equal(["cnn", "lenet", "mlp", "logreg"], manifest.Models.Select(m => m.Name));
-        Assert.Equal(["cnn", "lenet", "mlp"], manifest.Ensemble?.Members ?? []);
+        Assert.Equal(["cnn", "lenet"], manifest.Ensemble?.Members ?? []);
         Assert.Equal([80_202, 44_426, 109_386, 7_850], manifest.Models.Select(m => m.Parameters));
         Assert.All(manifest.Models, m => Assert.Equal((0.5f, 0.5f), (m.Normalization.Mean, m.Normalization.Std)));
     }

@@ -142,9 +142,9 @@ public class TrustPolicyTests
         var unsure = Prediction.Judge(split, -12, "cnn", policy, Photo);
         var notADigit = Prediction.Judge(sure, -2, "cnn", policy, Photo);
 
-        Assert.Equal((1, false, false, false), (digit.Digit, digit.Uncertain, digit.NotADigit, digit.BelowUncertainLine));
-        Assert.Equal((9, true, false, true), (unsure.Digit, unsure.Uncertain, unsure.NotADigit, unsure.BelowUncertainLine));
-        Assert.Equal((1, true, true, -2f, false), (notADigit.Digit, notADigit.Uncertain, notADigit.NotADigit, notADigit.NotADigitScore, notADigit.BelowUncertainLine));
+        Assert.Equal((1, false, false), (digit.Digit, digit.Uncertain, digit.NotADigit));
+        Assert.Equal((9, true, false), (unsure.Digit, unsure.Uncertain, unsure.NotADigit));
+        Assert.Equal((1, true, true, -2f), (notADigit.Digit, notADigit.Uncertain, notADigit.NotADigit, notADigit.NotADigitScore));
     }
 
     // A phone photo's longer side: never a low-resolution scan.

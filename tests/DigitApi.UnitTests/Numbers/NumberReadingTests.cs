@@ -7,10 +7,10 @@ namespace DigitApi.UnitTests.Numbers;
 public sealed class NumberReadingTests
 {
     // A sure digit; one over the not-a-digit line that the model still names; one over it that the model cannot place; one merely unsure.
-    private static readonly ReadDigit Sure = Piece(notADigit: false, belowUncertainLine: false);
-    private static readonly ReadDigit OddButNamed = Piece(notADigit: true, belowUncertainLine: false);
-    private static readonly ReadDigit Unplaceable = Piece(notADigit: true, belowUncertainLine: true);
-    private static readonly ReadDigit Unsure = Piece(notADigit: false, belowUncertainLine: true);
+    private static readonly ReadDigit Sure = Piece(notADigit: false, confidence: 0.99f, uncertain: false);
+    private static readonly ReadDigit OddButNamed = Piece(notADigit: true, confidence: 0.9f);
+    private static readonly ReadDigit Unplaceable = Piece(notADigit: true, confidence: 0.3f);
+    private static readonly ReadDigit Unsure = Piece(notADigit: false, confidence: 0.3f, uncertain: true);
 
     [Fact]
     public void One_odd_piece_the_model_still_names_among_sure_digits_is_read_and_the_number_is_uncertain()
@@ -27,6 +27,17 @@ public sealed class NumberReadingTests
         var reading = Reading(Sure, Unplaceable, Sure);
 
         Assert.Equal([Unplaceable], reading.NotDigits);
+    }
+
+    [Theory]
+    [InlineData(NumberReading.OddDigitLine, true)]
+    [InlineData(NumberReading.OddDigitLine - 0.01f, false)]
+    public void The_odd_piece_is_read_from_the_number_readers_own_line_whatever_the_models_uncertain_line(float confidence, bool read)
+    {
+        // Named under an uncertain line of 0.7 (the ensemble's), but at or above the number reader's own.
+        var odd = Piece(notADigit: true, confidence);
+
+        Assert.Equal(read, !Reading(Sure, odd, Sure).NotDigits.Any());
     }
 
     [Fact]
@@ -59,6 +70,7 @@ public sealed class NumberReadingTests
 
     private static NumberReading Reading(params ReadDigit[] digits) => new(string.Concat(digits.Select(d => d.Digit)), 0.5f, digits, "ensemble");
 
-    private static ReadDigit Piece(bool notADigit, bool belowUncertainLine) =>
-        new(4, belowUncertainLine ? 0.3f : 0.7f, new PixelBox(0, 0, 20, 30), notADigit || belowUncertainLine, notADigit, belowUncertainLine);
+    // A piece over the not-a-digit line is always uncertain; one under it, as the model's uncertain line says.
+    private static ReadDigit Piece(bool notADigit, float confidence, bool uncertain = true) =>
+        new(4, confidence, new PixelBox(0, 0, 20, 30), notADigit || uncertain, notADigit);
 }
