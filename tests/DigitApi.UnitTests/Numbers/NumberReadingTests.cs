@@ -7,7 +7,7 @@ namespace DigitApi.UnitTests.Numbers;
 public sealed class NumberReadingTests
 {
     // A sure digit; one over the not-a-digit line that the model still names; one over it that the model cannot place; one merely unsure.
-    private static readonly ReadDigit Sure = Piece(notADigit: false, confidence: 0.99f, uncertain: false);
+    private static readonly ReadDigit Sure = Piece(notADigit: false, confidence: 0.99f);
     private static readonly ReadDigit OddButNamed = Piece(notADigit: true, confidence: 0.9f);
     private static readonly ReadDigit Unplaceable = Piece(notADigit: true, confidence: 0.3f);
     private static readonly ReadDigit Unsure = Piece(notADigit: false, confidence: 0.3f, uncertain: true);
@@ -71,6 +71,6 @@ public sealed class NumberReadingTests
     private static NumberReading Reading(params ReadDigit[] digits) => new(string.Concat(digits.Select(d => d.Digit)), 0.5f, digits, "ensemble");
 
     // A piece over the not-a-digit line is always uncertain; one under it, as the model's uncertain line says.
-    private static ReadDigit Piece(bool notADigit, float confidence, bool uncertain = true) =>
+    private static ReadDigit Piece(bool notADigit, float confidence, bool uncertain = false) =>
         new(4, confidence, new PixelBox(0, 0, 20, 30), notADigit || uncertain, notADigit);
 }
