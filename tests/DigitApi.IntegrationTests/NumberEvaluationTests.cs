@@ -38,9 +38,9 @@ public sealed class NumberEvaluationTests(DigitApiFactory factory, ITestOutputHe
     [Fact]
     public async Task At_least_94_percent_of_the_tuning_numbers_are_read_exactly()
     {
-        // The segmenter's constants were fitted on numbers like these (seeds 1002-1004), and the line from which an
-        // odd-looking piece no longer declines its number (NumberReading.OddDigitLine) on this set; reported for
-        // comparison; this part of the MNIST test set holds most of its hard digits.
+        // Reported for comparison: the segmenter's constants were fitted on numbers like these (seeds 1002-1004), and
+        // the line from which an odd-looking piece no longer declines its number (NumberReading.OddDigitLine) on this
+        // set. This part of the MNIST test set holds most of its hard digits.
         var accuracy = await MeasureAsync("Tuning set (seed 1002, MNIST test digits 0-3,999)", SyntheticNumbers.Generate(seed: 1002, count: 1000, first: 0, length: 4000));
 
         Assert.True(accuracy >= 94.0, $"{accuracy:F1} % exact");
