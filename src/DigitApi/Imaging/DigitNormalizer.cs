@@ -21,7 +21,9 @@ public static class DigitNormalizer
     /// <param name="labels">Component labels of <paramref name="ink"/>'s mask.</param>
     /// <param name="keep">The labels that make up this digit.</param>
     /// <param name="box">The union of the kept components' boxes.</param>
-    public static float[] Normalize(InkImage ink, int[] labels, IReadOnlySet<int> keep, PixelBox box)
+    /// <param name="widthFactor">The digit's width is taken as this share of its stored width before the fit (below 1:
+    /// narrowed, for a digit a reader stretched to fill a square).</param>
+    public static float[] Normalize(InkImage ink, int[] labels, IReadOnlySet<int> keep, PixelBox box, double widthFactor = 1)
     {
         var region = DigitRegion.Around(ink, labels, keep, box.Grown(1));
         try
@@ -29,13 +31,14 @@ public static class DigitNormalizer
             // Width of a stroke of area A and outline P is about 2A/P.
             var (area, outline) = region.CountOutline(box);
             var strokeWidth = outline == 0 ? 0 : 2.0 * area / outline;
-            var scale = (double)FitSize / Math.Max(box.Width, box.Height);
+            var width = box.Width * widthFactor;
+            var scale = (double)FitSize / Math.Max(width, box.Height);
             var radius = 0;
             if (strokeWidth * scale < ThinStroke)
             {
                 radius = (int)Math.Ceiling(((TargetStroke / scale) - strokeWidth) / 2);
                 radius = Math.Clamp(radius, 0, Math.Max(1, Math.Max(box.Width, box.Height) / 8));
-                scale = (double)FitSize / (Math.Max(box.Width, box.Height) + (2 * radius));
+                scale = (double)FitSize / (Math.Max(width, box.Height) + (2 * radius));
             }
 
             // The crop: the box and one pixel, and room for the thickened strokes (a wider region only then).
@@ -53,7 +56,7 @@ public static class DigitNormalizer
                 crop = Dilate(crop, cw, ch, radius);
             }
 
-            var tw = Math.Clamp((int)Math.Round(cw * scale), 1, Size);
+            var tw = Math.Clamp((int)Math.Round(cw * scale * widthFactor), 1, Size);
             var th = Math.Clamp((int)Math.Round(ch * scale), 1, Size);
             var fitted = AreaResampler.Resample(crop, cw, ch, tw, th);
             var max = fitted.Max();

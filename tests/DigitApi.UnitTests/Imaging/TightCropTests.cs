@@ -119,6 +119,63 @@ public class TightCropTests
         Assert.Null(InkExtractor.Extract(image));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_digit_stretched_over_a_whole_low_resolution_square_is_narrowed_to_a_written_digits_aspect(bool enlarged)
+    {
+        // A 1 with a flag and a foot as a reader that size-normalises both ways stores it: the flag runs to the left
+        // edge, the foot from side to side. Read with its stretched aspect it is as wide as tall; narrowed, three
+        // quarters as wide (also when the 16x16 scan is shown at 64x64 in 4x4 blocks).
+        var image = FlaggedOne(16);
+
+        var digit = DigitPreprocessor.Prepare(enlarged ? Enlarged(image, 4) : image);
+
+        var box = Describe(digit.Pixels).Box;
+        Assert.InRange(box.Height, 19, 21);
+        Assert.InRange(box.Width, 14, 17);
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(32)]
+    public void A_digit_filling_a_square_that_is_no_stretched_store_keeps_its_aspect(int side)
+    {
+        // An 8x8 block count comes from a 20x32 box, not a stretched square; a 32x32 bitmap is a form's box.
+        var digit = DigitPreprocessor.Prepare(FlaggedOne(side));
+
+        var box = Describe(digit.Pixels).Box;
+        Assert.InRange(box.Width, box.Height - 2, box.Height + 2);
+    }
+
+    [Fact]
+    public void A_digit_in_a_low_resolution_square_clear_of_its_sides_keeps_its_aspect()
+    {
+        // The same 1 kept at its aspect in a 16x16 postal scan: 11 pixels wide, it leaves the left and right columns
+        // paper, and it stays 11/16 as wide as tall (narrowed, it would be about half).
+        var image = Paper(16, 16, 240);
+        Stroke(image, 3.5, 4, 8, 0.5, 2, ink: 20);
+        Stroke(image, 8, 0.5, 8, 15, 2, ink: 20);
+        Stroke(image, 3.5, 15, 12.5, 15, 2, ink: 20);
+
+        var box = Describe(DigitPreprocessor.Prepare(image).Pixels).Box;
+
+        Assert.InRange(box.Height, 19, 21);
+        Assert.InRange(box.Width, 13, 15);
+    }
+
+    // A 1 with a flag from the left edge to the top of the stem and a foot across the bottom, filling a side x side
+    // square, dark on light paper, its pen an eighth of the side.
+    private static GrayImage FlaggedOne(int side)
+    {
+        var image = Paper(side, side, 240);
+        var (pen, middle) = (Math.Max(1.5, side / 8.0), side / 2.0);
+        Stroke(image, pen / 2, side * 0.3, middle, pen / 2, pen, ink: 20);
+        Stroke(image, middle, pen / 2, middle, side - (pen / 2), pen, ink: 20);
+        Stroke(image, pen / 2, side - (pen / 2), side - (pen / 2), side - (pen / 2), pen, ink: 20);
+        return image;
+    }
+
     // A ring (a round 0) filling a side x side image.
     private static GrayImage Ring(int side, double thickness, byte paper, byte ink) => Oval(side, side / 2.0, side / 2.0, thickness, paper, ink);
 
