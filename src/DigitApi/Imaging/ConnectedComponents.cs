@@ -200,6 +200,31 @@ public static class ConnectedComponents
     }
 
     /// <summary>
+    /// Drops thin straight lines that cross the whole image from one edge to the opposite one: a margin or a rule the
+    /// paper lines' removal left (a margin alone, on a sheet whose rules are too faint to be found), which would
+    /// otherwise join the digit's box. Only when something at least <paramref name="minDigitSide"/> long is left
+    /// beside them: a lone line is what there is to read.
+    /// </summary>
+    public static List<InkComponent> WithoutLinesAcross(IReadOnlyList<InkComponent> components, int width, int height, int minDigitSide)
+    {
+        var band = EdgeBand(width, height);
+        var rest = components.Where(c => !IsLineAcross(c)).ToList();
+        return rest.Count < components.Count && rest.Any(c => Math.Max(c.Box.Width, c.Box.Height) >= minDigitSide) ? rest : [.. components];
+
+        bool IsLineAcross(InkComponent c)
+        {
+            var (down, across) = (c.Box.Y < band && c.Box.Bottom > height - band, c.Box.X < band && c.Box.Right > width - band);
+            var (length, breadth) = down ? (c.Box.Height, c.Box.Width) : across ? (c.Box.Width, c.Box.Height) : (0, 0);
+            return length > 0 && c.Area <= LineAcrossThickness * length && breadth <= (LineAcrossSlope * length) + LineAcrossThickness;
+        }
+    }
+
+    // A line across is at most this thick on average (the paper lines' removal takes lines up to about 3 px) and
+    // straight within 15 degrees of the way it runs (the slope PaperLines searches).
+    private const int LineAcrossThickness = 3;
+    private const double LineAcrossSlope = 0.27;
+
+    /// <summary>
     /// Drops what is left of ruled or squared paper's lines after their removal: thin blobs (about two pixels thick at
     /// most) lying almost wholly along the lines (<see cref="InkImage.OnLines"/>), where a line was fainter or thicker
     /// than the removal reached, that are fainter than the strongest blob or one pixel wide. A piece of the digit cut

@@ -140,17 +140,19 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
         : Math.Max(source.Width, source.Height);
 
     /// <summary>
-    /// The blobs that make up the digit: all but frames and edges along the border, the leftovers of paper lines,
-    /// faint or soft-edged shading and specks, and on a page of lines, what lies scattered far from the pen.
+    /// The blobs that make up the digit: all but frames and edges along the border, on a page thin lines from one edge
+    /// to the other (a margin), the leftovers of paper lines, faint or soft-edged shading and specks, and on a page of
+    /// lines, what lies scattered far from the pen.
     /// </summary>
     public static List<InkComponent> DigitComponents(InkImage ink, int[] labels, IReadOnlyList<InkComponent> components)
     {
-        var kept = OnPaper(ink, labels, ConnectedComponents.WithoutEdgeArtifacts(components, labels, ink.Width, ink.Height));
+        var side = MinDigitSide(ink.Width, ink.Height);
+        var offEdges = ConnectedComponents.WithoutEdgeArtifacts(components, labels, ink.Width, ink.Height);
+        var kept = OnPaper(ink, labels, ink.Crop ? offEdges : ConnectedComponents.WithoutLinesAcross(offEdges, ink.Width, ink.Height, side));
 
         // On an image read as a crop, a digit cut tight (scanned and cut to its box, as postal and form readers store
         // them) touches the border all round, and a 0's ring or a 7's bar lies mostly along it:
         // when nothing digit-sized is left without the blobs along the border, they are the digit.
-        var side = MinDigitSide(ink.Width, ink.Height);
         return ink.Crop && !kept.Any(c => Math.Max(c.Box.Width, c.Box.Height) >= side) ? OnPaper(ink, labels, components) : kept;
     }
 

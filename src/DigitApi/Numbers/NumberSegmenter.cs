@@ -21,7 +21,8 @@ public static class NumberSegmenter
     {
         var (labels, components) = ConnectedComponents.Label(ink);
 
-        // What /predict drops, dropped here too: frames and paper edges, leftover shading.
+        // What /predict drops, dropped here too: frames and paper edges, leftover shading; but not thin lines across
+        // the image (a margin), as the 1 of a number cut tight to its ink runs from edge to edge beside other digits.
         var marks = ConnectedComponents.WithoutFaintShading(ConnectedComponents.WithoutEdgeArtifacts(components, labels, ink.Width, ink.Height));
         if (marks.Count == 0)
         {

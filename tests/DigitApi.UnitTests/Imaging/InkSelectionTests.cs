@@ -40,6 +40,29 @@ public class InkSelectionTests
     }
 
     [Fact]
+    public void A_margin_running_the_height_of_the_page_is_not_part_of_the_digit()
+    {
+        // A margin drawn alone, on a sheet whose rules are too faint to show: no page of lines for the paper lines'
+        // removal to find, so it reaches the ink as a thin line from the top edge to the bottom one.
+        var image = Seven(400, 300, 220, 80, 120, 12);
+        var withoutMargin = DigitPreprocessor.Prepare(Seven(400, 300, 220, 80, 120, 12));
+        Stroke(image, 40, 0, 46, 300, 2, 90);
+
+        var digit = DigitPreprocessor.Prepare(image);
+
+        Assert.Equal(withoutMargin.Box, digit.Box);
+    }
+
+    [Fact]
+    public void A_thin_one_running_the_height_of_the_image_is_still_read()
+    {
+        // The same thin line with nothing beside it is what there is to read: a 1 written from edge to edge.
+        var digit = DigitPreprocessor.Prepare(One(400, 300, 200, 150, 300, 2));
+
+        Assert.InRange(digit.Box.Height, 290, 300);
+    }
+
+    [Fact]
     public void A_soft_shadow_over_a_corner_is_not_ink()
     {
         var image = One(400, 300, 250, 160, 140, 10, paper: 230);

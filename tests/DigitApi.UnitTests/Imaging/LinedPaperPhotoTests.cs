@@ -19,6 +19,8 @@ public class LinedPaperPhotoTests(Pipeline pipeline) : IClassFixture<Pipeline>
     [InlineData("squared-2.jpg", 2, 69, 99, 100, 140)] // a fine grey grid, light falling from one side
     [InlineData("ruled-8-line-through-loops.jpg", 8, 74, 23, 131, 98)] // a rule through the 8's waist, a shadow on its right
     [InlineData("squared-9-line-through-stem.jpg", 9, 117, 177, 148, 216)] // a grid line down the 9's stem
+    [InlineData("ruled-faint-margin-9.jpg", 9, 204, 111, 232, 155)] // rules too faint to find, so the margin stays in the ink
+    [InlineData("ruled-faint-margin-red-4.jpg", 4, 141, 91, 165, 127)] // the same, a thin red 4 on pink paper
     public void The_digit_drawn_is_the_ink_found_and_is_read(string file, int digit, int left, int top, int right, int bottom)
     {
         DrawnDigitPhotos.AssertFoundAndRead(pipeline, Path.Combine("lined-paper", file), digit, new PixelBox(left, top, right - left, bottom - top));
