@@ -4,7 +4,8 @@ namespace DigitApi.Imaging;
 
 /// <summary>
 /// MNIST's own normalisation applied to one digit: crop to its ink, thicken pen strokes that would
-/// vanish at 20 px, fit the longer side to 20 px keeping the aspect ratio (anti-aliased), and paste
+/// vanish at 20 px, fit the longer side to 20 px keeping the aspect ratio (anti-aliased; a digit a reader stretched
+/// to fill a square is narrowed first, as the caller says), and paste
 /// into 28x28 so that the centre of mass falls on pixel (14, 14), as it does in MNIST.
 /// </summary>
 public static class DigitNormalizer
