@@ -168,6 +168,13 @@ public static class ConnectedComponents
     /// <summary>The thin band along the image's border where frames and the paper's edge lie.</summary>
     public static int EdgeBand(int width, int height) => Math.Max(2, Math.Max(width, height) / 50);
 
+    /// <summary>Whether a box reaches from the top to the bottom and from side to side, within the <see cref="EdgeBand"/>.</summary>
+    public static (bool Down, bool Across) EdgeToEdge(PixelBox box, int width, int height)
+    {
+        var band = EdgeBand(width, height);
+        return (box.Y < band && box.Bottom > height - band, box.X < band && box.Right > width - band);
+    }
+
     /// <summary>
     /// Drops what lies along the image edge rather than on the paper: frames, the paper's or table's
     /// edge, dark vignetting corners. A component is such an artifact when it touches the edge and most
@@ -207,13 +214,12 @@ public static class ConnectedComponents
     /// </summary>
     public static List<InkComponent> WithoutLinesAcross(IReadOnlyList<InkComponent> components, int width, int height, int minDigitSide)
     {
-        var band = EdgeBand(width, height);
         var rest = components.Where(c => !IsLineAcross(c)).ToList();
         return rest.Count < components.Count && rest.Any(c => Math.Max(c.Box.Width, c.Box.Height) >= minDigitSide) ? rest : [.. components];
 
         bool IsLineAcross(InkComponent c)
         {
-            var (down, across) = (c.Box.Y < band && c.Box.Bottom > height - band, c.Box.X < band && c.Box.Right > width - band);
+            var (down, across) = EdgeToEdge(c.Box, width, height);
             var (length, breadth) = down ? (c.Box.Height, c.Box.Width) : across ? (c.Box.Width, c.Box.Height) : (0, 0);
             return length > 0 && c.Area <= LineAcrossThickness * length && breadth <= (LineAcrossSlope * length) + LineAcrossThickness;
         }

@@ -175,8 +175,8 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
     // Top to bottom or left to right, within the band along the border where frames lie.
     private static bool ReachesEdgeToEdge(PixelBox box, int width, int height)
     {
-        var band = ConnectedComponents.EdgeBand(width, height);
-        return (box.Y < band && box.Bottom > height - band) || (box.X < band && box.Right > width - band);
+        var (down, across) = ConnectedComponents.EdgeToEdge(box, width, height);
+        return down || across;
     }
 
     /// <summary>A mark smaller than this is a speck, not a digit.</summary>
