@@ -51,6 +51,14 @@ public static class InkExtractor
     /// </summary>
     public const int LowResolutionSide = 16;
 
+    /// <summary>
+    /// Ink whose peak is below this (of 255) is faint (pencil photographed on paper): at the threshold its strokes break
+    /// into specks where the graphite thins, and the pixels between them that reach half the threshold, and twice the
+    /// paper's grain, join the ink where they touch it (hysteresis). Stronger ink keeps the threshold alone: there the
+    /// same rule would only widen every stroke by its soft edge, and the digit's box with it (canvases read worse).
+    /// </summary>
+    public const int FaintInkPeak = 64;
+
     /// <summary>Returns null when the image holds no ink worth the name.</summary>
     /// <param name="image">The image.</param>
     /// <param name="crop">Read it as a crop (a digit cut out of a scan) rather than a page; by default, when it is too
@@ -95,6 +103,11 @@ public static class InkExtractor
         var peak = floored == overNoise ? strength : Peak(histogram, floored);
         var threshold = lowResolutionCrop ? Math.Max(NoiseFloor, peak / 8) : Math.Max(floored, peak / 4);
         var mask = Above(values, (byte)Math.Min(threshold, 255));
+        if (!lowResolutionCrop && peak < FaintInkPeak)
+        {
+            mask = WithFaintInkAttached(mask, values, threshold, Math.Max(threshold / 2, 2 * grain), w, h);
+        }
+
         if (peak < MinInkContrast && (peak < MinFaintInkContrast || peak < FaintInkOverGrain * grain)
             && (peak < FaintStrokeOverGrain * grain || !HasStroke(mask, w, h, lines)))
         {
@@ -147,6 +160,30 @@ public static class InkExtractor
         }
 
         return Histogram(values);
+    }
+
+    // The mask with the pixels above `low` that are 8-connected to it through such pixels (see FaintInkPeak).
+    private static bool[] WithFaintInkAttached(bool[] mask, byte[] values, int threshold, int low, int w, int h)
+    {
+        if (low >= threshold)
+        {
+            return mask;
+        }
+
+        var weak = Above(values, (byte)low);
+        var (labels, blobs) = ConnectedComponents.Label(weak, w, h);
+        var touchesInk = new bool[blobs.Count + 1];
+        for (var i = 0; i < mask.Length; i++)
+        {
+            touchesInk[labels[i]] |= mask[i];
+        }
+
+        for (var i = 0; i < weak.Length; i++)
+        {
+            weak[i] = touchesInk[labels[i]];
+        }
+
+        return weak;
     }
 
     // Faint ink worth the name: a long blob above the threshold, and on lined paper not a flat one (see FaintStrokeOverGrain).
