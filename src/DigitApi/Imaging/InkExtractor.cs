@@ -105,7 +105,7 @@ public static class InkExtractor
         var mask = Above(values, (byte)Math.Min(threshold, 255));
         if (!lowResolutionCrop && peak < FaintInkPeak)
         {
-            mask = WithFaintInkAttached(mask, values, threshold, Math.Max(threshold / 2, 2 * grain), w, h);
+            mask = WithFaintInkAttached(mask, values, threshold, grain, w, h);
         }
 
         if (peak < MinInkContrast && (peak < MinFaintInkContrast || peak < FaintInkOverGrain * grain)
@@ -162,9 +162,11 @@ public static class InkExtractor
         return Histogram(values);
     }
 
-    // The mask with the pixels above `low` that are 8-connected to it through such pixels (see FaintInkPeak).
-    private static bool[] WithFaintInkAttached(bool[] mask, byte[] values, int threshold, int low, int w, int h)
+    // The mask with the pixels above half the threshold and twice the grain that are 8-connected to it through such
+    // pixels (see FaintInkPeak); none where the threshold is already down at twice the grain.
+    private static bool[] WithFaintInkAttached(bool[] mask, byte[] values, int threshold, int grain, int w, int h)
     {
+        var low = Math.Max(threshold / 2, 2 * grain);
         if (low >= threshold)
         {
             return mask;
