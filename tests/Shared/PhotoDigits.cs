@@ -87,9 +87,9 @@ public static class PhotoDigits
     /// <summary>
     /// A phone photo of a handwritten digit on <paramref name="paper"/>: the sheet turned by up to 8 degrees and seen
     /// at a slant (perspective), lines every 4-7 % of the frame's width, a margin line on most ruled sheets; the digit
-    /// as tall as <paramref name="size"/> says.
+    /// as tall as <paramref name="size"/> says; with <paramref name="handShadow"/>, under the shadow of a hand as well.
     /// </summary>
-    public static byte[] OnPaper(IDrawnDigit digit, Paper paper, int seed, DigitSize size = DigitSize.Large, int width = 1200, int height = 1600)
+    public static byte[] OnPaper(IDrawnDigit digit, Paper paper, int seed, DigitSize size = DigitSize.Large, int width = 1200, int height = 1600, bool handShadow = false)
     {
         var random = new Random(seed);
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
@@ -131,6 +131,11 @@ public static class PhotoDigits
             canvas.ResetMatrix();
 
             DrawLight(canvas, random, width, height);
+            if (handShadow)
+            {
+                DrawHandShadow(canvas, random, width, height);
+            }
+
             using var noise = new SKPaint { Shader = Noise.Value, BlendMode = SKBlendMode.Overlay };
             canvas.DrawRect(0, 0, width, height, noise);
         }
@@ -194,6 +199,39 @@ public static class PhotoDigits
             MaskFilter = SKMaskFilter.CreateBlur(SKBlurStyle.Normal, width / 12f),
         };
         canvas.DrawCircle(random.Next(2) * width, random.Next(2) * height, width * 0.45f, shadow);
+    }
+
+    // The shadow of a hand or a phone held over the page, the light behind it: a half-plane through a point of the
+    // frame or a disc reaching in from an edge, darkening the paper by 15-50 %, its edge blurred by 0.5-5 % of the
+    // frame's width (sharp under a small lamp, soft under a window).
+    private static void DrawHandShadow(SKCanvas canvas, Random random, int width, int height)
+    {
+        using var shadow = new SKPaint
+        {
+            Color = new SKColor(0, 0, 0, (byte)random.Next(38, 128)),
+            MaskFilter = SKMaskFilter.CreateBlur(SKBlurStyle.Normal, width * (0.005f + (0.045f * (float)random.NextDouble()))),
+            IsAntialias = true,
+        };
+        if (random.Next(2) == 0)
+        {
+            // Everything on one side of a line through a point of the frame, at any angle.
+            canvas.Save();
+            canvas.Translate(width * (float)random.NextDouble(), height * (float)random.NextDouble());
+            canvas.RotateDegrees(360 * (float)random.NextDouble());
+            canvas.DrawRect(-2 * (width + height), 0, 4 * (width + height), 2 * (width + height), shadow);
+            canvas.Restore();
+            return;
+        }
+
+        var (edge, along, radius) = (random.Next(4), (float)random.NextDouble(), Math.Max(width, height) * (0.3f + (0.5f * (float)random.NextDouble())));
+        var (x, y) = edge switch
+        {
+            0 => (0f, height * along),
+            1 => (width, height * along),
+            2 => (width * along, 0f),
+            _ => (width * along, (float)height),
+        };
+        canvas.DrawCircle(x, y, radius, shadow);
     }
 
     private static void DrawPaper(SKCanvas canvas, Random random, int width, int height)

@@ -13,10 +13,10 @@ internal sealed class BlockSurvey
     // The share of a block's pixels that make its dark or light reach: a stroke's worth of a block, not one pixel.
     private const double ReachFraction = 0.01;
 
-    private BlockSurvey(int block, int[] histogram, int[] medians, int[] complementMedians, long darkReach, long lightReach)
+    private BlockSurvey(int block, int[] histogram, int[] medians, int[] complementMedians, int[] lightSpreads, long darkReach, long lightReach, bool hasUniformBlock)
     {
-        (Block, Histogram, Medians, ComplementMedians) = (block, histogram, medians, complementMedians);
-        (DarkReach, LightReach) = (darkReach, lightReach);
+        (Block, Histogram, Medians, ComplementMedians, LightSpreads) = (block, histogram, medians, complementMedians, lightSpreads);
+        (DarkReach, LightReach, HasUniformBlock) = (darkReach, lightReach, hasUniformBlock);
     }
 
     /// <summary>The side of a block; blocks run in raster order, the last of a row or column cut short.</summary>
@@ -32,6 +32,13 @@ internal sealed class BlockSurvey
     public int[] ComplementMedians { get; }
 
     /// <summary>
+    /// How far above its median each block's lightest tenth of pixels lies: with dark ink on light paper, the spread
+    /// of the paper's side, small for a block of paper and large where ink covers over half the block or a shadow's
+    /// edge crosses it (<see cref="PaperBackground.SubtractFollowingShadows"/>).
+    /// </summary>
+    public int[] LightSpreads { get; }
+
+    /// <summary>
     /// Summed over the blocks, how far below its median a block's darkest 1 % lie. Measured against each block's
     /// own median, so that light falling unevenly across the page (which spreads the whole image's histogram both
     /// ways) cancels out and the ink's side is what remains.
@@ -41,12 +48,16 @@ internal sealed class BlockSurvey
     /// <summary>Summed over the blocks, how far above its median a block's lightest 1 % lie.</summary>
     public long LightReach { get; }
 
+    /// <summary>Whether some block is one exact value throughout, as a drawing's canvas is and a photo's paper never is.</summary>
+    public bool HasUniformBlock { get; }
+
     public static BlockSurvey Of(byte[] pixels, int w, int h)
     {
         var block = Math.Max(8, Math.Max(w, h) / 8);
         var (bx, by) = ((w + block - 1) / block, (h + block - 1) / block);
-        var (histogram, medians, complementMedians) = (new int[256], new int[bx * by], new int[bx * by]);
+        var (histogram, medians, complementMedians, lightSpreads) = (new int[256], new int[bx * by], new int[bx * by], new int[bx * by]);
         long darkReach = 0, lightReach = 0;
+        var hasUniformBlock = false;
         Span<int> tallies = stackalloc int[4 * 256];
         for (var j = 0; j < by; j++)
         {
@@ -60,7 +71,7 @@ internal sealed class BlockSurvey
                 {
                     // Blank paper or canvas: one value, its own median both ways up.
                     histogram[value] += count;
-                    (medians[k], complementMedians[k]) = (value, 255 - value);
+                    (medians[k], complementMedians[k], hasUniformBlock) = (value, 255 - value, true);
                     continue;
                 }
 
@@ -81,12 +92,13 @@ internal sealed class BlockSurvey
                 TensorPrimitives.Add(histogram, merged, histogram);
                 medians[k] = InkExtractor.Percentile(merged, 0.5, count);
                 complementMedians[k] = InkExtractor.ComplementPercentile(merged, 0.5, count);
+                lightSpreads[k] = complementMedians[k] - InkExtractor.ComplementPercentile(merged, 0.1, count);
                 darkReach += medians[k] - InkExtractor.Percentile(merged, ReachFraction, count);
                 lightReach += complementMedians[k] - InkExtractor.ComplementPercentile(merged, ReachFraction, count);
             }
         }
 
-        return new BlockSurvey(block, histogram, medians, complementMedians, darkReach, lightReach);
+        return new BlockSurvey(block, histogram, medians, complementMedians, lightSpreads, darkReach, lightReach, hasUniformBlock);
     }
 
     private static bool IsUniform(byte[] pixels, int w, int x0, int x1, int y0, int y1, out byte value)

@@ -68,7 +68,7 @@ public static class InkExtractor
         var (w, h) = (image.Width, image.Height);
         var isCrop = crop ?? IsCrop(w, h);
         var survey = BlockSurvey.Of(image.Pixels, w, h);
-        var (values, histogram, medians) = ToBrightInk(image, survey, isCrop);
+        var (values, histogram, medians, inkIsDark) = ToBrightInk(image, survey, isCrop);
         var lowResolutionCrop = isCrop && IsLowResolution(w, h);
         if (lowResolutionCrop)
         {
@@ -77,12 +77,23 @@ public static class InkExtractor
 
         // A crop has no shading to remove, and a bold digit filling it would leave no block with paper to measure it
         // by; nor has it a page's ruled or squared lines.
-        var flattened = !isCrop && SubtractBackground(values, w, h, survey.Block, medians);
+        var unflattened = !isCrop && inkIsDark && !survey.HasUniformBlock ? (byte[])values.Clone() : null;
+        var flattened = !isCrop && PaperBackground.Subtract(values, w, h, survey.Block, medians);
 
         // Ruled and squared paper's lines go before the ink is chosen, so that they neither join the digit nor
         // count as ink in the threshold.
         var onLines = new bool[values.Length];
         var lines = !isCrop && PaperLines.Remove(values, w, h, onLines);
+
+        // On a photo of plain paper with dark ink, the paper's level is taken again, following a shadow's edge
+        // instead of leaving a band along it. Not on lined paper: there the lines' leftovers, no longer under the
+        // band's threshold, would count as ink (an empty page read as 1); nor on a drawing (blocks of one exact value).
+        if (!lines && flattened && unflattened is not null
+            && PaperBackground.SubtractFollowingShadows(unflattened, w, h, survey.Block, medians, survey.LightSpreads))
+        {
+            values = unflattened;
+        }
+
         if (lines | flattened)
         {
             histogram = Histogram(values);
@@ -108,8 +119,8 @@ public static class InkExtractor
             mask = WithFaintInkAttached(mask, values, threshold, grain, w, h);
         }
 
-        if (peak < MinInkContrast && (peak < MinFaintInkContrast || peak < FaintInkOverGrain * grain)
-            && (peak < FaintStrokeOverGrain * grain || !HasStroke(mask, w, h, lines)))
+        if (peak < MinInkContrast && (peak < MinFaintInkContrast
+            || (peak < FaintInkOverGrain * grain && (peak < FaintStrokeOverGrain * grain || !HasStroke(mask, w, h, lines)))))
         {
             return null;
         }
@@ -260,8 +271,8 @@ public static class InkExtractor
     // Ink is the minority: whichever tail of the histogram lies farther from the median is the ink. Where light
     // falls unevenly across the page, the paper's own shading spreads both tails, and the tails come out close;
     // then the blocks decide: whichever way their extremes reach farther from their own medians is the ink's.
-    // Returns the values with the ink bright, their histogram and their block medians.
-    private static (byte[] Values, int[] Histogram, int[] Medians) ToBrightInk(GrayImage image, BlockSurvey survey, bool crop)
+    // Returns the values with the ink bright, their histogram, their block medians and whether the ink was dark.
+    private static (byte[] Values, int[] Histogram, int[] Medians, bool InkIsDark) ToBrightInk(GrayImage image, BlockSurvey survey, bool crop)
     {
         var histogram = survey.Histogram;
         var (lowest, median, highest) = (Percentile(histogram, 0.002), Percentile(histogram, 0.5), Percentile(histogram, 0.998));
@@ -270,14 +281,14 @@ public static class InkExtractor
             ?? (darkTail > 2 * lightTail || (lightTail <= 2 * darkTail && survey.DarkReach > survey.LightReach));
         if (!inkIsDark)
         {
-            return ((byte[])image.Pixels.Clone(), histogram, survey.Medians);
+            return ((byte[])image.Pixels.Clone(), histogram, survey.Medians, false);
         }
 
         var values = GC.AllocateUninitializedArray<byte>(image.Pixels.Length);
         TensorPrimitives.OnesComplement(image.Pixels, values); // 255 - v
         var complemented = histogram.ToArray();
         Array.Reverse(complemented);
-        return (values, complemented, survey.ComplementMedians);
+        return (values, complemented, survey.ComplementMedians, true);
     }
 
     /// <summary>Images with a shorter side than this are drawings or crops, not photos of a page.</summary>
@@ -353,87 +364,6 @@ public static class InkExtractor
 
     // The first ring that is not says "frame" when this share of it is on the other side: the paper inside the frame.
     private const double InsideFrame = 0.7;
-
-    // Background = per-block median, eroded over neighbouring blocks so that blocks full of ink
-    // take their neighbours' paper level; bilinearly interpolated and subtracted. False when the
-    // background is black throughout, and nothing was subtracted.
-    private static bool SubtractBackground(byte[] values, int w, int h, int block, int[] medians)
-    {
-        var bx = (w + block - 1) / block;
-        var by = (h + block - 1) / block;
-        var background = new int[bx * by];
-        for (var j = 0; j < by; j++)
-        {
-            for (var i = 0; i < bx; i++)
-            {
-                var min = 255;
-                for (var dj = -1; dj <= 1; dj++)
-                {
-                    for (var di = -1; di <= 1; di++)
-                    {
-                        var (ni, nj) = (i + di, j + dj);
-                        if (ni >= 0 && nj >= 0 && ni < bx && nj < by)
-                        {
-                            min = Math.Min(min, medians[(nj * bx) + ni]);
-                        }
-                    }
-                }
-
-                background[(j * bx) + i] = min;
-            }
-        }
-
-        if (background.All(b => b == 0))
-        {
-            return false;
-        }
-
-        // Bilinear: each row of blocks is interpolated across once (a row of doubles per block row), then each
-        // pixel row between two of them; the row's levels are subtracted without going below 0.
-        var across = Across(background, w, block, bx, by);
-        var level = new byte[w];
-        for (var y = 0; y < h; y++)
-        {
-            var fy = Math.Clamp(((y + 0.5) / block) - 0.5, 0, by - 1);
-            var j0 = (int)fy;
-            var j1 = Math.Min(j0 + 1, by - 1);
-            Between(across.AsSpan(j0 * w, w), across.AsSpan(j1 * w, w), fy - j0, level);
-            var row = values.AsSpan(y * w, w);
-            TensorPrimitives.Max(row, level, row);
-            TensorPrimitives.Subtract(row, level, row);
-        }
-
-        return true;
-    }
-
-    // For each row of blocks, the background interpolated at every column.
-    private static double[] Across(int[] background, int w, int block, int bx, int by)
-    {
-        var across = new double[by * w];
-        for (var x = 0; x < w; x++)
-        {
-            var f = Math.Clamp(((x + 0.5) / block) - 0.5, 0, bx - 1);
-            var i0 = (int)f;
-            var i1 = Math.Min(i0 + 1, bx - 1);
-            var t = f - i0;
-            for (var j = 0; j < by; j++)
-            {
-                var (left, right) = (background[(j * bx) + i0], background[(j * bx) + i1]);
-                across[(j * w) + x] = left + ((right - left) * t);
-            }
-        }
-
-        return across;
-    }
-
-    // top + (bottom - top) * t, rounded to the nearest level.
-    private static void Between(ReadOnlySpan<double> top, ReadOnlySpan<double> bottom, double t, Span<byte> level)
-    {
-        for (var x = 0; x < level.Length; x++)
-        {
-            level[x] = (byte)(int)(top[x] + ((bottom[x] - top[x]) * t) + 0.5);
-        }
-    }
 
     internal static int Percentile(ReadOnlySpan<int> histogram, double fraction)
     {

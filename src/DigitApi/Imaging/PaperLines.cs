@@ -33,9 +33,11 @@ internal static class PaperLines
     // Once a page of lines is found, lines the image's edge cuts short count down to this fraction of its width.
     private const double MinCutPath = 0.2;
 
-    // Columns sampled by the quick test, and how many must hold a ridge for a line to be searched for.
+    // Columns sampled by the quick test, and how many must hold a ridge for a line to be searched for: fewer than
+    // half, since faint rules photographed under uneven light show as a ridge in only some of them (and a page whose
+    // lines were not found is read as plain paper, its margin or leftovers as a 1).
     private const int Samples = 12;
-    private const int MinSampled = 7;
+    private const int MinSampled = 5;
 
     // Vertical strips whose row profiles, shifted against each other, find the lines' slope; every third rise is
     // tried before the best one's neighbours.

@@ -84,6 +84,56 @@ public class InkSelectionTests
     }
 
     [Theory]
+    [InlineData(0.35, 3, 60)] // a shadow with a sharp edge, a dark pen
+    [InlineData(0.35, 3, 120)] // the same, a lighter pen
+    [InlineData(0.45, 6, 120)] // darker, its edge softer
+    public void The_edge_of_a_hand_shadow_over_a_corner_is_not_taken_with_the_digit(double darkening, double edgeWidth, byte ink)
+    {
+        // A thin 7 on a page at the working size, and the round shadow of a hand over the top-right corner, its edge
+        // 20-30 px from the 7. Flattened block by block, the edge left a band of ink a block wide that joined the 7's
+        // box from the top edge to its right one.
+        var image = Seven(200, 150, 110, 45, 60, 3, paper: 225, ink: ink);
+        var shadowless = DigitPreprocessor.Prepare(Seven(200, 150, 110, 45, 60, 3, paper: 225, ink: ink));
+        for (var y = 0; y < 150; y++)
+        {
+            for (var x = 0; x < 200; x++)
+            {
+                var inside = (70 - Math.Sqrt(Math.Pow(x + 0.5 - 200, 2) + Math.Pow(y + 0.5, 2))) / edgeWidth;
+                var at = (y * 200) + x;
+                image.Pixels[at] = (byte)(image.Pixels[at] * (1 - (darkening / (1 + Math.Exp(-inside)))));
+            }
+        }
+
+        AddNoise(image, 3, seed: 7);
+
+        var digit = DigitPreprocessor.Prepare(image);
+
+        Assert.Equal(shadowless.Box, digit.Box);
+    }
+
+    [Fact]
+    public void A_bold_marker_stroke_that_covers_whole_blocks_of_a_photo_stays_ink()
+    {
+        // A 1 drawn with a broad marker filling a photo of paper lit from one side: its stroke (50 px at the working
+        // size) covers whole blocks of the background's survey, each one level throughout but for the noise, as a
+        // block of shadowed paper is. It is far darker than any shadow: ink, kept whole.
+        var image = One(200, 200, 100, 100, 170, 50, paper: 230, ink: 40);
+        for (var y = 0; y < 200; y++)
+        {
+            for (var x = 0; x < 200; x++)
+            {
+                image.Pixels[(y * 200) + x] = (byte)(image.Pixels[(y * 200) + x] * (1 - (0.2 * x / 199.0)));
+            }
+        }
+
+        AddNoise(image, 3, seed: 3);
+
+        var ink = InkExtractor.Extract(image)!;
+
+        Assert.All(Enumerable.Range(30, 140), y => Assert.True(ink.Mask[(y * 200) + 100], $"the stroke's middle at y = {y}"));
+    }
+
+    [Theory]
     [InlineData(40, 60)] // the band across the page above the digit
     [InlineData(110, 150)] // the band across the page below it
     public void A_soft_shadow_band_is_not_taken_with_a_thin_digit(int bandTop, int bandBottom)

@@ -6,7 +6,7 @@ namespace DigitApi.UnitTests.Imaging;
 /// Phone photos of digits on ruled and squared paper, as the training pipeline's upload generator makes them
 /// (tests/TestData/images/lined-paper, see its README.md): through the service's decoder and preprocessing,
 /// the ink chosen is the digit drawn (its box overlaps the box the digit was drawn in by at least half), not pieces
-/// of the lines or the margin, and the default model reads it.
+/// of the lines or the margin, and the default model reads it; a page with nothing on it holds no ink.
 /// </summary>
 public class LinedPaperPhotoTests(Pipeline pipeline) : IClassFixture<Pipeline>
 {
@@ -24,5 +24,14 @@ public class LinedPaperPhotoTests(Pipeline pipeline) : IClassFixture<Pipeline>
     public void The_digit_drawn_is_the_ink_found_and_is_read(string file, int digit, int left, int top, int right, int bottom)
     {
         DrawnDigitPhotos.AssertFoundAndRead(pipeline, Path.Combine("lined-paper", file), digit, new PixelBox(left, top, right - left, bottom - top));
+    }
+
+    [Theory]
+    [InlineData("ruled-faint-rules-empty.jpg")] // faint rules that show as a ridge in fewer than half the columns, and a margin
+    public void An_empty_page_of_lines_holds_no_ink(string file)
+    {
+        var image = pipeline.Decoder.Decode(SkiaImageDecoderTests.Read(Path.Combine("lined-paper", file)));
+
+        Assert.Null(InkExtractor.Extract(image));
     }
 }

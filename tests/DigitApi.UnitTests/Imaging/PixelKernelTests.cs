@@ -70,6 +70,20 @@ public class PixelKernelTests
 
     [Theory]
     [MemberData(nameof(Seeds))]
+    public void Opening_matches_the_lowest_then_highest_in_each_square(int seed)
+    {
+        var random = new Random(seed);
+        foreach (var (width, height) in Sizes(random))
+        {
+            var values = Enumerable.Range(0, width * height).Select(_ => (byte)random.Next(256)).ToArray();
+            var reach = random.Next(1, 10);
+
+            Assert.Equal(ReferenceOpening(values, width, height, reach), PaperBackground.Opening(values, width, height, reach));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
     public void Complement_percentile_matches_the_percentile_of_reversed_counts(int seed)
     {
         var random = new Random(seed);
@@ -97,17 +111,18 @@ public class PixelKernelTests
         Assert.Equal([2, 2], components.Select(c => c.Area));
     }
 
-    // Shaded paper (a background to subtract), and clean paper as on a canvas (none: the first count serves).
+    // Shaded paper (a background to subtract), the same under a shadow with a sharp edge, and clean paper as on a
+    // canvas (none: the first count serves).
     [Theory]
     [MemberData(nameof(Seeds))]
     public void Ink_extraction_matches_per_pixel_background_subtraction(int seed)
     {
         var random = new Random(seed);
-        foreach (var clean in new[] { false, true })
+        foreach (var (clean, shadow) in new[] { (false, false), (false, true), (true, false) })
         {
             foreach (var (width, height) in Sizes(random).Append((280, 200)).Append((150, 200)))
             {
-                var image = new GrayImage(width, height, ShadedPaperWithStrokes(random, width, height, darkInk: seed % 2 == 0, clean));
+                var image = new GrayImage(width, height, ShadedPaperWithStrokes(random, width, height, darkInk: seed % 2 == 0, clean, shadow));
 
                 var ink = InkExtractor.Extract(image);
                 var expected = ReferenceExtract(image);
@@ -199,9 +214,9 @@ public class PixelKernelTests
         return rgba;
     }
 
-    // Paper lit from one side (a gradient of up to 80 levels), noise, and a few strokes of ink.
-    // Clean: flat paper without noise, as a drawing on a canvas.
-    private static byte[] ShadedPaperWithStrokes(Random random, int width, int height, bool darkInk, bool clean = false)
+    // Paper lit from one side (a gradient of up to 80 levels), noise, and a few strokes of ink; with a shadow, the
+    // left third a third darker. Clean: flat paper without noise, as a drawing on a canvas.
+    private static byte[] ShadedPaperWithStrokes(Random random, int width, int height, bool darkInk, bool clean = false, bool shadow = false)
     {
         var pixels = new byte[width * height];
         var (gx, gy) = clean ? (0, 0) : (random.NextDouble() * 80 / width, random.NextDouble() * 80 / height);
@@ -209,7 +224,7 @@ public class PixelKernelTests
         {
             for (var x = 0; x < width; x++)
             {
-                var paper = clean ? 255 : 170 + (gx * x) + (gy * y) + random.Next(-6, 7);
+                var paper = clean ? 255 : ((170 + (gx * x) + (gy * y)) * (shadow && 3 * x < width ? 0.67 : 1)) + random.Next(-6, 7);
                 var stroke = (x + (2 * y)) % Math.Max(3, width / 4) < 2 || random.Next(50) == 0;
                 var value = stroke ? random.Next(0, 60) : paper;
                 pixels[(y * width) + x] = (byte)Math.Clamp(darkInk ? value : 255 - value, 0, 255);
@@ -240,8 +255,33 @@ public class PixelKernelTests
         return result;
     }
 
+    // The highest of the lowest values: the lowest in the (2r + 1)-square around each pixel, then the highest of those
+    // in the same square, cut off at the image's edges (a grey opening).
+    private static byte[] ReferenceOpening(byte[] values, int width, int height, int radius)
+    {
+        byte Extreme(byte[] source, int x, int y, bool lowest) =>
+            (from dy in Enumerable.Range(Math.Max(0, y - radius), Math.Min(height - 1, y + radius) - Math.Max(0, y - radius) + 1)
+             from dx in Enumerable.Range(Math.Max(0, x - radius), Math.Min(width - 1, x + radius) - Math.Max(0, x - radius) + 1)
+             select source[(dy * width) + dx]).Aggregate((a, b) => lowest ? Math.Min(a, b) : Math.Max(a, b));
+
+        var eroded = new byte[values.Length];
+        var opened = new byte[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            eroded[i] = Extreme(values, i % width, i / width, lowest: true);
+        }
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            opened[i] = Extreme(eroded, i % width, i / width, lowest: false);
+        }
+
+        return opened;
+    }
+
     // InkExtractor.Extract pixel by pixel: polarity from the histogram's tails or, where they are close, the blocks' (on a
-    // crop, its corners where they agree), per-block medians eroded over neighbouring blocks, bilinear background
+    // crop, its corners where they agree), per-block medians eroded over neighbouring blocks (with dark ink on a
+    // photographed page, paper blocks at their own median and the level following the opening), bilinear background
     // subtracted (not on a crop), then Otsu's threshold and the contrast stretch.
     private static InkImage? ReferenceExtract(GrayImage image)
     {
@@ -295,7 +335,7 @@ public class PixelKernelTests
 
         var values = image.Pixels.Select(p => invert ? (byte)(255 - p) : p).ToArray();
 
-        var medians = new int[across, down];
+        var (medians, spreads, uniformBlock) = (new int[across, down], new int[across, down], false);
         for (var j = 0; j < down; j++)
         {
             for (var i = 0; i < across; i++)
@@ -310,6 +350,8 @@ public class PixelKernelTests
                 }
 
                 medians[i, j] = InkExtractor.Percentile(counts, 0.5);
+                spreads[i, j] = medians[i, j] - InkExtractor.Percentile(counts, 0.1);
+                uniformBlock |= counts.Count(c => c > 0) == 1;
             }
         }
 
@@ -318,8 +360,27 @@ public class PixelKernelTests
              where i + di >= 0 && j + dj >= 0 && i + di < across && j + dj < down
              select medians[i + di, j + dj]).Min();
 
+        // Dark ink on a page of plain paper photographed (no block one value throughout), with a shadow (a paper block
+        // off its eroded level, or an edge between blocks): a block whose lightest tenth lies near its median, and not
+        // too dark against the lightest block, is paper at its own median; across an edge the level is raised to the
+        // opening over a 17x17 square, up to the paper blocks around it plus the lift.
+        var lightest = 255 - medians.Cast<int>().Min();
+        bool Paper(int i, int j) => spreads[i, j] <= PaperBackground.PaperSpread && 255 - medians[i, j] >= PaperBackground.ShadowedPaperLightness * lightest;
+        int Level(int i, int j) => Paper(i, j) ? medians[i, j] : Background(i, j);
+        var blocks = Enumerable.Range(0, across * down).Select(k => (I: k % across, J: k / across)).ToArray();
+        var edge = blocks.Any(a => blocks.Any(b => Math.Abs(a.I - b.I) <= 1 && Math.Abs(a.J - b.J) <= 1
+            && Math.Abs(Level(a.I, a.J) - Level(b.I, b.J)) > PaperBackground.ShadowEdgeLift));
+        var shadows = !crop && invert && !uniformBlock
+            && (edge || blocks.Any(b => Level(b.I, b.J) - Background(b.I, b.J) > PaperBackground.MinShadowDepth));
+        int Cap(int i, int j) => Math.Min(255, PaperBackground.ShadowEdgeLift + Math.Max(Level(i, j),
+            (from dj in new[] { -1, 0, 1 } from di in new[] { -1, 0, 1 }
+             where i + di >= 0 && j + dj >= 0 && i + di < across && j + dj < down && Paper(i + di, j + dj)
+             select medians[i + di, j + dj]).DefaultIfEmpty(0).Max()));
+        var opened = shadows && edge ? ReferenceOpening(values, w, h, PaperBackground.ShadowEdgeReach) : null;
+
         // A crop has no background subtracted.
         var flat = crop || Enumerable.Range(0, across * down).All(k => Background(k % across, k / across) == 0);
+        var flattened = (byte[])values.Clone();
         for (var y = 0; y < h && !flat; y++)
         {
             var fy = Math.Clamp(((y + 0.5) / block) - 0.5, 0, down - 1);
@@ -330,12 +391,19 @@ public class PixelKernelTests
                 var fx = Math.Clamp(((x + 0.5) / block) - 0.5, 0, across - 1);
                 var (i0, tx) = ((int)fx, fx - (int)fx);
                 var i1 = Math.Min(i0 + 1, across - 1);
-                var top = Background(i0, j0) + ((Background(i1, j0) - Background(i0, j0)) * tx);
-                var bottom = Background(i0, j1) + ((Background(i1, j1) - Background(i0, j1)) * tx);
-                values[(y * w) + x] = (byte)Math.Max(0, values[(y * w) + x] - (int)(top + ((bottom - top) * ty) + 0.5));
+                int Bilinear(Func<int, int, int> at)
+                {
+                    var top = at(i0, j0) + ((at(i1, j0) - at(i0, j0)) * tx);
+                    var bottom = at(i0, j1) + ((at(i1, j1) - at(i0, j1)) * tx);
+                    return (int)(top + ((bottom - top) * ty) + 0.5);
+                }
+
+                var level = !shadows ? Bilinear(Background) : !edge ? Bilinear(Level) : Math.Max(Bilinear(Level), Math.Min(opened![(y * w) + x], Bilinear(Cap)));
+                flattened[(y * w) + x] = (byte)Math.Max(0, values[(y * w) + x] - level);
             }
         }
 
+        values = flattened;
         Array.Clear(histogram);
         foreach (var v in values)
         {
@@ -354,8 +422,8 @@ public class PixelKernelTests
         var peak = Peak(otsu);
         var threshold = Math.Max(otsu, peak / 4);
         var mask = values.Select(v => v > threshold).ToArray();
-        if (peak < InkExtractor.MinInkContrast && (peak < InkExtractor.MinFaintInkContrast || peak < InkExtractor.FaintInkOverGrain * grain)
-            && (peak < InkExtractor.FaintStrokeOverGrain * grain || !ReferenceLabel(mask, w, h, values).Components.Any(c => Math.Max(c.Box.Width, c.Box.Height) >= InkExtractor.FaintStrokeLength * Math.Max(w, h))))
+        if (peak < InkExtractor.MinInkContrast && (peak < InkExtractor.MinFaintInkContrast || (peak < InkExtractor.FaintInkOverGrain * grain
+            && (peak < InkExtractor.FaintStrokeOverGrain * grain || !ReferenceLabel(mask, w, h, values).Components.Any(c => Math.Max(c.Box.Width, c.Box.Height) >= InkExtractor.FaintStrokeLength * Math.Max(w, h))))))
         {
             return null;
         }

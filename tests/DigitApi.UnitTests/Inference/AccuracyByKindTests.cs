@@ -21,7 +21,7 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
     /// (as NIST's form system stores it), and <paramref name="Upright"/>, sheared upright first (as that system
     /// deslants). Photos are <paramref name="PhotoWidth"/> wide, three quarters as high.
     /// </summary>
-    private sealed record Kind(HandStyle Style, Paper? Paper, DigitSize Size, double Floor, int CropSide = 0, int PhotoWidth = 300, double? StretchedTo = null, bool Upright = false, bool TwoLevel = false, (double Min, double Max)? Pen = null);
+    private sealed record Kind(HandStyle Style, Paper? Paper, DigitSize Size, double Floor, int CropSide = 0, int PhotoWidth = 300, double? StretchedTo = null, bool Upright = false, bool TwoLevel = false, (double Min, double Max)? Pen = null, bool HandShadow = false);
 
     // The pen of the form writers NIST's bitmaps keep: strokes about a seventh of the digit's height (scikit-learn's
     // load_digits shows 1s with stems one or two columns of eight wide), where the styles' own pen is 0.04-0.09.
@@ -34,7 +34,7 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
         ["photo-plain-paper"] = new(HandStyle.Plain, Paper.Plain, DigitSize.Large, 97),
         ["ruled-paper"] = new(HandStyle.Plain, Paper.Ruled, DigitSize.Large, 97),
         ["squared-paper"] = new(HandStyle.Plain, Paper.Squared, DigitSize.Large, 97),
-        ["small-digit-large-page"] = new(HandStyle.Plain, Paper.Ruled, DigitSize.Small, 93), // ruled and squared, half each; 96.0 % today
+        ["small-digit-large-page"] = new(HandStyle.Plain, Paper.Ruled, DigitSize.Small, 93), // ruled and squared, half each; 98.7 % today
 
         // Styles MNIST lacks, and pens, on canvases.
         ["one-with-flag"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 96), // 100 % today; the 1s it misses read as 7
@@ -47,7 +47,7 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
         ["thick-marker"] = new(HandStyle.ThickMarker, null, DigitSize.Large, 97),
 
         // Last, so that the kinds above keep their seeds.
-        ["thin-pencil-photographed-on-plain-paper"] = new(HandStyle.ThinPencil, Paper.Plain, DigitSize.Large, 95), // 98.3 % today
+        ["thin-pencil-photographed-on-plain-paper"] = new(HandStyle.ThinPencil, Paper.Plain, DigitSize.Large, 95), // 99.7 % today
 
         // Cut tight to the box, as postal and form readers store digits.
         ["plain-postal-scan-16x16"] = new(HandStyle.Plain, null, DigitSize.Large, 98, CropSide: 16), // 100 % today
@@ -64,7 +64,7 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
         // A page of rules or squares photographed whole, the digit written between two rules: at the working size it
         // is as small as what is left of the lines around it. Ruled and squared, half each; at a phone's resolution,
         // where the lines stay sharp (a smaller photo blurs them into the paper).
-        ["digit-in-a-line-gap"] = new(HandStyle.Plain, Paper.Ruled, DigitSize.LineGap, 80, PhotoWidth: 1200), // 85.7 % today: the rest lose the digit among what is left of the lines
+        ["digit-in-a-line-gap"] = new(HandStyle.Plain, Paper.Ruled, DigitSize.LineGap, 80, PhotoWidth: 1200), // 86.3 % today: the rest lose the digit among what is left of the lines
 
         // Stretched onto the form's box whatever their shape (NIST's form system: 20x32 in a 32x32 bitmap): a 1 comes
         // as wide as a 0. A 1 with a flag alone, stretched, is a 7 with a sloping bar: the hardest kind (docs/models.md).
@@ -103,7 +103,7 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
         // Bubble digits (hollow lettering, an outline font's digits): a broad line with its middle left as paper. Its two
         // edges read as two strokes: a 4 or a 5 as 8, a 7 as 9.
         ["outlined"] = new(HandStyle.Outlined, null, DigitSize.Large, 71), // 75.7 % today
-        ["outlined-photographed-on-ruled-paper"] = new(HandStyle.Outlined, Paper.Ruled, DigitSize.Large, 67), // 71.7 % today
+        ["outlined-photographed-on-ruled-paper"] = new(HandStyle.Outlined, Paper.Ruled, DigitSize.Large, 67), // 73.3 % today
 
         // The form kinds above in the form writers' broader pen: the likeliest stand-ins for forms filled in with a
         // ballpoint or felt-tip and stored as NIST's bitmaps. Crossed 7s the same way, so that 1s are not won from 7s.
@@ -111,6 +111,9 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
         ["one-with-flag-form-pen-coarse-scan-8x8-upright"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 91, CropSide: 8, Upright: true, Pen: FormPen), // 98.0 % today
         ["one-with-flag-form-pen-form-bitmap-stretched"] = new(HandStyle.OneWithFlag, null, DigitSize.Large, 90, CropSide: 32, StretchedTo: TestImages.NistFormAspect, Pen: FormPen), // 97.7 % today
         ["crossed-seven-form-pen-coarse-scan-8x8-upright"] = new(HandStyle.CrossedSeven, null, DigitSize.Large, 97, CropSide: 8, Upright: true, Pen: FormPen), // 100 % today
+
+        // Plain paper under the shadow of a hand or a phone, a sharp or a soft edge across the page.
+        ["photographed-under-a-hand-shadow"] = new(HandStyle.Plain, Paper.Plain, DigitSize.Large, 94, HandShadow: true), // 98.0 % today; 66.3 % when the band along the edge was left as ink
     };
 
     public static TheoryData<string> Kinds => [.. All.Keys];
@@ -129,7 +132,7 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
     // Deterministic: each kind has its own range of seeds.
     private static (byte[][] Images, int[] Labels) Set(string kind)
     {
-        var (style, paper, size, _, cropSide, photoWidth, stretchedTo, upright, twoLevel, pen) = All[kind];
+        var (style, paper, size, _, cropSide, photoWidth, stretchedTo, upright, twoLevel, pen, handShadow) = All[kind];
         var seed = All.Keys.ToList().IndexOf(kind) * 10_000;
         var images = new byte[PerKind][];
         var labels = new int[PerKind];
@@ -138,7 +141,7 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
             var digit = HandDigits.Write(style, i, seed + i, pen);
             labels[i] = digit.Digit;
             images[i] = cropSide > 0 ? HandDigits.Stored(digit, cropSide, stretchedTo, upright, twoLevel)
-                : paper is { } sheet ? PhotoDigits.OnPaper(digit, size != DigitSize.Large && i % 2 == 1 ? Paper.Squared : sheet, seed + i, size, photoWidth, photoWidth * 4 / 3)
+                : paper is { } sheet ? PhotoDigits.OnPaper(digit, size != DigitSize.Large && i % 2 == 1 ? Paper.Squared : sheet, seed + i, size, photoWidth, photoWidth * 4 / 3, handShadow)
                 : HandDigits.Canvas(digit);
         });
         return (images, labels);
