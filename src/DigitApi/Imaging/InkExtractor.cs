@@ -85,12 +85,20 @@ public static class InkExtractor
         var onLines = new bool[values.Length];
         var lines = !isCrop && PaperLines.Remove(values, w, h, onLines);
 
-        // On a photo of plain paper with dark ink, the paper's level is taken again, following a shadow's edge
-        // instead of leaving a band along it. Not on lined paper: there the lines' leftovers, no longer under the
-        // band's threshold, would count as ink (an empty page read as 1); nor on a drawing (blocks of one exact value).
-        if (!lines && flattened && unflattened is not null
-            && PaperBackground.SubtractFollowingShadows(unflattened, w, h, survey.Block, medians, survey.LightSpreads))
+        // On a photo with dark ink, the paper's level is taken again, following a shadow's edge instead of leaving a
+        // band along it. On lined paper only across a shadow's edge, and with the lines removed again from what that
+        // leaves, each pixel keeping the lower of the two: the lines' leftovers, no longer under the band's threshold,
+        // would otherwise count as ink where the second removal left more of them (an empty page read as 1, a small
+        // digit joined to a rule). Not on a drawing (blocks of one exact value).
+        if (flattened && unflattened is not null
+            && PaperBackground.SubtractFollowingShadows(unflattened, w, h, survey.Block, medians, survey.LightSpreads, edgeOnly: lines))
         {
+            if (lines)
+            {
+                PaperLines.Remove(unflattened, w, h, onLines);
+                TensorPrimitives.Min(values, unflattened, unflattened);
+            }
+
             values = unflattened;
         }
 

@@ -4,8 +4,8 @@ namespace DigitApi.Imaging;
 
 /// <summary>
 /// Estimates the paper's level under the ink (values with the ink bright, so the paper is the low side) and subtracts
-/// it, leaving the ink over paper at 0: uneven light, tinted paper, vignetting, and on plain paper the shadow of a
-/// phone or a hand, sharp edge and all.
+/// it, leaving the ink over paper at 0: uneven light, tinted paper, vignetting, and the shadow of a phone or a hand,
+/// sharp edge and all.
 /// </summary>
 internal static class PaperBackground
 {
@@ -58,7 +58,7 @@ internal static class PaperBackground
     }
 
     /// <summary>
-    /// Subtracts the paper's level on a page of plain paper with dark ink, following a shadow. Eroded block medians
+    /// Subtracts the paper's level on a photo of a page with dark ink, following a shadow. Eroded block medians
     /// (<see cref="Subtract"/>) leave a band along a shadow's edge, a block wide, that reads as ink and is often taken
     /// for the digit. Here a block of paper (<see cref="PaperSpread"/>, <see cref="ShadowedPaperLightness"/>) keeps its
     /// own median, shadowed or not; the rest take the eroded one. Along a shadow's edge, which crosses blocks, the level
@@ -73,7 +73,8 @@ internal static class PaperBackground
     /// <param name="medians">Each block's median.</param>
     /// <param name="spreads">How far each block's lightest tenth lies above its median, in the image as uploaded
     /// (<see cref="BlockSurvey.LightSpreads"/>): with dark ink, the paper's side.</param>
-    public static bool SubtractFollowingShadows(byte[] values, int w, int h, int block, int[] medians, int[] spreads)
+    /// <param name="edgeOnly">Follow only a shadow's edge: without one, false, however far the paper's level moved.</param>
+    public static bool SubtractFollowingShadows(byte[] values, int w, int h, int block, int[] medians, int[] spreads, bool edgeOnly = false)
     {
         var (bx, by) = Blocks(w, h, block);
         var lightest = 255 - medians.Min();
@@ -101,7 +102,7 @@ internal static class PaperBackground
             cap[k] = Math.Min(255, highest + ShadowEdgeLift);
         }
 
-        if (!edge && moved <= MinShadowDepth)
+        if (!edge && (edgeOnly || moved <= MinShadowDepth))
         {
             return false;
         }

@@ -88,6 +88,45 @@ public class PaperLinesTests
         AssertClose(expected.Box, digit.Box, 2);
     }
 
+    [Theory]
+    [InlineData(false, 0.35)] // ruled paper, a light shadow
+    [InlineData(false, 0.5)] // ruled, darker
+    [InlineData(true, 0.45)] // squared
+    public void The_edge_of_a_hand_shadow_across_lined_paper_is_not_taken_with_the_digit(bool squared, double darkening)
+    {
+        // A 7 on a page of rules (and columns, when squared) and the shadow of a hand over the right of the page, its
+        // edge, soft over 3 px, crossing the end of the 7's bar. Flattened block by block, the edge left a band of ink
+        // a block wide along the shadow's side, joined to the 7 from the top of the page to the bottom.
+        var shadowless = Seven(150, 200, 40, 70, 60, 4, paper: 225);
+        var page = Seven(150, 200, 40, 70, 60, 4, paper: 225);
+        foreach (var image in (GrayImage[])[shadowless, page])
+        {
+            Rule(image, 2, spacing: 9, 175, across: true);
+            if (squared)
+            {
+                Rule(image, 2, spacing: 9, 175, across: false);
+            }
+        }
+
+        for (var y = 0; y < 200; y++)
+        {
+            for (var x = 0; x < 150; x++)
+            {
+                var inside = (x - 74 + (0.2 * (y - 100))) / 3.0;
+                var at = (y * 150) + x;
+                page.Pixels[at] = (byte)(page.Pixels[at] * (1 - (darkening / (1 + Math.Exp(-inside)))));
+            }
+        }
+
+        AddNoise(shadowless, 3, seed: 11);
+        AddNoise(page, 3, seed: 11);
+
+        var expected = DigitPreprocessor.Prepare(shadowless);
+        var digit = DigitPreprocessor.Prepare(page);
+
+        AssertClose(expected.Box, digit.Box, 2);
+    }
+
     [Fact]
     public void A_long_thick_stroke_of_the_digit_is_not_a_line()
     {
