@@ -25,12 +25,15 @@ public enum Paper
 
     /// <summary>A squared grid.</summary>
     Squared,
+
+    /// <summary>A dark board or sheet written on in light ink: chalk, a white or yellow gel pen.</summary>
+    Dark,
 }
 
 /// <summary>
 /// Phone photos of a digit written on paper, made from an MNIST digit or a drawn one (by hand or in a font): a large frame,
-/// off-white (plain, ruled or squared) paper under uneven light with a shadow, ink in pen colours, a slight
-/// tilt and perspective, sensor noise, lens blur and JPEG compression. Deterministic for a given seed.
+/// off-white (plain, ruled or squared) paper in pen colours or a dark sheet in light ink, under uneven light with a
+/// shadow, a slight tilt and perspective, sensor noise, lens blur and JPEG compression. Deterministic for a given seed.
 /// </summary>
 public static class PhotoDigits
 {
@@ -38,6 +41,9 @@ public static class PhotoDigits
     private static readonly SKColor[] Lines = [new(140, 175, 225), new(150, 150, 155), new(195, 210, 235), new(80, 95, 140)];
 
     private static readonly SKColor[] Inks = [new(20, 20, 25), new(25, 45, 130), new(45, 45, 60), new(10, 60, 40)];
+
+    // Light ink on a dark sheet: chalk, yellow chalk, a white gel pen.
+    private static readonly SKColor[] LightInks = [new(225, 228, 222), new(238, 226, 150), new(250, 250, 250)];
 
     private static readonly Lazy<SKShader> Noise = new(() =>
     {
@@ -105,7 +111,9 @@ public static class PhotoDigits
                 .PreConcat(SKMatrix.CreateTranslation(-width / 2f, -height / 2f));
             canvas.Clear(new SKColor(250, 250, 248));
             canvas.SetMatrix(sheet);
-            var tint = new SKColor((byte)random.Next(228, 252), (byte)random.Next(226, 250), (byte)random.Next(215, 245));
+            var tint = paper == Paper.Dark
+                ? new SKColor((byte)random.Next(25, 60), (byte)random.Next(30, 70), (byte)random.Next(28, 60))
+                : new SKColor((byte)random.Next(228, 252), (byte)random.Next(226, 250), (byte)random.Next(215, 245));
             using (var sheetPaint = new SKPaint { Color = tint })
             {
                 canvas.DrawRect(-width, -height, 3 * width, 3 * height, sheetPaint);
@@ -126,7 +134,7 @@ public static class PhotoDigits
             canvas.Save();
             canvas.Translate(centre.X, centre.Y);
             canvas.RotateDegrees((float)(random.NextDouble() - 0.5) * 10);
-            digit.Draw(canvas, side, Inks[random.Next(Inks.Length)]);
+            digit.Draw(canvas, side, paper == Paper.Dark ? LightInks[random.Next(LightInks.Length)] : Inks[random.Next(Inks.Length)]);
             canvas.Restore();
             canvas.ResetMatrix();
 
@@ -146,7 +154,7 @@ public static class PhotoDigits
     // Lines across the sheet (and down it, for squares) well beyond the frame, so that a turned sheet still fills it.
     private static void DrawLines(SKCanvas canvas, Random random, Paper paper, int width, int height)
     {
-        if (paper == Paper.Plain)
+        if (paper is Paper.Plain or Paper.Dark)
         {
             return;
         }

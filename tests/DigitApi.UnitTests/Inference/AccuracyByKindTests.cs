@@ -116,6 +116,10 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
         ["photographed-under-a-hand-shadow"] = new(HandStyle.Plain, Paper.Plain, DigitSize.Large, 94, HandShadow: true), // 98.0 % today; 66.3 % when the band along the edge was left as ink
         ["ruled-paper-under-a-hand-shadow"] = new(HandStyle.Plain, Paper.Ruled, DigitSize.Large, 95, HandShadow: true), // 99.0 % today; 74.0 % while lined paper's level was taken from eroded blocks alone
         ["squared-paper-under-a-hand-shadow"] = new(HandStyle.Plain, Paper.Squared, DigitSize.Large, 94, HandShadow: true), // 98.3 % today; 72.0 % the same way
+
+        // Light ink on a dark sheet (chalk on a board, a white or yellow gel pen on black paper), photographed as above.
+        ["light-ink-on-a-dark-sheet"] = new(HandStyle.Plain, Paper.Dark, DigitSize.Large, 97), // 100 % today
+        ["light-ink-on-a-dark-sheet-under-a-hand-shadow"] = new(HandStyle.Plain, Paper.Dark, DigitSize.Large, 97, HandShadow: true), // 100 % today
     };
 
     public static TheoryData<string> Kinds => [.. All.Keys];
