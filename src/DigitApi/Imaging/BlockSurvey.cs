@@ -34,7 +34,7 @@ internal sealed class BlockSurvey
     /// <summary>
     /// How far above its median each block's lightest tenth of pixels lies: with dark ink on light paper, the spread
     /// of the paper's side, small for a block of paper and large where ink covers over half the block or a shadow's
-    /// edge crosses it (<see cref="PaperBackground.SubtractFollowingShadows"/>).
+    /// edge crosses it (<see cref="PaperBackground.FindShadow"/>).
     /// </summary>
     public int[] LightSpreads { get; }
 

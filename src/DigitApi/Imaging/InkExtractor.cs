@@ -76,8 +76,12 @@ public static class InkExtractor
         }
 
         // A crop has no shading to remove, and a bold digit filling it would leave no block with paper to measure it
-        // by; nor has it a page's ruled or squared lines.
-        var unflattened = !isCrop && inkIsDark && !survey.HasUniformBlock ? (byte[])values.Clone() : null;
+        // by; nor has it a page's ruled or squared lines. A photo with dark ink under a shadow keeps its values as
+        // they are, for the paper's level to be taken again below. Not a drawing (blocks of one exact value).
+        var shadow = !isCrop && inkIsDark && !survey.HasUniformBlock
+            ? PaperBackground.FindShadow(w, h, survey.Block, medians, survey.LightSpreads)
+            : null;
+        var unflattened = shadow is null ? null : (byte[])values.Clone();
         var flattened = !isCrop && PaperBackground.Subtract(values, w, h, survey.Block, medians);
 
         // Ruled and squared paper's lines go before the ink is chosen, so that they neither join the digit nor
@@ -85,14 +89,14 @@ public static class InkExtractor
         var onLines = new bool[values.Length];
         var lines = !isCrop && PaperLines.Remove(values, w, h, onLines);
 
-        // On a photo with dark ink, the paper's level is taken again, following a shadow's edge instead of leaving a
-        // band along it. On lined paper only across a shadow's edge, and with the lines removed again from what that
-        // leaves, each pixel keeping the lower of the two: the lines' leftovers, no longer under the band's threshold,
-        // would otherwise count as ink where the second removal left more of them (an empty page read as 1, a small
-        // digit joined to a rule). Not on a drawing (blocks of one exact value).
-        if (flattened && unflattened is not null
-            && PaperBackground.SubtractFollowingShadows(unflattened, w, h, survey.Block, medians, survey.LightSpreads, edgeOnly: lines))
+        // Under a shadow, the paper's level follows its edge instead of leaving a band along it. On lined paper only
+        // across a shadow's edge, and with the lines removed again from what that leaves, each pixel keeping the lower
+        // of the two: the lines' leftovers, no longer under the band's threshold, would otherwise count as ink where
+        // the light merely falls off or the second removal left more of them (an empty page read as 1, a small digit
+        // joined to a rule).
+        if (flattened && shadow is not null && unflattened is not null && (shadow.HasEdge || !lines))
         {
+            PaperBackground.Subtract(unflattened, w, h, survey.Block, shadow);
             if (lines)
             {
                 PaperLines.Remove(unflattened, w, h, onLines);

@@ -35,7 +35,7 @@ internal static class PaperBackground
 
     /// <summary>
     /// A page whose paper blocks all lie within this many levels of their eroded level, with no shadow's edge across
-    /// it, has no shadow to follow: the eroded level (<see cref="Subtract"/>) serves as it is.
+    /// it, has no shadow to follow: the eroded level (<see cref="Subtract(byte[], int, int, int, int[])"/>) serves as it is.
     /// </summary>
     public const int MinShadowDepth = 8;
 
@@ -58,60 +58,75 @@ internal static class PaperBackground
     }
 
     /// <summary>
-    /// Subtracts the paper's level on a photo of a page with dark ink, following a shadow. Eroded block medians
-    /// (<see cref="Subtract"/>) leave a band along a shadow's edge, a block wide, that reads as ink and is often taken
-    /// for the digit. Here a block of paper (<see cref="PaperSpread"/>, <see cref="ShadowedPaperLightness"/>) keeps its
-    /// own median, shadowed or not; the rest take the eroded one. Along a shadow's edge, which crosses blocks, the level
-    /// is the image's grey opening over a square (<see cref="ShadowEdgeReach"/>) wherever that is higher, capped
-    /// <see cref="ShadowEdgeLift"/> above the paper blocks around; an edge is where neighbouring blocks' levels differ by
-    /// more than that. False, with the values untouched, when there is no shadow to follow (<see cref="MinShadowDepth"/>).
+    /// The paper's level on a photo of a page with dark ink, following a shadow. Eroded block medians
+    /// (<see cref="Subtract(byte[], int, int, int, int[])"/>) leave a band along a shadow's edge, a block wide, that reads
+    /// as ink and is often taken for the digit. Here a block of paper (<see cref="PaperSpread"/>,
+    /// <see cref="ShadowedPaperLightness"/>) keeps its own median, shadowed or not; the rest take the eroded one. An edge
+    /// is where neighbouring blocks' levels differ by more than <see cref="ShadowEdgeLift"/>. Null when there is no
+    /// shadow to follow: no edge, and no paper block more than <see cref="MinShadowDepth"/> off its eroded level. Found
+    /// from the blocks alone, before any pixel is touched.
     /// </summary>
-    /// <param name="values">The ink values, w x h, not yet flattened.</param>
     /// <param name="w">Width.</param>
     /// <param name="h">Height.</param>
     /// <param name="block">The blocks' side.</param>
     /// <param name="medians">Each block's median.</param>
     /// <param name="spreads">How far each block's lightest tenth lies above its median, in the image as uploaded
     /// (<see cref="BlockSurvey.LightSpreads"/>): with dark ink, the paper's side.</param>
-    /// <param name="edgeOnly">Follow only a shadow's edge: without one, false, however far the paper's level moved.</param>
-    public static bool SubtractFollowingShadows(byte[] values, int w, int h, int block, int[] medians, int[] spreads, bool edgeOnly = false)
+    public static Shadow? FindShadow(int w, int h, int block, int[] medians, int[] spreads)
     {
         var (bx, by) = Blocks(w, h, block);
         var lightest = 255 - medians.Min();
         var paper = new bool[medians.Length];
-        var background = Eroded(medians, bx, by);
+        var levels = Eroded(medians, bx, by);
         var moved = 0;
         for (var k = 0; k < medians.Length; k++)
         {
             paper[k] = spreads[k] <= PaperSpread && 255 - medians[k] >= ShadowedPaperLightness * lightest;
-            moved = Math.Max(moved, paper[k] ? medians[k] - background[k] : 0);
-            background[k] = paper[k] ? medians[k] : background[k];
+            moved = Math.Max(moved, paper[k] ? medians[k] - levels[k] : 0);
+            levels[k] = paper[k] ? medians[k] : levels[k];
         }
 
-        // Without a shadow's edge, the blocks' interpolation follows the light as closely as the opening would.
-        var cap = new int[medians.Length];
+        var caps = new int[medians.Length];
         var edge = false;
         for (var k = 0; k < medians.Length; k++)
         {
-            var (highest, level) = (background[k], background[k]);
+            var (highest, level) = (levels[k], levels[k]);
             ForNeighbours(k, bx, by, n =>
             {
                 highest = paper[n] ? Math.Max(highest, medians[n]) : highest;
-                edge |= Math.Abs(background[n] - level) > ShadowEdgeLift;
+                edge |= Math.Abs(levels[n] - level) > ShadowEdgeLift;
             });
-            cap[k] = Math.Min(255, highest + ShadowEdgeLift);
+            caps[k] = Math.Min(255, highest + ShadowEdgeLift);
         }
 
-        if (!edge && (edgeOnly || moved <= MinShadowDepth))
-        {
-            return false;
-        }
-
-        var opened = edge ? Opening(values, w, h, ShadowEdgeReach) : null;
-        SubtractLevels(values, w, h, block, background, edge ? cap : null, opened);
-        return true;
+        // Without a shadow's edge, the blocks' interpolation follows the light as closely as the opening would.
+        return edge ? new Shadow(levels, caps) : moved > MinShadowDepth ? new Shadow(levels, null) : null;
     }
 
+    /// <summary>
+    /// Subtracts a shadow's paper level (<see cref="FindShadow"/>). Along its edge, which crosses blocks, the level is the
+    /// image's grey opening over a square (<see cref="ShadowEdgeReach"/>) wherever that is higher, capped
+    /// <see cref="ShadowEdgeLift"/> above the paper blocks around.
+    /// </summary>
+    /// <param name="values">The ink values, w x h, not yet flattened.</param>
+    /// <param name="w">Width.</param>
+    /// <param name="h">Height.</param>
+    /// <param name="block">The blocks' side.</param>
+    /// <param name="shadow">The shadow found on the same blocks.</param>
+    public static void Subtract(byte[] values, int w, int h, int block, Shadow shadow)
+    {
+        var opened = shadow.HasEdge ? Opening(values, w, h, ShadowEdgeReach) : null;
+        SubtractLevels(values, w, h, block, shadow.Levels, shadow.EdgeCaps, opened);
+    }
+
+    /// <summary>A shadow to follow: each block's paper level and, where its edge crosses the page, how high the level may rise there.</summary>
+    /// <param name="Levels">Each block's paper level.</param>
+    /// <param name="EdgeCaps">Each block's cap on the opening; null without an edge (the blocks' levels serve as they are).</param>
+    internal sealed record Shadow(int[] Levels, int[]? EdgeCaps)
+    {
+        /// <summary>Whether the shadow's edge crosses the page (neighbouring blocks' levels differ by more than <see cref="ShadowEdgeLift"/>).</summary>
+        public bool HasEdge => EdgeCaps is not null;
+    }
 
     private static (int Across, int Down) Blocks(int w, int h, int block) => ((w + block - 1) / block, (h + block - 1) / block);
 
