@@ -93,9 +93,10 @@ public static class PhotoDigits
     /// <summary>
     /// A phone photo of a handwritten digit on <paramref name="paper"/>: the sheet turned by up to 8 degrees and seen
     /// at a slant (perspective), lines every 4-7 % of the frame's width, a margin line on most ruled sheets; the digit
-    /// as tall as <paramref name="size"/> says; with <paramref name="handShadow"/>, under the shadow of a hand as well.
+    /// as tall as <paramref name="size"/> says; with <paramref name="handShadow"/>, under the shadow of a hand as well;
+    /// with <paramref name="pencil"/>, written in graphite (see <see cref="DrawInPencil"/>) instead of a pen's ink.
     /// </summary>
-    public static byte[] OnPaper(IDrawnDigit digit, Paper paper, int seed, DigitSize size = DigitSize.Large, int width = 1200, int height = 1600, bool handShadow = false)
+    public static byte[] OnPaper(IDrawnDigit digit, Paper paper, int seed, DigitSize size = DigitSize.Large, int width = 1200, int height = 1600, bool handShadow = false, bool pencil = false)
     {
         var random = new Random(seed);
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
@@ -134,7 +135,15 @@ public static class PhotoDigits
             canvas.Save();
             canvas.Translate(centre.X, centre.Y);
             canvas.RotateDegrees((float)(random.NextDouble() - 0.5) * 10);
-            digit.Draw(canvas, side, paper == Paper.Dark ? LightInks[random.Next(LightInks.Length)] : Inks[random.Next(Inks.Length)]);
+            if (pencil)
+            {
+                DrawInPencil(canvas, digit, side, random);
+            }
+            else
+            {
+                digit.Draw(canvas, side, paper == Paper.Dark ? LightInks[random.Next(LightInks.Length)] : Inks[random.Next(Inks.Length)]);
+            }
+
             canvas.Restore();
             canvas.ResetMatrix();
 
@@ -149,6 +158,18 @@ public static class PhotoDigits
         }
 
         return ThroughLens(bitmap, 0.8f + (float)random.NextDouble(), 0.8f + (float)random.NextDouble(), random.Next(70, 92));
+    }
+
+    // Graphite: a grey that darkens what it is drawn over (the paper, and a printed line where the stroke crosses or
+    // runs along it, darker there than either) instead of covering it as a pen's ink does; an HB pencil's light to firm
+    // hand, from about a third to two thirds of the way from the paper to black.
+    private static void DrawInPencil(SKCanvas canvas, IDrawnDigit digit, float side, Random random)
+    {
+        var grey = (byte)random.Next(90, 170);
+        using var graphite = new SKPaint { BlendMode = SKBlendMode.Multiply };
+        canvas.SaveLayer(graphite);
+        digit.Draw(canvas, side, new SKColor(grey, grey, (byte)Math.Min(255, grey + 6)));
+        canvas.Restore();
     }
 
     // Lines across the sheet (and down it, for squares) well beyond the frame, so that a turned sheet still fills it.

@@ -6,8 +6,13 @@ Each photo is 320x240 or 240x320: paper under a light gradient, a digit a quarte
 random point or a disc reaching in from an edge, its edge blurred by 2-15 px. Sensor noise and JPEG. Prints each
 file's digit and the box its ink was drawn in (left, top, right, bottom), as ShadowPhotoTests lists them.
 
+A second set (PENCIL_SEED) is written in pencil under a large shadow: a grey 90-150 under paper of 200-245, the
+shadow a disc over 40-80 % of the page taking 30-50 % of the light, so that the lit paper beside it, not the pencil,
+makes the image's lightest and darkest extremes look like light ink on a dark page.
+
 Run once from tests/TestData with Debian's python3-pil and python3-numpy; the files are committed, so tests never run
-this. The generator makes 600 such photos from seed 12; the ones kept are listed in KEEP.
+this. The generator makes 600 such photos from seed 12 and 200 pencil photos from seed 14; the ones kept are listed
+in KEEP and PENCIL_KEEP.
 """
 import gzip
 import io
@@ -18,6 +23,9 @@ from PIL import Image, ImageDraw, ImageFilter
 
 SEED, COUNT = 12, 600
 KEEP = {8: "half-plane-3.jpg", 10: "disc-edge-7.jpg", 19: "corner-disc-8.jpg", 30: "soft-disc-2.jpg"}
+PENCIL_SEED, PENCIL_COUNT = 14, 200
+PENCIL_KEEP = {0: "pencil-large-shadow-8.jpg", 7: "pencil-large-shadow-5.jpg", 9: "pencil-large-shadow-1.jpg",
+               12: "pencil-large-shadow-2.jpg"}
 
 
 def idx(path, header):
@@ -62,6 +70,34 @@ def photo(rng, digits, labels):
     return out.getvalue(), int(labels[k]), (int(x0 + xs.min()), int(y0 + ys.min()), int(x0 + xs.max() + 1), int(y0 + ys.max() + 1))
 
 
+def pencil_photo(rng, digits, labels):
+    """A digit in pencil on a page mostly under a shadow: a disc from an edge, kept when it covers 40-80 % of the page."""
+    k = rng.integers(len(digits))
+    pw, ph = (320, 240) if rng.random() < 0.5 else (240, 320)
+    side = int(rng.uniform(0.3, 0.55) * min(pw, ph))
+    ink = np.array(Image.fromarray(digits[k]).resize((side, side), Image.BILINEAR), np.float32) / 255
+    paper = rng.uniform(200, 245)
+    yy, xx = np.mgrid[0:ph, 0:pw]
+    while True:
+        shadow = Image.new("L", (pw, ph), 0)
+        cx, cy = [(0, rng.uniform(0, ph)), (pw, rng.uniform(0, ph)), (rng.uniform(0, pw), 0), (rng.uniform(0, pw), ph)][rng.integers(4)]
+        r = rng.uniform(0.6, 1.2) * max(pw, ph)
+        ImageDraw.Draw(shadow).ellipse([cx - r, cy - r, cx + r, cy + r], fill=255)
+        shade = np.array(shadow.filter(ImageFilter.GaussianBlur(rng.uniform(2, 12))), np.float32) / 255
+        if 0.4 <= shade.mean() <= 0.8:
+            break
+    light = 1 - rng.uniform(0.3, 0.5) * shade
+    y0, x0 = rng.integers(0, ph - side), rng.integers(0, pw - side)
+    cover = np.zeros((ph, pw), np.float32)
+    cover[y0:y0 + side, x0:x0 + side] = ink
+    pen = rng.uniform(90, 150)
+    pixels = (paper * (1 - cover) + pen * cover) * light + rng.normal(0, 2.5, (ph, pw))
+    out = io.BytesIO()
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=int(rng.uniform(70, 92)))
+    ys, xs = np.nonzero(ink > 0.5)
+    return out.getvalue(), int(labels[k]), (int(x0 + xs.min()), int(y0 + ys.min()), int(x0 + xs.max() + 1), int(y0 + ys.max() + 1))
+
+
 def main():
     digits = idx("mnist/t10k-images-idx3-ubyte.gz", 16).reshape(-1, 28, 28)
     labels = idx("mnist/t10k-labels-idx1-ubyte.gz", 8)
@@ -72,6 +108,13 @@ def main():
             with open(f"images/shadows/{KEEP[i]}", "wb") as f:
                 f.write(data)
             print(KEEP[i], digit, box)
+    rng = np.random.default_rng(PENCIL_SEED)
+    for i in range(PENCIL_COUNT):
+        data, digit, box = pencil_photo(rng, digits, labels)
+        if i in PENCIL_KEEP:
+            with open(f"images/shadows/{PENCIL_KEEP[i]}", "wb") as f:
+                f.write(data)
+            print(PENCIL_KEEP[i], digit, box)
 
 
 if __name__ == "__main__":

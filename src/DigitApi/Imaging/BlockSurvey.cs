@@ -13,10 +13,14 @@ internal sealed class BlockSurvey
     // The share of a block's pixels that make its dark or light reach: a stroke's worth of a block, not one pixel.
     private const double ReachFraction = 0.01;
 
-    private BlockSurvey(int block, int[] histogram, int[] medians, int[] complementMedians, int[] lightSpreads, long darkReach, long lightReach, bool hasUniformBlock)
+    // The share of a block that a stroke's reach is measured from: more than a stroke covers, less than a shadow's
+    // part of a block (or its lit part) does where the edge crosses it.
+    private const double AreaFraction = 0.1;
+
+    private BlockSurvey(int block, int[] histogram, int[] medians, int[] complementMedians, int[] lightSpreads, (long Dark, long Light) reach, (long Dark, long Light) strokeReach, bool hasUniformBlock)
     {
         (Block, Histogram, Medians, ComplementMedians, LightSpreads) = (block, histogram, medians, complementMedians, lightSpreads);
-        (DarkReach, LightReach, HasUniformBlock) = (darkReach, lightReach, hasUniformBlock);
+        (DarkReach, LightReach, DarkStrokeReach, LightStrokeReach, HasUniformBlock) = (reach.Dark, reach.Light, strokeReach.Dark, strokeReach.Light, hasUniformBlock);
     }
 
     /// <summary>The side of a block; blocks run in raster order, the last of a row or column cut short.</summary>
@@ -48,6 +52,16 @@ internal sealed class BlockSurvey
     /// <summary>Summed over the blocks, how far above its median a block's lightest 1 % lie.</summary>
     public long LightReach { get; }
 
+    /// <summary>
+    /// Summed over the blocks, how far below its darkest tenth a block's darkest 1 % lie: the reach of dark strokes
+    /// alone. A dark area that covers a tenth of a block or more (a shadow's part of it) lifts the tenth with it, and
+    /// adds nothing.
+    /// </summary>
+    public long DarkStrokeReach { get; }
+
+    /// <summary>Summed over the blocks, how far above its lightest tenth a block's lightest 1 % lie: light strokes' reach.</summary>
+    public long LightStrokeReach { get; }
+
     /// <summary>Whether some block is one exact value throughout, as a drawing's canvas is and a photo's paper never is.</summary>
     public bool HasUniformBlock { get; }
 
@@ -56,7 +70,7 @@ internal sealed class BlockSurvey
         var block = Math.Max(8, Math.Max(w, h) / 8);
         var (bx, by) = ((w + block - 1) / block, (h + block - 1) / block);
         var (histogram, medians, complementMedians, lightSpreads) = (new int[256], new int[bx * by], new int[bx * by], new int[bx * by]);
-        long darkReach = 0, lightReach = 0;
+        long darkReach = 0, lightReach = 0, darkStrokeReach = 0, lightStrokeReach = 0;
         var hasUniformBlock = false;
         Span<int> tallies = stackalloc int[4 * 256];
         for (var j = 0; j < by; j++)
@@ -92,13 +106,17 @@ internal sealed class BlockSurvey
                 TensorPrimitives.Add(histogram, merged, histogram);
                 medians[k] = InkExtractor.Percentile(merged, 0.5, count);
                 complementMedians[k] = InkExtractor.ComplementPercentile(merged, 0.5, count);
-                lightSpreads[k] = complementMedians[k] - InkExtractor.ComplementPercentile(merged, 0.1, count);
-                darkReach += medians[k] - InkExtractor.Percentile(merged, ReachFraction, count);
-                lightReach += complementMedians[k] - InkExtractor.ComplementPercentile(merged, ReachFraction, count);
+                var (darkest, lightest) = (InkExtractor.Percentile(merged, ReachFraction, count), InkExtractor.ComplementPercentile(merged, ReachFraction, count));
+                var (darkTenth, lightTenth) = (InkExtractor.Percentile(merged, AreaFraction, count), InkExtractor.ComplementPercentile(merged, AreaFraction, count));
+                lightSpreads[k] = complementMedians[k] - lightTenth;
+                darkReach += medians[k] - darkest;
+                lightReach += complementMedians[k] - lightest;
+                darkStrokeReach += darkTenth - darkest;
+                lightStrokeReach += lightTenth - lightest;
             }
         }
 
-        return new BlockSurvey(block, histogram, medians, complementMedians, lightSpreads, darkReach, lightReach, hasUniformBlock);
+        return new BlockSurvey(block, histogram, medians, complementMedians, lightSpreads, (darkReach, lightReach), (darkStrokeReach, lightStrokeReach), hasUniformBlock);
     }
 
     private static bool IsUniform(byte[] pixels, int w, int x0, int x1, int y0, int y1, out byte value)

@@ -283,6 +283,11 @@ public static class InkExtractor
     // Ink is the minority: whichever tail of the histogram lies farther from the median is the ink. Where light
     // falls unevenly across the page, the paper's own shading spreads both tails, and the tails come out close;
     // then the blocks decide: whichever way their extremes reach farther from their own medians is the ink's.
+    // Where a hand's shadow covers most of a photographed page, its lit part makes the light tail, however dark the
+    // ink: a pencil's grey under the shadow then lost to it, and the lit paper was read as light ink. On a photo
+    // (not a crop or a drawing), dark strokes that reach farther than light ones (BlockSurvey.DarkStrokeReach,
+    // which a shadow's areas do not move) make the ink dark whatever the tails say. Light ink on a dark sheet
+    // reaches at most three quarters as far dark as light; a pencil under a shadow, at least as far.
     // Returns the values with the ink bright, their histogram, their block medians and whether the ink was dark.
     private static (byte[] Values, int[] Histogram, int[] Medians, bool InkIsDark) ToBrightInk(GrayImage image, BlockSurvey survey, bool crop)
     {
@@ -290,7 +295,8 @@ public static class InkExtractor
         var (lowest, median, highest) = (Percentile(histogram, 0.002), Percentile(histogram, 0.5), Percentile(histogram, 0.998));
         var (darkTail, lightTail) = (median - lowest, highest - median);
         var inkIsDark = (crop ? CropCornersSayInkIsDark(image, lowest + highest) : null)
-            ?? (darkTail > 2 * lightTail || (lightTail <= 2 * darkTail && survey.DarkReach > survey.LightReach));
+            ?? (darkTail > 2 * lightTail || (lightTail <= 2 * darkTail && survey.DarkReach > survey.LightReach)
+                || (!crop && !survey.HasUniformBlock && survey.DarkStrokeReach > survey.LightStrokeReach));
         if (!inkIsDark)
         {
             return ((byte[])image.Pixels.Clone(), histogram, survey.Medians, false);
