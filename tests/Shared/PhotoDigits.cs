@@ -160,6 +160,20 @@ public static class PhotoDigits
         return ThroughLens(bitmap, 0.8f + (float)random.NextDouble(), 0.8f + (float)random.NextDouble(), random.Next(70, 92));
     }
 
+    /// <summary>A phone photo of an empty page of <paramref name="paper"/>, made as <see cref="OnPaper"/> makes one with a digit.</summary>
+    public static byte[] EmptyPage(Paper paper, int seed, int width = 1200, int height = 1600, bool handShadow = false) =>
+        OnPaper(new NoDigit(), paper, seed, DigitSize.Large, width, height, handShadow);
+
+    // What an empty page has written on it.
+    private sealed record NoDigit : IDrawnDigit
+    {
+        public int Digit => -1;
+
+        public void Draw(SKCanvas canvas, float height, SKColor ink)
+        {
+        }
+    }
+
     // Graphite: a grey that darkens what it is drawn over (the paper, and a printed line where the stroke crosses or
     // runs along it, darker there than either) instead of covering it as a pen's ink does; an HB pencil's light to firm
     // hand, from about a third to two thirds of the way from the paper to black.

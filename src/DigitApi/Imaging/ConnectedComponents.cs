@@ -209,13 +209,12 @@ public static class ConnectedComponents
     /// <summary>
     /// Drops thin straight lines that cross the whole image from one edge to the opposite one: a margin or a rule the
     /// paper lines' removal left (a margin alone, on a sheet whose rules are too faint to be found), which would
-    /// otherwise join the digit's box. Only when something at least <paramref name="minDigitSide"/> long is left
-    /// beside them: a lone line is what there is to read.
+    /// otherwise join the digit's box, or be read alone as a 1 on an empty page. A digit written on the page lies
+    /// within the photo; a line that runs off it at both ends is the page's.
     /// </summary>
-    public static List<InkComponent> WithoutLinesAcross(IReadOnlyList<InkComponent> components, int width, int height, int minDigitSide)
+    public static List<InkComponent> WithoutLinesAcross(IReadOnlyList<InkComponent> components, int width, int height)
     {
-        var rest = components.Where(c => !IsLineAcross(c)).ToList();
-        return rest.Count < components.Count && rest.Any(c => Math.Max(c.Box.Width, c.Box.Height) >= minDigitSide) ? rest : [.. components];
+        return [.. components.Where(c => !IsLineAcross(c))];
 
         bool IsLineAcross(InkComponent c)
         {
