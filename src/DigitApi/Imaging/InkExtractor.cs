@@ -284,10 +284,11 @@ public static class InkExtractor
     // falls unevenly across the page, the paper's own shading spreads both tails, and the tails come out close;
     // then the blocks decide: whichever way their extremes reach farther from their own medians is the ink's.
     // Where a hand's shadow covers most of a photographed page, its lit part makes the light tail, however dark the
-    // ink: a pencil's grey under the shadow then lost to it, and the lit paper was read as light ink. On a photo
-    // (not a crop or a drawing), dark strokes that reach farther than light ones (BlockSurvey.DarkStrokeReach,
-    // which a shadow's areas do not move) make the ink dark whatever the tails say. Light ink on a dark sheet
-    // reaches at most three quarters as far dark as light; a pencil under a shadow, at least as far.
+    // ink: a pencil's grey under the shadow then lost to it, and the lit paper was read as light ink. So a photo (not
+    // a crop or a drawing) has light ink only when its light strokes also reach LightInkStrokeReach times as far as
+    // its dark ones (BlockSurvey's stroke reach, which a shadow's areas do not move), whatever the tails say: light
+    // ink on a dark sheet reaches at least 1.33 times as far (most four times and more), a pencil under a shadow at
+    // most 0.97 times, and an empty page's grain about as far both ways.
     // Returns the values with the ink bright, their histogram, their block medians and whether the ink was dark.
     private static (byte[] Values, int[] Histogram, int[] Medians, bool InkIsDark) ToBrightInk(GrayImage image, BlockSurvey survey, bool crop)
     {
@@ -296,7 +297,7 @@ public static class InkExtractor
         var (darkTail, lightTail) = (median - lowest, highest - median);
         var inkIsDark = (crop ? CropCornersSayInkIsDark(image, lowest + highest) : null)
             ?? (darkTail > 2 * lightTail || (lightTail <= 2 * darkTail && survey.DarkReach > survey.LightReach)
-                || (!crop && !survey.HasUniformBlock && survey.DarkStrokeReach > survey.LightStrokeReach));
+                || (!crop && !survey.HasUniformBlock && survey.LightStrokeReach < LightInkStrokeReach * survey.DarkStrokeReach));
         if (!inkIsDark)
         {
             return ((byte[])image.Pixels.Clone(), histogram, survey.Medians, false);
@@ -308,6 +309,9 @@ public static class InkExtractor
         Array.Reverse(complemented);
         return (values, complemented, survey.ComplementMedians, true);
     }
+
+    // How many times as far as its dark strokes a photo's light strokes reach, at least, for its ink to be light.
+    private const double LightInkStrokeReach = 1.25;
 
     /// <summary>Images with a shorter side than this are drawings or crops, not photos of a page.</summary>
     public const int MinPageSide = 48;
