@@ -34,6 +34,21 @@ def idx(path, header):
         return np.frombuffer(f.read(), np.uint8)
 
 
+def written(rng, ink, paper, light, pens):
+    """The digit's ink (side x side) at a random place on paper under `light` (ph x pw), in a pen of a grey drawn from
+    `pens`; sensor noise and JPEG. Returns the JPEG and the box the ink was drawn in (left, top, right, bottom)."""
+    (ph, pw), side = light.shape, ink.shape[0]
+    y0, x0 = rng.integers(0, ph - side), rng.integers(0, pw - side)
+    cover = np.zeros((ph, pw), np.float32)
+    cover[y0:y0 + side, x0:x0 + side] = ink
+    pen = rng.uniform(*pens)
+    pixels = (paper * (1 - cover) + pen * cover) * light + rng.normal(0, 2.5, (ph, pw))
+    out = io.BytesIO()
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=int(rng.uniform(70, 92)))
+    ys, xs = np.nonzero(ink > 0.5)
+    return out.getvalue(), (int(x0 + xs.min()), int(y0 + ys.min()), int(x0 + xs.max() + 1), int(y0 + ys.max() + 1))
+
+
 def photo(rng, digits, labels):
     k = rng.integers(len(digits))
     pw, ph = (320, 240) if rng.random() < 0.5 else (240, 320)
@@ -59,15 +74,7 @@ def photo(rng, digits, labels):
         draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=255)
     shade = np.array(shadow.filter(ImageFilter.GaussianBlur(rng.uniform(2, 15))), np.float32) / 255
     light = light * (1 - rng.uniform(0.15, 0.5) * shade)
-    y0, x0 = rng.integers(0, ph - side), rng.integers(0, pw - side)
-    cover = np.zeros((ph, pw), np.float32)
-    cover[y0:y0 + side, x0:x0 + side] = ink
-    pen = rng.uniform(20, 110)
-    pixels = (paper * (1 - cover) + pen * cover) * light + rng.normal(0, 2.5, (ph, pw))
-    out = io.BytesIO()
-    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=int(rng.uniform(70, 92)))
-    ys, xs = np.nonzero(ink > 0.5)
-    return out.getvalue(), int(labels[k]), (int(x0 + xs.min()), int(y0 + ys.min()), int(x0 + xs.max() + 1), int(y0 + ys.max() + 1))
+    return written(rng, ink, paper, light, (20, 110)) + (int(labels[k]),)
 
 
 def pencil_photo(rng, digits, labels):
@@ -77,7 +84,6 @@ def pencil_photo(rng, digits, labels):
     side = int(rng.uniform(0.3, 0.55) * min(pw, ph))
     ink = np.array(Image.fromarray(digits[k]).resize((side, side), Image.BILINEAR), np.float32) / 255
     paper = rng.uniform(200, 245)
-    yy, xx = np.mgrid[0:ph, 0:pw]
     while True:
         shadow = Image.new("L", (pw, ph), 0)
         cx, cy = [(0, rng.uniform(0, ph)), (pw, rng.uniform(0, ph)), (rng.uniform(0, pw), 0), (rng.uniform(0, pw), ph)][rng.integers(4)]
@@ -87,35 +93,20 @@ def pencil_photo(rng, digits, labels):
         if 0.4 <= shade.mean() <= 0.8:
             break
     light = 1 - rng.uniform(0.3, 0.5) * shade
-    y0, x0 = rng.integers(0, ph - side), rng.integers(0, pw - side)
-    cover = np.zeros((ph, pw), np.float32)
-    cover[y0:y0 + side, x0:x0 + side] = ink
-    pen = rng.uniform(90, 150)
-    pixels = (paper * (1 - cover) + pen * cover) * light + rng.normal(0, 2.5, (ph, pw))
-    out = io.BytesIO()
-    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=int(rng.uniform(70, 92)))
-    ys, xs = np.nonzero(ink > 0.5)
-    return out.getvalue(), int(labels[k]), (int(x0 + xs.min()), int(y0 + ys.min()), int(x0 + xs.max() + 1), int(y0 + ys.max() + 1))
+    return written(rng, ink, paper, light, (90, 150)) + (int(labels[k]),)
 
 
 def main():
     digits = idx("mnist/t10k-images-idx3-ubyte.gz", 16).reshape(-1, 28, 28)
     labels = idx("mnist/t10k-labels-idx1-ubyte.gz", 8)
-    rng = np.random.default_rng(SEED)
-    for i in range(COUNT):
-        data, digit, box = photo(rng, digits, labels)
-        if i in KEEP:
-            with open(f"images/shadows/{KEEP[i]}", "wb") as f:
-                f.write(data)
-            print(KEEP[i], digit, box)
-    rng = np.random.default_rng(PENCIL_SEED)
-    for i in range(PENCIL_COUNT):
-        data, digit, box = pencil_photo(rng, digits, labels)
-        if i in PENCIL_KEEP:
-            with open(f"images/shadows/{PENCIL_KEEP[i]}", "wb") as f:
-                f.write(data)
-            print(PENCIL_KEEP[i], digit, box)
-
+    for make, seed, count, keep in [(photo, SEED, COUNT, KEEP), (pencil_photo, PENCIL_SEED, PENCIL_COUNT, PENCIL_KEEP)]:
+        rng = np.random.default_rng(seed)
+        for i in range(count):
+            data, box, digit = make(rng, digits, labels)
+            if i in keep:
+                with open(f"images/shadows/{keep[i]}", "wb") as f:
+                    f.write(data)
+                print(keep[i], digit, box)
 
 if __name__ == "__main__":
     main()
