@@ -54,6 +54,29 @@ public class InkSelectionTests
     }
 
     [Fact]
+    public void A_pencil_seven_under_a_shadow_over_most_of_the_page_is_the_ink_not_the_lit_paper_beside_it()
+    {
+        // The shadow takes 45 % of the light over all but a strip along the right edge. The lit strip is then the
+        // image's light extreme, farther from its median than the pencil's grey is: by the histogram's tails alone the
+        // ink would be light, and the strip the digit. The pencil's strokes reach farther than the strip's edge does.
+        var image = Seven(400, 300, 110, 80, 130, 3, paper: 225, ink: 140);
+        for (var y = 0; y < 300; y++)
+        {
+            for (var x = 0; x < 330; x++)
+            {
+                image.Pixels[(y * 400) + x] = (byte)(image.Pixels[(y * 400) + x] * 0.55);
+            }
+        }
+
+        AddNoise(image, 3, seed: 5);
+
+        var digit = DigitPreprocessor.Prepare(image);
+
+        Assert.InRange(digit.Box.X, 100, 115);
+        Assert.InRange(digit.Box.Right, 195, 210);
+    }
+
+    [Fact]
     public void A_margin_alone_on_an_empty_page_is_no_digit()
     {
         // The same thin line with nothing beside it: a photo of an empty page whose rules are too faint to show, not a
