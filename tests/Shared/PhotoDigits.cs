@@ -182,7 +182,7 @@ public static class PhotoDigits
         var grey = (byte)random.Next(90, 170);
         using var graphite = new SKPaint { BlendMode = SKBlendMode.Multiply };
         canvas.SaveLayer(graphite);
-        digit.Draw(canvas, side, new SKColor(grey, grey, (byte)Math.Min(255, grey + 6)));
+        digit.Draw(canvas, side, new SKColor(grey, grey, (byte)(grey + 6)));
         canvas.Restore();
     }
 

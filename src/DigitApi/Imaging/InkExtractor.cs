@@ -77,8 +77,8 @@ public static class InkExtractor
 
         // A crop has no shading to remove, and a bold digit filling it would leave no block with paper to measure it
         // by; nor has it a page's ruled or squared lines. A photo with dark ink under a shadow keeps its values as
-        // they are, for the paper's level to be taken again below. Not a drawing (blocks of one exact value).
-        var shadow = !isCrop && inkIsDark && !survey.HasUniformBlock
+        // they are, for the paper's level to be taken again below.
+        var shadow = IsPhoto(isCrop, survey) && inkIsDark
             ? PaperBackground.FindShadow(w, h, survey.Block, medians, survey.LightSpreads)
             : null;
         var unflattened = shadow is null ? null : (byte[])values.Clone();
@@ -297,7 +297,7 @@ public static class InkExtractor
         var (darkTail, lightTail) = (median - lowest, highest - median);
         var inkIsDark = (crop ? CropCornersSayInkIsDark(image, lowest + highest) : null)
             ?? (darkTail > 2 * lightTail || (lightTail <= 2 * darkTail && survey.DarkReach > survey.LightReach)
-                || (!crop && !survey.HasUniformBlock && survey.LightStrokeReach < LightInkStrokeReach * survey.DarkStrokeReach));
+                || (IsPhoto(crop, survey) && survey.LightStrokeReach < LightInkStrokeReach * survey.DarkStrokeReach));
         if (!inkIsDark)
         {
             return ((byte[])image.Pixels.Clone(), histogram, survey.Medians, false);
@@ -312,6 +312,10 @@ public static class InkExtractor
 
     // How many times as far as its dark strokes a photo's light strokes reach, at least, for its ink to be light.
     private const double LightInkStrokeReach = 1.25;
+
+    // A photo of a page: not a crop, and not a drawing (whose canvas has blocks of one exact value, a photo's paper
+    // never).
+    private static bool IsPhoto(bool crop, BlockSurvey survey) => !crop && !survey.HasUniformBlock;
 
     /// <summary>Images with a shorter side than this are drawings or crops, not photos of a page.</summary>
     public const int MinPageSide = 48;
