@@ -207,6 +207,45 @@ public static class ConnectedComponents
     }
 
     /// <summary>
+    /// Drops areas a photo's border cuts: blobs whose pixels on the image's outermost rows and columns run along at
+    /// least <see cref="AlongBorderShare"/> of their box's width and height together. Lit paper beside a hand's shadow
+    /// over most of the page is such an area, a wedge or a strip along one or two sides, which would otherwise be read as
+    /// a 1 or a 7. A digit written on the page lies within the photo; one that runs off it crosses the border with its
+    /// strokes' widths. A blob reaching from one edge to the opposite one stays: a crop shown enlarged, whose digit
+    /// touches the border all round, is read again as a crop (<see cref="DigitPreprocessor"/>).
+    /// </summary>
+    public static List<InkComponent> WithoutAreasAlongBorder(IReadOnlyList<InkComponent> components, int[] labels, int width, int height)
+    {
+        var contact = new Dictionary<int, int>();
+        for (var x = 0; x < width; x++)
+        {
+            Count(labels[x]);
+            Count(labels[((height - 1) * width) + x]);
+        }
+
+        for (var y = 1; y < height - 1; y++)
+        {
+            Count(labels[y * width]);
+            Count(labels[(y * width) + width - 1]);
+        }
+
+        return [.. components.Where(c => !contact.TryGetValue(c.Label, out var along) || along < AlongBorderShare * (c.Box.Width + c.Box.Height)
+            || EdgeToEdge(c.Box, width, height) is (true, _) or (_, true))];
+
+        void Count(int label)
+        {
+            if (label != 0)
+            {
+                contact[label] = contact.GetValueOrDefault(label) + 1;
+            }
+        }
+    }
+
+    // The share of its box's width and height together along which a blob touching the border must lie on it to be an
+    // area the photo cut.
+    private const double AlongBorderShare = 0.5;
+
+    /// <summary>
     /// Drops thin straight lines that cross the whole image from one edge to the opposite one: a margin or a rule the
     /// paper lines' removal left (a margin alone, on a sheet whose rules are too faint to be found), which would
     /// otherwise join the digit's box, or be read alone as a 1 on an empty page. A digit written on the page lies

@@ -148,7 +148,9 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
     {
         var side = MinDigitSide(ink.Width, ink.Height);
         var offEdges = ConnectedComponents.WithoutEdgeArtifacts(components, labels, ink.Width, ink.Height);
-        var kept = OnPaper(ink, labels, ink.Crop ? offEdges : ConnectedComponents.WithoutLinesAcross(offEdges, ink.Width, ink.Height));
+        var onPhoto = ink.Photo ? ConnectedComponents.WithoutAreasAlongBorder(offEdges, labels, ink.Width, ink.Height) : offEdges;
+        var onPage = ink.Crop ? offEdges : ConnectedComponents.WithoutLinesAcross(onPhoto, ink.Width, ink.Height);
+        var kept = OnPaper(ink, labels, onPage);
 
         // On an image read as a crop, a digit cut tight (scanned and cut to its box, as postal and form readers store
         // them) touches the border all round, and a 0's ring or a 7's bar lies mostly along it:

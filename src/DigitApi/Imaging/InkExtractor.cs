@@ -152,7 +152,7 @@ public static class InkExtractor
             ink[i] = stretched[values[i]];
         }
 
-        return new InkImage(w, h, ink, mask, lines ? onLines : null, isCrop);
+        return new InkImage(w, h, ink, mask, lines ? onLines : null, isCrop, IsPhoto(isCrop, survey));
     }
 
     /// <summary>

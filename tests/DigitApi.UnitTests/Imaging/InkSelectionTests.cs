@@ -77,6 +77,19 @@ public class InkSelectionTests
     }
 
     [Fact]
+    public void A_seven_whose_bar_runs_along_the_top_of_the_photo_is_still_read()
+    {
+        // The bar lies on the top row for its whole length, but that is under half the 7's width and height together.
+        var image = Seven(400, 300, 150, 3, 150, 8);
+        AddNoise(image, 3, seed: 5);
+
+        var digit = DigitPreprocessor.Prepare(image);
+
+        Assert.InRange(digit.Box.Y, 0, 2);
+        Assert.InRange(digit.Box.Bottom, 150, 160);
+    }
+
+    [Fact]
     public void A_margin_alone_on_an_empty_page_is_no_digit()
     {
         // The same thin line with nothing beside it: a photo of an empty page whose rules are too faint to show, not a
