@@ -115,7 +115,7 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
 
         // Paper under the shadow of a hand or a phone, a sharp or a soft edge across the page: plain, ruled and squared.
         ["photographed-under-a-hand-shadow"] = new(HandStyle.Plain, Paper.Plain, DigitSize.Large, 94, HandShadow: true), // 98.0 % today; 66.3 % when the band along the edge was left as ink
-        ["ruled-paper-under-a-hand-shadow"] = new(HandStyle.Plain, Paper.Ruled, DigitSize.Large, 95, HandShadow: true), // 99.3 % today; 74.0 % while lined paper's level was taken from eroded blocks alone
+        ["ruled-paper-under-a-hand-shadow"] = new(HandStyle.Plain, Paper.Ruled, DigitSize.Large, 95, HandShadow: true), // 99.0 % today; 74.0 % while lined paper's level was taken from eroded blocks alone
         ["squared-paper-under-a-hand-shadow"] = new(HandStyle.Plain, Paper.Squared, DigitSize.Large, 94, HandShadow: true), // 98.7 % today; 72.0 % the same way
 
         // Light ink on a dark sheet (chalk on a board, a white or yellow gel pen on black paper), photographed as above.
@@ -129,7 +129,7 @@ public class AccuracyByKindTests(Pipeline pipeline) : IClassFixture<Pipeline>
         ["pencil-on-squared-paper"] = new(HandStyle.ThinPencil, Paper.Squared, DigitSize.Large, 92, Pencil: true), // 95.0 % today: a stroke along a grid line goes with it (a 2 without its foot reads 7)
         ["pencil-on-plain-paper-under-a-hand-shadow"] = new(HandStyle.ThinPencil, Paper.Plain, DigitSize.Large, 92, HandShadow: true, Pencil: true), // 97.0 % today; 83.7 % while the lit paper beside a large shadow could be taken for light ink
         ["pencil-on-ruled-paper-under-a-hand-shadow"] = new(HandStyle.ThinPencil, Paper.Ruled, DigitSize.Large, 88, HandShadow: true, Pencil: true), // 92.7 % today; 75.3 % the same way
-        ["pencil-on-squared-paper-under-a-hand-shadow"] = new(HandStyle.ThinPencil, Paper.Squared, DigitSize.Large, 85, HandShadow: true, Pencil: true), // 89.0 % today; 74.7 % the same way. The rest lose strokes along grid lines or take the band along the shadow's edge
+        ["pencil-on-squared-paper-under-a-hand-shadow"] = new(HandStyle.ThinPencil, Paper.Squared, DigitSize.Large, 85, HandShadow: true, Pencil: true), // 90.0 % today; 74.7 % the same way. The rest lose strokes along grid lines or take the band along the shadow's edge
     };
 
     public static TheoryData<string> Kinds => [.. All.Keys];
