@@ -140,9 +140,9 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
         : Math.Max(source.Width, source.Height);
 
     /// <summary>
-    /// The blobs that make up the digit: all but frames and edges along the border, on a page thin lines from one edge
-    /// to the other (a margin), the leftovers of paper lines, faint or soft-edged shading and specks, and on a page of
-    /// lines, what lies scattered far from the pen.
+    /// The blobs that make up the digit: all but frames and edges along the border, on a photo areas its border cuts
+    /// (lit paper beside a shadow), on a page thin lines from one edge to the other (a margin), the leftovers of paper
+    /// lines, faint or soft-edged shading and specks, and on a page of lines, what lies scattered far from the pen.
     /// </summary>
     public static List<InkComponent> DigitComponents(InkImage ink, int[] labels, IReadOnlyList<InkComponent> components)
     {
