@@ -175,6 +175,13 @@ public static class ConnectedComponents
         return (box.Y < band && box.Bottom > height - band, box.X < band && box.Right > width - band);
     }
 
+    /// <summary>Whether a box reaches from the top to the bottom or from side to side, within the <see cref="EdgeBand"/>.</summary>
+    public static bool ReachesEdgeToEdge(PixelBox box, int width, int height)
+    {
+        var (down, across) = EdgeToEdge(box, width, height);
+        return down || across;
+    }
+
     /// <summary>
     /// Drops what lies along the image edge rather than on the paper: frames, the paper's or table's
     /// edge, dark vignetting corners. A component is such an artifact when it touches the edge and most
@@ -182,28 +189,41 @@ public static class ConnectedComponents
     /// </summary>
     public static List<InkComponent> WithoutEdgeArtifacts(IReadOnlyList<InkComponent> components, int[] labels, int width, int height)
     {
-        var band = EdgeBand(width, height);
-        var touching = components
-            .Where(c => c.Box.X < band || c.Box.Y < band || c.Box.X + c.Box.Width > width - band || c.Box.Y + c.Box.Height > height - band)
-            .ToDictionary(c => c.Label, _ => 0);
-        if (touching.Count == 0)
-        {
-            return [.. components];
-        }
+        var inBand = PixelsAlongBorder(labels, width, height, EdgeBand(width, height));
+        return components.Where(c => !inBand.TryGetValue(c.Label, out var count) || count * 2 < c.Area).ToList();
+    }
 
+    // How many of each blob's pixels lie within `band` pixels of the image's border (blobs with none are left out).
+    // Walks the band alone: its rows whole, and the ends of the rows between.
+    private static Dictionary<int, int> PixelsAlongBorder(int[] labels, int width, int height, int band)
+    {
+        var counts = new Dictionary<int, int>();
         for (var y = 0; y < height; y++)
         {
-            var inBandRow = y < band || y >= height - band;
-            for (var x = 0; x < width; x++)
+            var row = y * width;
+            var whole = y < band || y >= height - band;
+            var left = whole ? width : Math.Min(band, width);
+            var right = whole ? width : Math.Max(left, width - band);
+            for (var x = 0; x < left; x++)
             {
-                if ((inBandRow || x < band || x >= width - band) && touching.TryGetValue(labels[(y * width) + x], out var count))
-                {
-                    touching[labels[(y * width) + x]] = count + 1;
-                }
+                Count(labels[row + x]);
+            }
+
+            for (var x = right; x < width; x++)
+            {
+                Count(labels[row + x]);
             }
         }
 
-        return components.Where(c => !touching.TryGetValue(c.Label, out var inBand) || inBand * 2 < c.Area).ToList();
+        return counts;
+
+        void Count(int label)
+        {
+            if (label != 0)
+            {
+                counts[label] = counts.GetValueOrDefault(label) + 1;
+            }
+        }
     }
 
     /// <summary>
@@ -216,29 +236,9 @@ public static class ConnectedComponents
     /// </summary>
     public static List<InkComponent> WithoutAreasAlongBorder(IReadOnlyList<InkComponent> components, int[] labels, int width, int height)
     {
-        var contact = new Dictionary<int, int>();
-        for (var x = 0; x < width; x++)
-        {
-            Count(labels[x]);
-            Count(labels[((height - 1) * width) + x]);
-        }
-
-        for (var y = 1; y < height - 1; y++)
-        {
-            Count(labels[y * width]);
-            Count(labels[(y * width) + width - 1]);
-        }
-
-        return [.. components.Where(c => !contact.TryGetValue(c.Label, out var along) || along < AlongBorderShare * (c.Box.Width + c.Box.Height)
-            || EdgeToEdge(c.Box, width, height) is (true, _) or (_, true))];
-
-        void Count(int label)
-        {
-            if (label != 0)
-            {
-                contact[label] = contact.GetValueOrDefault(label) + 1;
-            }
-        }
+        var onBorder = PixelsAlongBorder(labels, width, height, 1);
+        return [.. components.Where(c => !onBorder.TryGetValue(c.Label, out var along) || along < AlongBorderShare * (c.Box.Width + c.Box.Height)
+            || ReachesEdgeToEdge(c.Box, width, height))];
     }
 
     // The share of its box's width and height together along which a blob touching the border must lie on it to be an

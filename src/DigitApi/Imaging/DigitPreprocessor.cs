@@ -36,7 +36,7 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
         var digit = Prepare(image, crop: false, SideOf(blocksUndone, image), clock);
         var own = OwnPixels(image, blocksUndone);
         var enlargedScan = !ReferenceEquals(own, image) && InkExtractor.IsLowResolution(own.Width, own.Height);
-        if (!enlargedScan && !ReachesEdgeToEdge(digit.Box, image.Width, image.Height))
+        if (!enlargedScan && !ConnectedComponents.ReachesEdgeToEdge(digit.Box, image.Width, image.Height))
         {
             return digit;
         }
@@ -173,13 +173,6 @@ public sealed class DigitPreprocessor(IImageDecoder decoder)
     // On ruled or squared paper, blobs fainter than this share of the strongest one's mean ink are not the digit: what
     // survives of the lines' removal is about half as strong as the pen (a line lighter than the ink, its blurred edges).
     private const double FaintOnLinedPaper = 0.6;
-
-    // Top to bottom or left to right, within the band along the border where frames lie.
-    private static bool ReachesEdgeToEdge(PixelBox box, int width, int height)
-    {
-        var (down, across) = ConnectedComponents.EdgeToEdge(box, width, height);
-        return down || across;
-    }
 
     /// <summary>A mark smaller than this is a speck, not a digit.</summary>
     public static int MinDigitSide(GrayImage image) => MinDigitSide(image.Width, image.Height);

@@ -68,7 +68,11 @@ public static class InkExtractor
         var (w, h) = (image.Width, image.Height);
         var isCrop = crop ?? IsCrop(w, h);
         var survey = BlockSurvey.Of(image.Pixels, w, h);
-        var (values, histogram, medians, inkIsDark) = ToBrightInk(image, survey, isCrop);
+
+        // A photo of a page: not a crop, and not a drawing (whose canvas has blocks of one exact value, a photo's paper
+        // never).
+        var photo = !isCrop && !survey.HasUniformBlock;
+        var (values, histogram, medians, inkIsDark) = ToBrightInk(image, survey, isCrop, photo);
         var lowResolutionCrop = isCrop && IsLowResolution(w, h);
         if (lowResolutionCrop)
         {
@@ -78,7 +82,7 @@ public static class InkExtractor
         // A crop has no shading to remove, and a bold digit filling it would leave no block with paper to measure it
         // by; nor has it a page's ruled or squared lines. A photo with dark ink under a shadow keeps its values as
         // they are, for the paper's level to be taken again below.
-        var shadow = IsPhoto(isCrop, survey) && inkIsDark
+        var shadow = photo && inkIsDark
             ? PaperBackground.FindShadow(w, h, survey.Block, medians, survey.LightSpreads)
             : null;
         var unflattened = shadow is null ? null : (byte[])values.Clone();
@@ -152,7 +156,7 @@ public static class InkExtractor
             ink[i] = stretched[values[i]];
         }
 
-        return new InkImage(w, h, ink, mask, lines ? onLines : null, isCrop, IsPhoto(isCrop, survey));
+        return new InkImage(w, h, ink, mask, lines ? onLines : null, isCrop, photo);
     }
 
     /// <summary>
@@ -290,14 +294,14 @@ public static class InkExtractor
     // ink on a dark sheet reaches at least 1.33 times as far (most four times and more), a pencil under a shadow at
     // most 0.97 times, and an empty page's grain about as far both ways.
     // Returns the values with the ink bright, their histogram, their block medians and whether the ink was dark.
-    private static (byte[] Values, int[] Histogram, int[] Medians, bool InkIsDark) ToBrightInk(GrayImage image, BlockSurvey survey, bool crop)
+    private static (byte[] Values, int[] Histogram, int[] Medians, bool InkIsDark) ToBrightInk(GrayImage image, BlockSurvey survey, bool crop, bool photo)
     {
         var histogram = survey.Histogram;
         var (lowest, median, highest) = (Percentile(histogram, 0.002), Percentile(histogram, 0.5), Percentile(histogram, 0.998));
         var (darkTail, lightTail) = (median - lowest, highest - median);
         var inkIsDark = (crop ? CropCornersSayInkIsDark(image, lowest + highest) : null)
             ?? (darkTail > 2 * lightTail || (lightTail <= 2 * darkTail && survey.DarkReach > survey.LightReach)
-                || (IsPhoto(crop, survey) && survey.LightStrokeReach < LightInkStrokeReach * survey.DarkStrokeReach));
+                || (photo && survey.LightStrokeReach < LightInkStrokeReach * survey.DarkStrokeReach));
         if (!inkIsDark)
         {
             return ((byte[])image.Pixels.Clone(), histogram, survey.Medians, false);
@@ -312,10 +316,6 @@ public static class InkExtractor
 
     // How many times as far as its dark strokes a photo's light strokes reach, at least, for its ink to be light.
     private const double LightInkStrokeReach = 1.25;
-
-    // A photo of a page: not a crop, and not a drawing (whose canvas has blocks of one exact value, a photo's paper
-    // never).
-    private static bool IsPhoto(bool crop, BlockSurvey survey) => !crop && !survey.HasUniformBlock;
 
     /// <summary>Images with a shorter side than this are drawings or crops, not photos of a page.</summary>
     public const int MinPageSide = 48;
