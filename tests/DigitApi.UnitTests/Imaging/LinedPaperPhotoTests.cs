@@ -21,6 +21,14 @@ public class LinedPaperPhotoTests(Pipeline pipeline) : IClassFixture<Pipeline>
     [InlineData("squared-9-line-through-stem.jpg", 9, 117, 177, 148, 216)] // a grid line down the 9's stem
     [InlineData("ruled-faint-margin-9.jpg", 9, 204, 111, 232, 155)] // rules too faint to find, so the margin stays in the ink
     [InlineData("ruled-faint-margin-red-4.jpg", 4, 141, 91, 165, 127)] // the same, a thin red 4 on pink paper
+    [InlineData("ruled-red-margin-1.jpg", 1, 79, 98, 120, 161)] // a red MNIST 1 beside a red margin
+    [InlineData("ruled-6-against-the-margin.jpg", 6, 17, 92, 43, 129)] // a small 6 touching the margin
+    [InlineData("ruled-pencil-5.jpg", 5, 149, 112, 186, 160)] // a pencil 5
+    [InlineData("ruled-pencil-footed-1.jpg", 1, 111, 183, 134, 235)] // a pencil 1 with a flag and a foot
+    [InlineData("ruled-dense-small-5.jpg", 5, 196, 215, 217, 239)] // a small 5 between dense rules
+    [InlineData("ruled-2-across-the-margin.jpg", 2, 52, 74, 117, 155)] // a red MNIST 2 written across the margin
+    [InlineData("ruled-short-flag-1.jpg", 1, 26, 153, 33, 183)] // a 1 with a short flag between dense rules
+    [InlineData("squared-4.jpg", 4, 100, 179, 114, 209)] // an MNIST 4 on a grey grid at an angle
     public void The_digit_drawn_is_the_ink_found_and_is_read(string file, int digit, int left, int top, int right, int bottom)
     {
         DrawnDigitPhotos.AssertFoundAndRead(pipeline, Path.Combine("lined-paper", file), digit, new PixelBox(left, top, right - left, bottom - top));
