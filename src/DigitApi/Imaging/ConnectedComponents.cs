@@ -201,9 +201,8 @@ public static class ConnectedComponents
         for (var y = 0; y < height; y++)
         {
             var row = y * width;
-            var whole = y < band || y >= height - band;
-            var left = whole ? width : Math.Min(band, width);
-            var right = whole ? width : Math.Max(left, width - band);
+            var left = y < band || y >= height - band ? width : Math.Min(band, width);
+            var right = Math.Max(left, width - band);
             for (var x = 0; x < left; x++)
             {
                 Count(labels[row + x]);
