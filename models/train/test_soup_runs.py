@@ -26,13 +26,14 @@ class SoupRunsTest(unittest.TestCase):
         # default), and an --oe-weight of its own.
         torch.set_num_threads(2)
         oe_weight, train.OE_WEIGHT = train.OE_WEIGHT, 0.5
-        plan = ("cnn", train.RECIPES["cnn"], 4, 1e-3, None, teacher, 2.0, False)
+        plan = dict(name="cnn", recipe=train.RECIPES["cnn"], data=data, epochs=4, lr=1e-3, init=None, teacher=teacher, distill_weight=2.0,
+                    distill_all=False)
         pools = []
         start_pool = train.side_by_side
         train.side_by_side = lambda jobs: pools.append(jobs) or start_pool(jobs)
         try:
-            in_turn = [train.train_run(plan[0], plan[1], data, *plan[2:], seed) for seed in (7, 8, 9)]
-            chosen, soup = train.soup_runs(*plan[:2], data, *plan[2:], seed=7, soup=3)
+            in_turn = [train.train_run(**plan, seed=seed) for seed in (7, 8, 9)]
+            chosen, soup = train.soup_runs(**plan, seed=7, soup=3)
         finally:
             train.side_by_side, train.OE_WEIGHT = start_pool, oe_weight
 

@@ -435,9 +435,9 @@ def soup_runs(name, recipe, data, epochs, lr, init, teacher, distill_weight, dis
     jobs = min(SOUP_JOBS, soup)
     if jobs > 1:
         with side_by_side(jobs) as pool:
-            done = list(pool.map(_train_run, runs))
+            done = list(pool.map(train_run, *zip(*runs)))
     else:
-        done = [train_run(*run) for run in runs]
+        done = list(map(train_run, *zip(*runs)))
     return [chosen for chosen, _ in done], average([state for _, state in done])
 
 
@@ -463,10 +463,6 @@ def side_by_side(jobs):
 def _start_worker(threads, oe_weight):
     torch.set_num_threads(threads)
     globals().update(OE_WEIGHT=oe_weight)
-
-
-def _train_run(run):
-    return train_run(*run)
 
 
 def average(states):
