@@ -17,6 +17,9 @@ internal sealed class BlockSurvey
     // part of a block (or its lit part) does where the edge crosses it.
     private const double AreaFraction = 0.1;
 
+    // The percentiles taken of each block, each way up: its reach, its area's, its median.
+    private static readonly double[] Fractions = [ReachFraction, AreaFraction, 0.5];
+
     private BlockSurvey(int block, int[] histogram, int[] medians, int[] complementMedians, int[] lightSpreads, (long Dark, long Light) reach, (long Dark, long Light) strokeReach, bool hasUniformBlock)
     {
         (Block, Histogram, Medians, ComplementMedians, LightSpreads) = (block, histogram, medians, complementMedians, lightSpreads);
@@ -73,6 +76,8 @@ internal sealed class BlockSurvey
         long darkReach = 0, lightReach = 0, darkStrokeReach = 0, lightStrokeReach = 0;
         var hasUniformBlock = false;
         Span<int> tallies = stackalloc int[4 * 256];
+        Span<int> dark = stackalloc int[Fractions.Length];
+        Span<int> light = stackalloc int[Fractions.Length];
         for (var j = 0; j < by; j++)
         {
             for (var i = 0; i < bx; i++)
@@ -104,10 +109,10 @@ internal sealed class BlockSurvey
                 }
 
                 TensorPrimitives.Add(histogram, merged, histogram);
-                medians[k] = InkExtractor.Percentile(merged, 0.5, count);
-                complementMedians[k] = InkExtractor.ComplementPercentile(merged, 0.5, count);
-                var (darkest, lightest) = (InkExtractor.Percentile(merged, ReachFraction, count), InkExtractor.ComplementPercentile(merged, ReachFraction, count));
-                var (darkTenth, lightTenth) = (InkExtractor.Percentile(merged, AreaFraction, count), InkExtractor.ComplementPercentile(merged, AreaFraction, count));
+                InkExtractor.Percentiles(merged, count, Fractions, dark);
+                InkExtractor.Percentiles(merged, count, Fractions, light, fromTop: true);
+                var (darkest, darkTenth, lightest, lightTenth) = (dark[0], dark[1], light[0], light[1]);
+                (medians[k], complementMedians[k]) = (dark[2], light[2]);
                 lightSpreads[k] = complementMedians[k] - lightTenth;
                 darkReach += medians[k] - darkest;
                 lightReach += complementMedians[k] - lightest;

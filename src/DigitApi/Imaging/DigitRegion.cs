@@ -92,14 +92,20 @@ internal sealed class DigitRegion : IDisposable
 
     private Span<byte> Plane(int k) => _planes.AsSpan(k * _length, _length);
 
+    // Runs of unlabelled pixels (most of a region) are cleared whole; labelled ones are looked up pixel by pixel.
     private static void Classify(ReadOnlySpan<int> labels, bool[] isKept, Span<byte> kept, Span<byte> other)
     {
-        for (var i = 0; i < labels.Length; i++)
+        for (var i = 0; i < labels.Length;)
         {
-            var label = labels[i];
-            var labelKept = label < isKept.Length && isKept[label];
-            kept[i] = labelKept ? Set : (byte)0;
-            other[i] = label != 0 && !labelKept ? Set : (byte)0;
+            var labelled = labels[i..].IndexOfAnyExcept(0);
+            var end = labelled < 0 ? labels.Length : i + labelled;
+            kept[i..end].Clear();
+            other[i..end].Clear();
+            for (i = end; i < labels.Length && labels[i] != 0; i++)
+            {
+                var labelKept = labels[i] < isKept.Length && isKept[labels[i]];
+                (kept[i], other[i]) = labelKept ? (Set, (byte)0) : ((byte)0, Set);
+            }
         }
     }
 

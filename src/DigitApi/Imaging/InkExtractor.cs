@@ -90,8 +90,8 @@ public static class InkExtractor
 
         // Ruled and squared paper's lines go before the ink is chosen, so that they neither join the digit nor
         // count as ink in the threshold.
-        var onLines = new bool[values.Length];
-        var lines = !isCrop && PaperLines.Remove(values, w, h, onLines);
+        var onLines = isCrop ? null : PaperLines.Remove(values, w, h);
+        var lines = onLines is not null;
 
         // Under a shadow, the paper's level follows its edge instead of leaving a band along it. On lined paper only
         // across a shadow's edge, and with the lines removed again from what that leaves, each pixel keeping the lower
@@ -156,7 +156,7 @@ public static class InkExtractor
             ink[i] = stretched[values[i]];
         }
 
-        return new InkImage(w, h, ink, mask, lines ? onLines : null, isCrop, photo);
+        return new InkImage(w, h, ink, mask, onLines, isCrop, photo);
     }
 
     /// <summary>
@@ -403,32 +403,49 @@ public static class InkExtractor
     }
 
     /// <summary>The lowest value that at least <paramref name="fraction"/> of the <paramref name="total"/> counted do not exceed.</summary>
-    internal static int Percentile(ReadOnlySpan<int> histogram, double fraction, long total) =>
-        Reaching(histogram, fraction, total, fromTop: false);
+    internal static int Percentile(ReadOnlySpan<int> histogram, double fraction, long total)
+    {
+        Span<int> percentile = stackalloc int[1];
+        Percentiles(histogram, total, [fraction], percentile);
+        return percentile[0];
+    }
 
     /// <summary>
     /// <see cref="Percentile(ReadOnlySpan{int}, double, long)"/> of the complements (255 - v) read from the counts
     /// of v: the same walk from the top, without reversing the counts.
     /// </summary>
-    internal static int ComplementPercentile(ReadOnlySpan<int> histogram, double fraction, long total) =>
-        Reaching(histogram, fraction, total, fromTop: true);
-
-    // The number of steps, walking the counts from one end, after which the fraction of the total is reached.
-    private static int Reaching(ReadOnlySpan<int> histogram, double fraction, long total, bool fromTop)
+    internal static int ComplementPercentile(ReadOnlySpan<int> histogram, double fraction, long total)
     {
-        var target = Math.Max(1, (long)Math.Ceiling(total * fraction));
-        long seen = 0;
-        for (var step = 0; step < histogram.Length; step++)
+        Span<int> percentile = stackalloc int[1];
+        Percentiles(histogram, total, [fraction], percentile, fromTop: true);
+        return percentile[0];
+    }
+
+    /// <summary>
+    /// <see cref="Percentile(ReadOnlySpan{int}, double, long)"/> for several <paramref name="fractions"/> (ascending)
+    /// in one walk over the counts; from the top, <see cref="ComplementPercentile"/>'s.
+    /// </summary>
+    internal static void Percentiles(ReadOnlySpan<int> histogram, long total, ReadOnlySpan<double> fractions, Span<int> into, bool fromTop = false)
+    {
+        // The walk starts at the first count that is not 0, and stops once the last fraction is reached.
+        var first = fromTop ? histogram.Length - 1 - histogram.LastIndexOfAnyExcept(0) : histogram.IndexOfAnyExcept(0);
+        var (next, seen) = (0, 0L);
+        var target = fractions.IsEmpty ? 0 : Reaching(fractions[0], total);
+        for (var step = Math.Max(0, first); step < histogram.Length && next < fractions.Length; step++)
         {
             seen += histogram[fromTop ? histogram.Length - 1 - step : step];
-            if (seen >= target)
+            while (next < fractions.Length && seen >= target)
             {
-                return step;
+                into[next++] = step;
+                target = next < fractions.Length ? Reaching(fractions[next], total) : 0;
             }
         }
 
-        return histogram.Length - 1;
+        into[next..fractions.Length].Fill(histogram.Length - 1);
     }
+
+    // How many of the total counted a fraction of it reaches: at least one.
+    private static long Reaching(double fraction, long total) => Math.Max(1, (long)Math.Ceiling(total * fraction));
 
     // The ink's strength above a threshold: the top tenth of the values above it, or the brightest 0.1 % overall.
     private static int Peak(int[] histogram, int threshold) =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 
 namespace DigitApi.Imaging;
@@ -159,30 +160,44 @@ internal static class PaperBackground
 
     // Each row's level (the blocks' background, bilinear: each row of blocks interpolated across once, then each
     // pixel row between two of them), raised where given to the opening up to the interpolated cap, is subtracted
-    // without going below 0.
+    // without going below 0: the levels row by row, then each step over the whole image at once.
     private static void SubtractLevels(byte[] values, int w, int h, int block, int[] background, int[]? cap, byte[]? opened)
     {
         var (bx, by) = Blocks(w, h, block);
         var across = Across(background, w, block, bx, by);
-        var capsAcross = cap is null ? null : Across(cap, w, block, bx, by);
-        var level = new byte[w];
-        var raised = new byte[w];
-        for (var y = 0; y < h; y++)
+        var capsAcross = cap is null || opened is null ? null : Across(cap, w, block, bx, by);
+        var (levels, raised) = (ArrayPool<byte>.Shared.Rent(w * h), capsAcross is null ? null : ArrayPool<byte>.Shared.Rent(w * h));
+        try
         {
-            var fy = Math.Clamp(((y + 0.5) / block) - 0.5, 0, by - 1);
-            var j0 = (int)fy;
-            var j1 = Math.Min(j0 + 1, by - 1);
-            Between(across.AsSpan(j0 * w, w), across.AsSpan(j1 * w, w), fy - j0, level);
-            if (capsAcross is not null && opened is not null)
+            for (var y = 0; y < h; y++)
             {
-                Between(capsAcross.AsSpan(j0 * w, w), capsAcross.AsSpan(j1 * w, w), fy - j0, raised);
-                TensorPrimitives.Min(opened.AsSpan(y * w, w), raised, raised);
-                TensorPrimitives.Max(level, raised, level);
+                var fy = Math.Clamp(((y + 0.5) / block) - 0.5, 0, by - 1);
+                var j0 = (int)fy;
+                var j1 = Math.Min(j0 + 1, by - 1);
+                Between(across.AsSpan(j0 * w, w), across.AsSpan(j1 * w, w), fy - j0, levels.AsSpan(y * w, w));
+                if (capsAcross is not null && raised is not null)
+                {
+                    Between(capsAcross.AsSpan(j0 * w, w), capsAcross.AsSpan(j1 * w, w), fy - j0, raised.AsSpan(y * w, w));
+                }
             }
 
-            var row = values.AsSpan(y * w, w);
-            TensorPrimitives.Max(row, level, row);
-            TensorPrimitives.Subtract(row, level, row);
+            var level = levels.AsSpan(0, w * h);
+            if (raised is not null && opened is not null)
+            {
+                TensorPrimitives.Min(opened, raised.AsSpan(0, w * h), raised);
+                TensorPrimitives.Max(level, raised.AsSpan(0, w * h), level);
+            }
+
+            TensorPrimitives.Max(values, level, values);
+            TensorPrimitives.Subtract(values, level, values);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(levels);
+            if (raised is not null)
+            {
+                ArrayPool<byte>.Shared.Return(raised);
+            }
         }
     }
 
@@ -225,28 +240,36 @@ internal static class PaperBackground
     {
         var stride = w + reach;
         var length = stride * (h + (2 * reach));
-        var (padded, scratch) = (new byte[length], new byte[length]);
-        Pad(padded, w, h, reach, 255);
-        for (var y = 0; y < h; y++)
+        var (padded, scratch) = (ArrayPool<byte>.Shared.Rent(length), ArrayPool<byte>.Shared.Rent(length));
+        try
         {
-            values.AsSpan(y * w, w).CopyTo(padded.AsSpan((y + reach) * stride, w));
-        }
+            Pad(padded, w, h, reach, 255);
+            for (var y = 0; y < h; y++)
+            {
+                values.AsSpan(y * w, w).CopyTo(padded.AsSpan((y + reach) * stride, w));
+            }
 
-        foreach (var lowest in (bool[])[true, false])
+            foreach (var lowest in (bool[])[true, false])
+            {
+                Pad(padded, w, h, reach, lowest ? (byte)255 : (byte)0);
+                Window(ref padded, ref scratch, length, stride, reach, lowest);
+                Pad(padded, w, h, reach, lowest ? (byte)255 : (byte)0);
+                Window(ref padded, ref scratch, length, 1, reach, lowest);
+            }
+
+            var opened = new byte[w * h];
+            for (var y = 0; y < h; y++)
+            {
+                padded.AsSpan((y + reach) * stride, w).CopyTo(opened.AsSpan(y * w, w));
+            }
+
+            return opened;
+        }
+        finally
         {
-            Pad(padded, w, h, reach, lowest ? (byte)255 : (byte)0);
-            Window(ref padded, ref scratch, stride, reach, lowest);
-            Pad(padded, w, h, reach, lowest ? (byte)255 : (byte)0);
-            Window(ref padded, ref scratch, 1, reach, lowest);
+            ArrayPool<byte>.Shared.Return(padded);
+            ArrayPool<byte>.Shared.Return(scratch);
         }
-
-        var opened = new byte[w * h];
-        for (var y = 0; y < h; y++)
-        {
-            padded.AsSpan((y + reach) * stride, w).CopyTo(opened.AsSpan(y * w, w));
-        }
-
-        return opened;
     }
 
     // Sets the padding (the rows above and below the image, the columns after each row) to the value.
@@ -254,7 +277,7 @@ internal static class PaperBackground
     {
         var stride = w + reach;
         padded.AsSpan(0, reach * stride).Fill(value);
-        padded.AsSpan((h + reach) * stride).Fill(value);
+        padded.AsSpan((h + reach) * stride, reach * stride).Fill(value);
         for (var y = reach; y < h + reach; y++)
         {
             padded.AsSpan((y * stride) + w, reach).Fill(value);
@@ -264,14 +287,13 @@ internal static class PaperBackground
     // Each entry becomes the lowest (or highest) of the entries reach steps either way (a step: 1 along a row, the
     // stride down a column), where those lie in the image or its padding. Runs of 2, 4, 8 ... entries are combined by
     // doubling up to the longest power of two within the window, whose two runs from its ends then cover it.
-    private static void Window(ref byte[] values, ref byte[] scratch, int step, int reach, bool lowest)
+    private static void Window(ref byte[] values, ref byte[] scratch, int length, int step, int reach, bool lowest)
     {
-        var length = values.Length;
         var run = 1;
         while (2 * run <= (2 * reach) + 1)
         {
             var shift = run * step;
-            Combine(values.AsSpan(0, length - shift), values.AsSpan(shift), scratch.AsSpan(0, length - shift), lowest);
+            Combine(values.AsSpan(0, length - shift), values.AsSpan(shift, length - shift), scratch.AsSpan(0, length - shift), lowest);
             (values, scratch) = (scratch, values);
             run *= 2;
         }

@@ -44,15 +44,17 @@ internal static class PaperLines
     private const int Strips = 16;
     private const int CoarseStep = 3;
 
-    /// <summary>Removes horizontal, then vertical lines in place; false when there were none.</summary>
+    /// <summary>Removes horizontal, then vertical lines in place.</summary>
     /// <param name="values">The ink values, w x h.</param>
     /// <param name="w">Width.</param>
     /// <param name="h">Height.</param>
-    /// <param name="onLines">When given (w x h), set where a line was removed: along each line, the rows it covered
-    /// and one more on either side.</param>
-    public static bool Remove(byte[] values, int w, int h, bool[]? onLines = null)
+    /// <param name="onLines">Where earlier lines were removed (w x h), to mark these in too; none: made here once a
+    /// line is found.</param>
+    /// <returns>Where a line was removed (w x h): along each line, the rows it covered and one more on either side.
+    /// Null when there were none.</returns>
+    public static bool[]? Remove(byte[] values, int w, int h, bool[]? onLines = null)
     {
-        var removed = MayHoldLines(values, w, h, across: true) && RemoveAcross(values, w, h, pageFound: false, onLines, transposed: false);
+        var removed = MayHoldLines(values, w, h, across: true) && RemoveAcross(values, w, h, pageFound: false, ref onLines, transposed: false);
 
         // Lines down the image: a margin, a squared grid's columns. Once some were found, a second search finds a
         // margin drawn at another slope than the grid's.
@@ -60,7 +62,7 @@ internal static class PaperLines
         for (var pass = 0; pass < (down ? 2 : 1) && MayHoldLines(values, w, h, across: false); pass++)
         {
             var transposed = Transpose(values, w, h);
-            if (!RemoveAcross(transposed, h, w, removed, onLines, transposed: true))
+            if (!RemoveAcross(transposed, h, w, removed, ref onLines, transposed: true))
             {
                 break;
             }
@@ -69,7 +71,7 @@ internal static class PaperLines
             (down, removed) = (true, true);
         }
 
-        return removed;
+        return removed ? onLines : null;
     }
 
     // Cheap test: a line running across the image crosses most of a few evenly spaced columns (or rows, for lines
@@ -98,7 +100,7 @@ internal static class PaperLines
     // Finds and removes the lines that run across (within 15 degrees of a row) of a w x h image. Lines come as a page:
     // at least two across the whole width, or one once other lines were found (a margin on ruled paper); a single
     // long stroke on a drawing is the digit's own.
-    private static bool RemoveAcross(byte[] values, int w, int h, bool pageFound, bool[]? onLines, bool transposed)
+    private static bool RemoveAcross(byte[] values, int w, int h, bool pageFound, ref bool[]? onLines, bool transposed)
     {
         var ridge = Ridges(values, w, h);
         var stripWidth = (w + Strips - 1) / Strips;
@@ -167,6 +169,7 @@ internal static class PaperLines
             return false;
         }
 
+        onLines ??= new bool[w * h];
         foreach (var line in lines.Where(line => line.Path >= MinCutPath * w))
         {
             Remove(values, w, h, line, onLines, transposed);
@@ -279,13 +282,13 @@ internal static class PaperLines
 
     // Removes one line; marks the rows it covered in onLines, and one more on either side (in the orientation of the
     // image given to Remove).
-    private static void Remove(byte[] values, int w, int h, Line line, bool[]? onLines, bool transposed)
+    private static void Remove(byte[] values, int w, int h, Line line, bool[] onLines, bool transposed)
     {
         var level = LineLevel(values, line.Centres, line.Seen, w, h);
         for (var x = Math.Max(0, line.First - 2); x <= Math.Min(w - 1, line.Last + 2); x++)
         {
             var (top, bottom) = RemoveAt(values, w, h, x, line.Centres[x], level);
-            for (var y = Math.Max(0, top - 1); onLines is not null && y <= Math.Min(h - 1, bottom + 1); y++)
+            for (var y = Math.Max(0, top - 1); y <= Math.Min(h - 1, bottom + 1); y++)
             {
                 onLines[transposed ? (x * h) + y : (y * w) + x] = true;
             }

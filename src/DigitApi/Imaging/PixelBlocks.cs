@@ -38,9 +38,9 @@ public static class PixelBlocks
                 k = Gcd(k, y);
             }
 
-            for (var x = 1; x < w; x++)
+            for (var x = NextChange(row, 1); x < w; x = NextChange(row, x + 1))
             {
-                if (row[x] != row[x - 1] && !isColumnEdge[x])
+                if (!isColumnEdge[x])
                 {
                     if (isColumnEdge[x - 1] || isColumnEdge[x + 1])
                     {
@@ -111,6 +111,10 @@ public static class PixelBlocks
 
         return null;
     }
+
+    // The first x from the given one on where the row's value differs from the one before it; the row's width if none.
+    private static int NextChange(ReadOnlySpan<byte> row, int from) =>
+        from >= row.Length ? row.Length : from + row[from..].CommonPrefixLength(row[(from - 1)..^1]);
 
     private static int Gcd(int a, int b)
     {

@@ -107,7 +107,10 @@ public static class SmoothEnlargement
         var (sw, p) = (source.Width, source.Pixels);
         var (linearDown, cubicDown) = (new double[sw], new double[sw]);
         double linear = 0, cubic = 0;
-        for (var ky = 0; ky < rows.Count; ky++)
+        var unexplained = MaxUnexplained * probes.Variance;
+
+        // The errors only add up: once both reach the limit, no later row can bring either back under it.
+        for (var ky = 0; ky < rows.Count && Math.Min(linear, cubic) < unexplained; ky++)
         {
             // The source enlarged down to this row first, column by column; then across to each probe.
             var (top, bottom, fy) = rows.Linear[ky];
@@ -140,7 +143,7 @@ public static class SmoothEnlargement
             }
         }
 
-        return Math.Min(linear, cubic) < MaxUnexplained * probes.Variance;
+        return Math.Min(linear, cubic) < unexplained;
     }
 
     // Where the pixels of one side (every step-th from the middle of the first step: the probes; or all of them) fall,

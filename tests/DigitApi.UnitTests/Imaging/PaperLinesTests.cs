@@ -152,7 +152,7 @@ public class PaperLinesTests
     }
 
     // Nothing on the image is taken for a paper line, so nothing is removed.
-    private static void AssertNoLines(GrayImage image) => Assert.False(PaperLines.Remove(image.Pixels, image.Width, image.Height));
+    private static void AssertNoLines(GrayImage image) => Assert.Null(PaperLines.Remove(image.Pixels, image.Width, image.Height));
 
     // Lines 1.4 px thick every spacing pixels, turned by degrees, running across (or down) the whole image.
     private static void Rule(GrayImage image, double degrees, int spacing, byte line, bool across)

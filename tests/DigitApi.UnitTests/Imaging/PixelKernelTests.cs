@@ -95,6 +95,29 @@ public class PixelKernelTests
         }
     }
 
+    // Counts with empty ends and runs (the walk skips to the first count), a single value, and none at all.
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Several_percentiles_in_one_walk_match_each_taken_alone(int seed)
+    {
+        var random = new Random(seed);
+        double[] fractions = [0.002, 0.01, 0.1, 0.5, 0.9, 0.999, 1.0];
+        var (low, high) = (random.Next(256), random.Next(256));
+        var spread = Enumerable.Range(0, 256).Select(v => v >= Math.Min(low, high) && v <= Math.Max(low, high) && random.Next(3) == 0 ? random.Next(50) : 0).ToArray();
+        var single = new int[256];
+        single[random.Next(256)] = 1 + random.Next(400);
+        foreach (var counts in new[] { spread, single, new int[256] })
+        {
+            var (up, down) = (new int[fractions.Length], new int[fractions.Length]);
+
+            InkExtractor.Percentiles(counts, counts.Sum(), fractions, up);
+            InkExtractor.Percentiles(counts, counts.Sum(), fractions, down, fromTop: true);
+
+            Assert.Equal(fractions.Select(f => ReferencePercentile(counts, f)), up);
+            Assert.Equal(fractions.Select(f => ReferencePercentile([.. counts.Reverse()], f)), down);
+        }
+    }
+
     [Fact]
     public void Diagonal_neighbours_are_one_component_and_a_gap_makes_two()
     {
@@ -283,6 +306,13 @@ public class PixelKernelTests
     // crop, its corners where they agree), per-block medians eroded over neighbouring blocks (with dark ink on a
     // photographed page, paper blocks at their own median and the level following the opening), bilinear background
     // subtracted (not on a crop), then Otsu's threshold and the contrast stretch.
+    // The lowest value that at least the fraction of the counted (and at least one) do not exceed; 255 when none is counted.
+    private static int ReferencePercentile(int[] counts, double fraction)
+    {
+        var sorted = counts.SelectMany((count, value) => Enumerable.Repeat(value, count)).ToArray();
+        return sorted.Length == 0 ? 255 : sorted[Math.Max(1, (int)Math.Ceiling(sorted.Length * fraction)) - 1];
+    }
+
     private static InkImage? ReferenceExtract(GrayImage image)
     {
         var (w, h) = (image.Width, image.Height);
