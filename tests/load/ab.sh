@@ -3,7 +3,9 @@
 # one build differ by 10-20 %: both run at once, and short wrk bursts alternate between them, so that whatever
 # else loads the machine falls on both alike. Prints CPU time per request (from /proc) and requests/s of each.
 #   tests/load/ab.sh REV_A [REV_B]       git revisions; REV_B defaults to the working tree as it is
-#   ROUNDS=3 BURST=8s CONNECTIONS=64 tests/load/ab.sh HEAD~3
+#   ROUNDS=3 BURST=8s WARMUP=15s CONNECTIONS=64 tests/load/ab.sh HEAD~3
+# Each build first serves WARMUP of each upload unmeasured: for the first ten seconds or so of load the runtime is still
+# recompiling the hot code (tiered compilation), which costs the build with more code to compile more.
 # Asserts nothing.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -12,6 +14,7 @@ need curl curl
 
 ROUNDS=${ROUNDS:-3}
 BURST=${BURST:-8s}
+WARMUP=${WARMUP:-15s}
 REV_A=${1:?usage: tests/load/ab.sh REV_A [REV_B]}
 REV_B=${2:-}
 
@@ -44,7 +47,7 @@ for name in a b; do
 done
 
 for image in "${IMAGES[@]}"; do
-  for name in a b; do URL=${URLS[$name]} wrk_predict 4s "$WORK/images/$image" >/dev/null; done
+  for name in a b; do URL=${URLS[$name]} wrk_predict "$WARMUP" "$WORK/images/$image" >/dev/null; done
 done
 
 echo "| upload | A: CPU per request | B: CPU per request | B / A | A: requests/s per burst | B: requests/s per burst |"
