@@ -403,21 +403,20 @@ public static class InkExtractor
     }
 
     /// <summary>The lowest value that at least <paramref name="fraction"/> of the <paramref name="total"/> counted do not exceed.</summary>
-    internal static int Percentile(ReadOnlySpan<int> histogram, double fraction, long total)
-    {
-        Span<int> percentile = stackalloc int[1];
-        Percentiles(histogram, total, [fraction], percentile);
-        return percentile[0];
-    }
+    internal static int Percentile(ReadOnlySpan<int> histogram, double fraction, long total) =>
+        OnePercentile(histogram, fraction, total, fromTop: false);
 
     /// <summary>
     /// <see cref="Percentile(ReadOnlySpan{int}, double, long)"/> of the complements (255 - v) read from the counts
     /// of v: the same walk from the top, without reversing the counts.
     /// </summary>
-    internal static int ComplementPercentile(ReadOnlySpan<int> histogram, double fraction, long total)
+    internal static int ComplementPercentile(ReadOnlySpan<int> histogram, double fraction, long total) =>
+        OnePercentile(histogram, fraction, total, fromTop: true);
+
+    private static int OnePercentile(ReadOnlySpan<int> histogram, double fraction, long total, bool fromTop)
     {
         Span<int> percentile = stackalloc int[1];
-        Percentiles(histogram, total, [fraction], percentile, fromTop: true);
+        Percentiles(histogram, total, [fraction], percentile, fromTop);
         return percentile[0];
     }
 

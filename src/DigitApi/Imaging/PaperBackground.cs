@@ -158,34 +158,24 @@ internal static class PaperBackground
         }
     }
 
-    // Each row's level (the blocks' background, bilinear: each row of blocks interpolated across once, then each
-    // pixel row between two of them), raised where given to the opening up to the interpolated cap, is subtracted
-    // without going below 0: the levels row by row, then each step over the whole image at once.
+    // The level (the blocks' background, bilinearly interpolated), raised where given to the opening up to the
+    // interpolated cap, is subtracted without going below 0.
     private static void SubtractLevels(byte[] values, int w, int h, int block, int[] background, int[]? cap, byte[]? opened)
     {
-        var (bx, by) = Blocks(w, h, block);
-        var across = Across(background, w, block, bx, by);
-        var capsAcross = cap is null || opened is null ? null : Across(cap, w, block, bx, by);
-        var (levels, raised) = (ArrayPool<byte>.Shared.Rent(w * h), capsAcross is null ? null : ArrayPool<byte>.Shared.Rent(w * h));
+        var length = w * h;
+        var levels = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            for (var y = 0; y < h; y++)
+            var level = levels.AsSpan(0, length);
+            Interpolate(background, w, h, block, level);
+            if (cap is not null && opened is not null)
             {
-                var fy = Math.Clamp(((y + 0.5) / block) - 0.5, 0, by - 1);
-                var j0 = (int)fy;
-                var j1 = Math.Min(j0 + 1, by - 1);
-                Between(across.AsSpan(j0 * w, w), across.AsSpan(j1 * w, w), fy - j0, levels.AsSpan(y * w, w));
-                if (capsAcross is not null && raised is not null)
-                {
-                    Between(capsAcross.AsSpan(j0 * w, w), capsAcross.AsSpan(j1 * w, w), fy - j0, raised.AsSpan(y * w, w));
-                }
-            }
-
-            var level = levels.AsSpan(0, w * h);
-            if (raised is not null && opened is not null)
-            {
-                TensorPrimitives.Min(opened, raised.AsSpan(0, w * h), raised);
-                TensorPrimitives.Max(level, raised.AsSpan(0, w * h), level);
+                var caps = ArrayPool<byte>.Shared.Rent(length);
+                var raised = caps.AsSpan(0, length);
+                Interpolate(cap, w, h, block, raised);
+                TensorPrimitives.Min(opened, raised, raised);
+                TensorPrimitives.Max(level, raised, level);
+                ArrayPool<byte>.Shared.Return(caps);
             }
 
             TensorPrimitives.Max(values, level, values);
@@ -194,10 +184,21 @@ internal static class PaperBackground
         finally
         {
             ArrayPool<byte>.Shared.Return(levels);
-            if (raised is not null)
-            {
-                ArrayPool<byte>.Shared.Return(raised);
-            }
+        }
+    }
+
+    // The blocks' values bilinearly interpolated at every pixel: each row of blocks across once, then each pixel row
+    // between two of them.
+    private static void Interpolate(int[] blocks, int w, int h, int block, Span<byte> into)
+    {
+        var (bx, by) = Blocks(w, h, block);
+        var across = Across(blocks, w, block, bx, by);
+        for (var y = 0; y < h; y++)
+        {
+            var fy = Math.Clamp(((y + 0.5) / block) - 0.5, 0, by - 1);
+            var j0 = (int)fy;
+            var j1 = Math.Min(j0 + 1, by - 1);
+            Between(across.AsSpan(j0 * w, w), across.AsSpan(j1 * w, w), fy - j0, into.Slice(y * w, w));
         }
     }
 

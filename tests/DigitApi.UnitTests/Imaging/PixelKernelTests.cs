@@ -302,10 +302,6 @@ public class PixelKernelTests
         return opened;
     }
 
-    // InkExtractor.Extract pixel by pixel: polarity from the histogram's tails or, where they are close, the blocks' (on a
-    // crop, its corners where they agree), per-block medians eroded over neighbouring blocks (with dark ink on a
-    // photographed page, paper blocks at their own median and the level following the opening), bilinear background
-    // subtracted (not on a crop), then Otsu's threshold and the contrast stretch.
     // The lowest value that at least the fraction of the counted (and at least one) do not exceed; 255 when none is counted.
     private static int ReferencePercentile(int[] counts, double fraction)
     {
@@ -313,6 +309,10 @@ public class PixelKernelTests
         return sorted.Length == 0 ? 255 : sorted[Math.Max(1, (int)Math.Ceiling(sorted.Length * fraction)) - 1];
     }
 
+    // InkExtractor.Extract pixel by pixel: polarity from the histogram's tails or, where they are close, the blocks' (on a
+    // crop, its corners where they agree), per-block medians eroded over neighbouring blocks (with dark ink on a
+    // photographed page, paper blocks at their own median and the level following the opening), bilinear background
+    // subtracted (not on a crop), then Otsu's threshold and the contrast stretch.
     private static InkImage? ReferenceExtract(GrayImage image)
     {
         var (w, h) = (image.Width, image.Height);
